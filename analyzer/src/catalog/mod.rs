@@ -1,0 +1,225 @@
+//! The schema that a set of migrations builds, replayed statement by statement.
+//!
+//! One `apply` dispatch over statement kinds (as sqlc's catalog), one module per object kind.
+//! Statements that change tables or columns in ways the catalog does not model yet are recorded
+//! as [`Catalog::unsupported`] notes rather than skipped silently, so a query that trips over a
+//! missing object can say why.
+
+mod alter_table;
+mod table;
+pub mod types;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use pg_query::NodeEnum;
+
+pub use types::SqlType;
+
+use crate::migration::MigrationSet;
+use crate::sql::Statement;
+use crate::Diagnostic;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    pub name: String,
+    pub ty: SqlType,
+    pub not_null: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub schema: String,
+    pub name: String,
+    pub columns: Vec<Column>,
+}
+
+impl Table {
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
+        self.columns.iter_mut().find(|c| c.name == name)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    schemas: BTreeSet<String>,
+    tables: BTreeMap<(String, String), Table>,
+    /// Statements that may change the schema in ways not modelled yet, with where they are.
+    pub unsupported: Vec<Diagnostic>,
+}
+
+impl Default for Catalog {
+    fn default() -> Self {
+        Catalog {
+            schemas: ["public".to_string()].into(),
+            tables: BTreeMap::new(),
+            unsupported: Vec::new(),
+        }
+    }
+}
+
+pub const DEFAULT_SCHEMA: &str = "public";
+
+/// Where a statement being applied came from, for error positions.
+pub(crate) struct Source<'a> {
+    pub text: &'a str,
+    pub file: &'a Path,
+    pub statement: &'a Statement,
+}
+
+impl Source<'_> {
+    /// An error at a node's `location` (a byte offset into the file), or at the statement.
+    pub fn error(&self, location: i32, sqlstate: &'static str, message: String) -> Diagnostic {
+        let offset = usize::try_from(location).unwrap_or(self.statement.offset);
+        Diagnostic::error(message)
+            .in_file(self.file)
+            .at(self.text, offset)
+            .sqlstate(sqlstate)
+    }
+}
+
+impl Catalog {
+    /// Replays every up migration in order. Stops at the first statement that would fail on a
+    /// real server, as applying the migrations would.
+    pub fn from_migrations(set: &MigrationSet) -> Result<Catalog, Diagnostic> {
+        let mut catalog = Catalog::default();
+        for migration in &set.migrations {
+            catalog.apply_script(
+                &migration.up.text,
+                &migration.up.path,
+                &migration.up.statements,
+            )?;
+        }
+        Ok(catalog)
+    }
+
+    pub fn apply_script(
+        &mut self,
+        text: &str,
+        file: &Path,
+        statements: &[Statement],
+    ) -> Result<(), Diagnostic> {
+        for statement in statements {
+            self.apply(&Source {
+                text,
+                file,
+                statement,
+            })?;
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, src: &Source<'_>) -> Result<(), Diagnostic> {
+        match &src.statement.node {
+            NodeEnum::CreateStmt(s) => self.create_table(src, s),
+            NodeEnum::AlterTableStmt(s) => self.alter_table(src, s),
+            NodeEnum::RenameStmt(s) => self.rename(src, s),
+            NodeEnum::DropStmt(s) => self.drop(src, s),
+            NodeEnum::CreateSchemaStmt(s) => self.create_schema(src, s),
+            node if has_no_effect_on_tables(node) => Ok(()),
+            node => {
+                self.note_unsupported(src, statement_kind(node));
+                Ok(())
+            }
+        }
+    }
+
+    pub(crate) fn note_unsupported(&mut self, src: &Source<'_>, what: &str) {
+        self.unsupported.push(
+            Diagnostic::warning(format!("{what} is not modelled by the strata analyzer yet"))
+                .in_file(src.file)
+                .at(src.text, src.statement.offset)
+                .hint("queries that use objects created or changed here cannot be checked"),
+        );
+    }
+
+    pub fn table(&self, schema: Option<&str>, name: &str) -> Option<&Table> {
+        self.tables.get(&(
+            schema.unwrap_or(DEFAULT_SCHEMA).to_string(),
+            name.to_string(),
+        ))
+    }
+
+    pub fn tables(&self) -> impl Iterator<Item = &Table> {
+        self.tables.values()
+    }
+
+    pub fn has_schema(&self, schema: &str) -> bool {
+        self.schemas.contains(schema)
+    }
+
+    fn create_schema(
+        &mut self,
+        src: &Source<'_>,
+        s: &pg_query::protobuf::CreateSchemaStmt,
+    ) -> Result<(), Diagnostic> {
+        if !self.schemas.insert(s.schemaname.clone()) && !s.if_not_exists {
+            return Err(src.error(
+                -1,
+                "42P06",
+                format!("schema \"{}\" already exists", s.schemaname),
+            ));
+        }
+        if !s.schema_elts.is_empty() {
+            self.note_unsupported(src, "CREATE SCHEMA with schema elements");
+        }
+        Ok(())
+    }
+}
+
+/// Statement kinds that cannot add, remove or retype a table column.
+fn has_no_effect_on_tables(node: &NodeEnum) -> bool {
+    matches!(
+        node,
+        NodeEnum::IndexStmt(_)
+            | NodeEnum::CommentStmt(_)
+            | NodeEnum::GrantStmt(_)
+            | NodeEnum::GrantRoleStmt(_)
+            | NodeEnum::CreateRoleStmt(_)
+            | NodeEnum::AlterRoleStmt(_)
+            | NodeEnum::CreateExtensionStmt(_)
+            | NodeEnum::InsertStmt(_)
+            | NodeEnum::UpdateStmt(_)
+            | NodeEnum::DeleteStmt(_)
+            | NodeEnum::SelectStmt(_)
+            | NodeEnum::CreateSeqStmt(_)
+            | NodeEnum::AlterSeqStmt(_)
+            | NodeEnum::CreateTrigStmt(_)
+            | NodeEnum::CreatePolicyStmt(_)
+            | NodeEnum::AlterPolicyStmt(_)
+            | NodeEnum::TransactionStmt(_)
+            | NodeEnum::VariableSetStmt(_)
+            | NodeEnum::LockStmt(_)
+            | NodeEnum::TruncateStmt(_)
+            | NodeEnum::ClusterStmt(_)
+            | NodeEnum::VacuumStmt(_)
+            | NodeEnum::ReindexStmt(_)
+            | NodeEnum::AlterOwnerStmt(_)
+            | NodeEnum::AlterDefaultPrivilegesStmt(_)
+            | NodeEnum::CreateStatsStmt(_)
+            | NodeEnum::RuleStmt(_)
+            | NodeEnum::NotifyStmt(_)
+    )
+}
+
+fn statement_kind(node: &NodeEnum) -> &'static str {
+    match node {
+        NodeEnum::ViewStmt(_) => "CREATE VIEW",
+        NodeEnum::CreateTableAsStmt(_) => "CREATE TABLE AS / CREATE MATERIALIZED VIEW",
+        NodeEnum::CreateEnumStmt(_) => "CREATE TYPE ... AS ENUM",
+        NodeEnum::CompositeTypeStmt(_) => "CREATE TYPE ... AS (composite)",
+        NodeEnum::CreateDomainStmt(_) => "CREATE DOMAIN",
+        NodeEnum::CreateFunctionStmt(_) => "CREATE FUNCTION",
+        NodeEnum::DoStmt(_) => "a DO block",
+        NodeEnum::AlterEnumStmt(_) => "ALTER TYPE ... ADD VALUE",
+        NodeEnum::CreateForeignTableStmt(_) => "CREATE FOREIGN TABLE",
+        _ => "this statement",
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,155 @@
+use super::*;
+use std::path::PathBuf;
+
+fn replay(sql: &str) -> Result<Catalog, Diagnostic> {
+    let statements = crate::parse_script(sql).expect("test SQL parses");
+    let mut catalog = Catalog::default();
+    catalog.apply_script(sql, &PathBuf::from("m.sql"), &statements)?;
+    Ok(catalog)
+}
+
+fn columns(catalog: &Catalog, table: &str) -> Vec<String> {
+    catalog
+        .table(None, table)
+        .unwrap_or_else(|| panic!("no table {table}"))
+        .columns
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {}{}",
+                c.name,
+                c.ty,
+                if c.not_null { " not null" } else { "" }
+            )
+        })
+        .collect()
+}
+
+fn error(sql: &str) -> String {
+    let d = replay(sql).unwrap_err();
+    format!(
+        "{}:{}: {} ({})",
+        d.line,
+        d.column,
+        d.message,
+        d.sqlstate.unwrap_or("-")
+    )
+}
+
+#[test]
+fn create_table_normalises_types_and_nullability() {
+    let c = replay(
+        "CREATE TABLE users (
+            id bigserial PRIMARY KEY,
+            email varchar(200) NOT NULL,
+            name text,
+            age integer NULL,
+            score double precision,
+            active boolean DEFAULT true NOT NULL,
+            created_at timestamp with time zone NOT NULL DEFAULT now(),
+            tags text[],
+            n int GENERATED ALWAYS AS IDENTITY
+        );",
+    )
+    .unwrap();
+    assert_eq!(
+        columns(&c, "users"),
+        [
+            "id int8 not null",
+            "email varchar not null",
+            "name text",
+            "age int4",
+            "score float8",
+            "active bool not null",
+            "created_at timestamptz not null",
+            "tags text[]",
+            "n int4 not null"
+        ]
+    );
+}
+
+#[test]
+fn table_level_primary_key_and_like_and_schemas() {
+    let c = replay(
+        "CREATE SCHEMA app;
+         CREATE TABLE app.t (a int, b text, PRIMARY KEY (a));
+         CREATE TABLE copy (LIKE app.t);",
+    )
+    .unwrap();
+    assert_eq!(columns(&c, "copy"), ["a int4 not null", "b text"]);
+    assert!(c.table(Some("app"), "t").is_some());
+    assert!(c.table(None, "t").is_none());
+}
+
+#[test]
+fn alter_table_add_drop_rename_retype() {
+    let c = replay(
+        "CREATE TABLE t (a int, b text, c text);
+         ALTER TABLE t ADD COLUMN d uuid NOT NULL, DROP COLUMN b;
+         ALTER TABLE t ADD COLUMN IF NOT EXISTS d int;
+         ALTER TABLE t DROP COLUMN IF EXISTS zzz;
+         ALTER TABLE t RENAME COLUMN c TO title;
+         ALTER TABLE t ALTER COLUMN a TYPE bigint, ALTER COLUMN a SET NOT NULL;
+         ALTER TABLE t ALTER COLUMN d DROP NOT NULL;
+         ALTER TABLE t RENAME TO things;
+         ALTER TABLE IF EXISTS nothing ADD COLUMN x int;",
+    )
+    .unwrap();
+    assert_eq!(
+        columns(&c, "things"),
+        ["a int8 not null", "title text", "d uuid"]
+    );
+    assert!(c.table(None, "t").is_none());
+}
+
+#[test]
+fn drop_table_honours_if_exists() {
+    let c = replay(
+        "CREATE TABLE a (x int); CREATE TABLE b (x int); DROP TABLE a, b; DROP TABLE IF EXISTS a;",
+    )
+    .unwrap();
+    assert_eq!(c.tables().count(), 0);
+}
+
+#[test]
+fn errors_carry_sqlstate_and_position() {
+    assert_eq!(
+        error("CREATE TABLE t (a int);\nCREATE TABLE t (b int);"),
+        "2:14: relation \"t\" already exists (42P07)"
+    );
+    assert_eq!(
+        error("CREATE TABLE t (a int, a text);"),
+        "1:24: column \"a\" specified more than once (42701)"
+    );
+    assert_eq!(
+        error("ALTER TABLE nope ADD COLUMN a int;"),
+        "1:13: relation \"nope\" does not exist (42P01)"
+    );
+    assert_eq!(
+        error("CREATE TABLE t (a int);\nALTER TABLE t ADD COLUMN a int;"),
+        "2:26: column \"a\" of relation \"t\" already exists (42701)"
+    );
+    assert_eq!(
+        error("CREATE TABLE t (a int);\nALTER TABLE t DROP COLUMN b;"),
+        "2:1: column \"b\" of relation \"t\" does not exist (42703)"
+    );
+    assert_eq!(
+        error("DROP TABLE t;"),
+        "1:1: table \"t\" does not exist (42P01)"
+    );
+    assert_eq!(
+        error("CREATE TABLE x.t (a int);"),
+        "1:14: schema \"x\" does not exist (3F000)"
+    );
+}
+
+#[test]
+fn unsupported_ddl_is_reported_not_skipped() {
+    let c = replay(
+        "CREATE TABLE t (a int);\nCREATE VIEW v AS SELECT a FROM t;\nCREATE INDEX ON t (a);",
+    )
+    .unwrap();
+    assert_eq!(c.unsupported.len(), 1);
+    assert_eq!(c.unsupported[0].line, 2);
+    assert!(c.unsupported[0].message.starts_with("CREATE VIEW"));
+}

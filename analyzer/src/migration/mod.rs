@@ -1,0 +1,216 @@
+//! A directory of migration files as an ordered, checksummed, parsed set.
+
+mod directives;
+mod filename;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+pub use directives::Directives;
+pub use filename::{Direction, MigrationName, NAME_HELP};
+
+use crate::sql::{parse_script, Statement};
+use crate::Diagnostic;
+
+/// One SQL file, read and parsed.
+#[derive(Debug, Clone)]
+pub struct SqlFile {
+    pub path: PathBuf,
+    pub text: String,
+    pub statements: Vec<Statement>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Migration {
+    pub version: i64,
+    pub name: String,
+    pub up: SqlFile,
+    pub down: Option<SqlFile>,
+    /// SHA-256 of the up file, after normalising line endings (CRLF → LF) and dropping a
+    /// UTF-8 byte-order mark, so a checkout on another OS does not look like an edit.
+    pub checksum: [u8; 32],
+    pub directives: Directives,
+}
+
+impl Migration {
+    pub fn checksum_hex(&self) -> String {
+        hex(&self.checksum)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct MigrationSet {
+    pub dir: PathBuf,
+    /// Ordered by version.
+    pub migrations: Vec<Migration>,
+}
+
+impl MigrationSet {
+    /// Reads every migration in `dir`, collecting all problems rather than stopping at the first.
+    pub fn load(dir: impl AsRef<Path>) -> Result<MigrationSet, Vec<Diagnostic>> {
+        let dir = dir.as_ref();
+        let entries = std::fs::read_dir(dir).map_err(|e| {
+            vec![
+                Diagnostic::error(format!("cannot read the migrations directory: {e}"))
+                    .in_file(dir)
+                    .hint("pass the directory with --dir, or create it"),
+            ]
+        })?;
+        let mut errors = Vec::new();
+        let mut files: Vec<(MigrationName, PathBuf)> = Vec::new();
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Some(file_name) = path.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            if file_name.starts_with('.') || !path.is_file() {
+                continue;
+            }
+            match filename::parse(file_name) {
+                Ok(Some(name)) => files.push((name, path)),
+                Ok(None) => {}
+                Err(reason) => {
+                    errors.push(Diagnostic::error(reason).in_file(&path).hint(NAME_HELP))
+                }
+            }
+        }
+        files.sort_by(|a, b| a.1.cmp(&b.1));
+
+        let mut by_version: BTreeMap<i64, (Option<(MigrationName, PathBuf)>, Option<PathBuf>)> =
+            BTreeMap::new();
+        for (name, path) in files {
+            let slot = by_version.entry(name.version).or_default();
+            let taken = match name.direction {
+                Direction::Up => slot.0.as_ref().map(|(_, p)| p.clone()),
+                Direction::Down => slot.1.clone(),
+            };
+            if let Some(first) = taken {
+                errors.push(
+                    Diagnostic::error(format!(
+                        "version {} is used twice: by {} and by this file",
+                        name.version,
+                        file_name(&first)
+                    ))
+                    .in_file(&path)
+                    .hint("every migration needs its own version; renumber one of them"),
+                );
+                continue;
+            }
+            match name.direction {
+                Direction::Up => slot.0 = Some((name, path)),
+                Direction::Down => slot.1 = Some(path),
+            }
+        }
+
+        let mut migrations = Vec::with_capacity(by_version.len());
+        for (version, (up, down)) in by_version {
+            let Some((name, up_path)) = up else {
+                let down = down.unwrap_or_default();
+                errors.push(
+                    Diagnostic::error(format!(
+                        "down migration for version {version} has no up migration"
+                    ))
+                    .in_file(&down)
+                    .hint("add the matching .up.sql file, or delete this one"),
+                );
+                continue;
+            };
+            match load_migration(version, name.name, up_path, down) {
+                Ok(m) => migrations.push(m),
+                Err(mut e) => errors.append(&mut e),
+            }
+        }
+        if errors.is_empty() {
+            Ok(MigrationSet {
+                dir: dir.to_path_buf(),
+                migrations,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+fn load_migration(
+    version: i64,
+    name: String,
+    up: PathBuf,
+    down: Option<PathBuf>,
+) -> Result<Migration, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let up = read_sql(&up);
+    let down = down.map(|d| read_sql(&d)).transpose();
+    let (up, down) = match (up, down) {
+        (Ok(up), Ok(down)) => (up, down),
+        (up, down) => {
+            errors.extend(up.err());
+            errors.extend(down.err());
+            return Err(errors);
+        }
+    };
+    let directives = directives::parse(&up.text).map_err(|d| vec![d.in_file(&up.path)])?;
+    let checksum = checksum(&up.text);
+    Ok(Migration {
+        version,
+        name,
+        up,
+        down,
+        checksum,
+        directives,
+    })
+}
+
+fn read_sql(path: &Path) -> Result<SqlFile, Diagnostic> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")).in_file(path))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+        Diagnostic::error("the file is not valid UTF-8")
+            .in_file(path)
+            .at(&text, valid)
+            .hint("save migrations as UTF-8")
+    })?;
+    let statements = parse_script(&text).map_err(|e| {
+        Diagnostic::error(e.message)
+            .in_file(path)
+            .at(&text, e.offset)
+            .sqlstate("42601")
+            .hint("fix the SQL; the file is checked with the PostgreSQL parser")
+    })?;
+    Ok(SqlFile {
+        path: path.to_path_buf(),
+        text,
+        statements,
+    })
+}
+
+/// The checksum of a migration's SQL, as recorded in the ledger.
+pub fn checksum(text: &str) -> [u8; 32] {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut hasher = Sha256::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("\r\n") {
+        hasher.update(&rest.as_bytes()[..i]);
+        hasher.update(b"\n");
+        rest = &rest[i + 2..];
+    }
+    hasher.update(rest.as_bytes());
+    hasher.finalize().into()
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+#[cfg(test)]
+mod tests;

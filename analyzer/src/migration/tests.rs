@@ -1,0 +1,132 @@
+use super::*;
+
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new(files: &[(&str, &str)]) -> Dir {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let dir =
+            std::env::temp_dir().join(format!("strata-migrations-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+        Dir(dir)
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn errors(files: &[(&str, &str)]) -> Vec<String> {
+    let dir = Dir::new(files);
+    let errs = MigrationSet::load(&dir.0).unwrap_err();
+    errs.iter()
+        .map(|d| {
+            let file = d
+                .file
+                .as_ref()
+                .unwrap()
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            format!("{file}:{}:{}: {}", d.line, d.column, d.message)
+        })
+        .collect()
+}
+
+#[test]
+fn loads_in_numeric_order_with_checksums() {
+    let dir = Dir::new(&[
+        ("10_c.up.sql", "CREATE TABLE c (id int);"),
+        ("2_b.up.sql", "CREATE TABLE b (id int);"),
+        ("2_b.down.sql", "DROP TABLE b;"),
+        (
+            "1_a.up.sql",
+            "-- strata:no-transaction\nCREATE TABLE a (id int);",
+        ),
+        ("README.md", "not a migration"),
+    ]);
+    let set = MigrationSet::load(&dir.0).unwrap();
+    let versions: Vec<i64> = set.migrations.iter().map(|m| m.version).collect();
+    assert_eq!(versions, [1, 2, 10]);
+    assert!(set.migrations[0].directives.no_transaction);
+    assert!(set.migrations[1].down.is_some());
+    assert_eq!(set.migrations[2].name, "c");
+    assert_eq!(
+        set.migrations[2].checksum_hex(),
+        "864e46311d4eb58cf163ae4b091f38ad373c591fda23f3dd286d68b9fa9d3a09"
+    );
+}
+
+#[test]
+fn checksum_is_sha256_and_ignores_line_endings_and_bom() {
+    // `printf 'select 1;\n' | sha256sum`
+    assert_eq!(
+        hex(&checksum("select 1;\n")),
+        "4a45092ccf992ea92250053a80b931b787924ba61648f420555511b84f10ab6c"
+    );
+    assert_eq!(checksum("a;\r\nb;\r\n"), checksum("a;\nb;\n"));
+    assert_eq!(checksum("\u{feff}a;"), checksum("a;"));
+    assert_ne!(checksum("select 1;"), checksum("select 2;"));
+}
+
+#[test]
+fn syntax_error_names_file_line_and_column() {
+    let errs = errors(&[(
+        "1_a.up.sql",
+        "CREATE TABLE a (id int);\nSELECT id FORM a;\n",
+    )]);
+    assert_eq!(errs, ["1_a.up.sql:2:16: syntax error at or near \"a\""]);
+}
+
+#[test]
+fn collects_every_bad_file() {
+    let mut errs = errors(&[
+        ("1_a.up.sql", "select 1;"),
+        ("1_b.up.sql", "select 1;"),
+        ("2_x.down.sql", "select 1;"),
+        ("create_users.up.sql", "select 1;"),
+        ("3_c.up.sql", "select (;"),
+    ]);
+    errs.sort();
+    assert_eq!(errs.len(), 4, "{errs:#?}");
+    assert!(
+        errs[0].starts_with("1_b.up.sql:1:1: version 1 is used twice: by 1_a.up.sql"),
+        "{errs:#?}"
+    );
+    assert!(
+        errs[1].starts_with("2_x.down.sql:1:1: down migration for version 2 has no up"),
+        "{errs:#?}"
+    );
+    assert!(
+        errs[2].starts_with("3_c.up.sql:1:9: syntax error"),
+        "{errs:#?}"
+    );
+    assert!(
+        errs[3].starts_with("create_users.up.sql:1:1: \"create_users.up.sql\" does not start"),
+        "{errs:#?}"
+    );
+}
+
+#[test]
+fn missing_directory_is_an_error_not_a_panic() {
+    let errs = MigrationSet::load("/nonexistent/strata").unwrap_err();
+    assert!(errs[0]
+        .message
+        .contains("cannot read the migrations directory"));
+}
+
+#[test]
+fn invalid_utf8_is_located() {
+    let dir = Dir::new(&[]);
+    std::fs::write(dir.0.join("1_a.up.sql"), b"select 1;\nselect '\xff';").unwrap();
+    let errs = MigrationSet::load(&dir.0).unwrap_err();
+    assert_eq!((errs[0].line, errs[0].column), (2, 9));
+}

@@ -1,0 +1,457 @@
+//! Expression typing: the type and nullability of an expression, inferring `$n` types from
+//! where they appear (`col = $1`, `col IN ($1, $2)`, `col = ANY($1)`, `$1::int8`, ...).
+
+use pg_query::protobuf::a_const::Val;
+use pg_query::protobuf::{AExpr, AExprKind, BoolExprType, Node, SqlValueFunctionOp, SubLinkType};
+use pg_query::NodeEnum;
+
+use super::scope::{Lookup, Scope};
+use super::{node_location, Analysis};
+use crate::catalog::{types, SqlType};
+
+/// What an expression produces. `ty` is `None` when it cannot be known statically (an untyped
+/// parameter, NULL, an unknown function): callers that need it ask for a cast.
+#[derive(Debug, Clone, Default)]
+pub struct Typed {
+    pub ty: Option<SqlType>,
+    pub nullable: bool,
+    /// The column name Postgres would give this expression in a SELECT list.
+    pub name: Option<String>,
+}
+
+impl Typed {
+    pub fn of(ty: &str, nullable: bool) -> Typed {
+        Typed {
+            ty: Some(SqlType::new(ty)),
+            nullable,
+            name: None,
+        }
+    }
+
+    pub fn unknown() -> Typed {
+        Typed {
+            ty: None,
+            nullable: true,
+            name: None,
+        }
+    }
+
+    fn named(mut self, name: &str) -> Typed {
+        self.name = Some(name.to_string());
+        self
+    }
+}
+
+fn string(node: &Node) -> Option<&str> {
+    match &node.node {
+        Some(NodeEnum::String(s)) => Some(&s.sval),
+        _ => None,
+    }
+}
+
+impl Analysis<'_> {
+    /// A WHERE, HAVING or JOIN ... ON condition.
+    pub fn condition(&mut self, node: &Node, scope: &Scope<'_>) {
+        let typed = self.expr_expecting(node, scope, &SqlType::new("bool"));
+        if let Some(ty) = typed.ty.filter(|t| !t.is("bool")) {
+            let msg = format!("argument of WHERE must be type boolean, not type {ty}");
+            self.error_at(node_location(node), "42804", &msg, None);
+        }
+    }
+
+    /// Types `node` where a value of type `expected` goes, giving untyped parameters that type.
+    pub fn expr_expecting(&mut self, node: &Node, scope: &Scope<'_>, expected: &SqlType) -> Typed {
+        self.infer(node, expected);
+        self.expr(node, scope)
+    }
+
+    fn infer(&mut self, node: &Node, expected: &SqlType) {
+        match &node.node {
+            Some(NodeEnum::ParamRef(p)) => {
+                let n = usize::try_from(p.number).unwrap_or(0);
+                self.params.entry(n).or_insert_with(|| expected.clone());
+            }
+            Some(NodeEnum::AArrayExpr(a)) if expected.array => {
+                let element = expected.element();
+                a.elements.iter().for_each(|e| self.infer(e, &element));
+            }
+            Some(NodeEnum::CoalesceExpr(c)) => c.args.iter().for_each(|a| self.infer(a, expected)),
+            Some(NodeEnum::CaseExpr(c)) => {
+                for when in &c.args {
+                    if let Some(NodeEnum::CaseWhen(w)) = &when.node {
+                        if let Some(r) = w.result.as_deref() {
+                            self.infer(r, expected);
+                        }
+                    }
+                }
+                if let Some(d) = c.defresult.as_deref() {
+                    self.infer(d, expected);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn expr(&mut self, node: &Node, scope: &Scope<'_>) -> Typed {
+        let Some(inner) = &node.node else {
+            return Typed::unknown();
+        };
+        match inner {
+            NodeEnum::ColumnRef(c) => self.column_ref(c, scope),
+            NodeEnum::ParamRef(p) => {
+                let n = usize::try_from(p.number).unwrap_or(0);
+                Typed {
+                    ty: self.params.get(&n).cloned(),
+                    nullable: true,
+                    name: None,
+                }
+            }
+            NodeEnum::AConst(c) => constant(c),
+            NodeEnum::TypeCast(cast) => {
+                let ty = cast.type_name.as_ref().map(|t| types::from_type_name(t).ty);
+                let inner = match (cast.arg.as_deref(), &ty) {
+                    (Some(arg), Some(ty)) => self.expr_expecting(arg, scope, ty),
+                    (Some(arg), None) => self.expr(arg, scope),
+                    _ => Typed::unknown(),
+                };
+                let name = inner
+                    .name
+                    .clone()
+                    .or_else(|| ty.as_ref().map(|t| t.name.clone()));
+                Typed {
+                    ty,
+                    nullable: inner.nullable,
+                    name,
+                }
+            }
+            NodeEnum::AExpr(e) => self.a_expr(e, scope),
+            NodeEnum::BoolExpr(b) => {
+                let bool_ty = SqlType::new("bool");
+                let mut nullable = false;
+                for arg in &b.args {
+                    nullable |= self.expr_expecting(arg, scope, &bool_ty).nullable;
+                }
+                let name = (b.boolop() == BoolExprType::NotExpr).then_some("?column?");
+                Typed {
+                    ty: Some(bool_ty),
+                    nullable,
+                    name: name.map(str::to_string),
+                }
+            }
+            NodeEnum::NullTest(t) => {
+                if let Some(arg) = t.arg.as_deref() {
+                    self.expr(arg, scope);
+                }
+                Typed::of("bool", false)
+            }
+            NodeEnum::BooleanTest(t) => {
+                if let Some(arg) = t.arg.as_deref() {
+                    self.expr_expecting(arg, scope, &SqlType::new("bool"));
+                }
+                Typed::of("bool", false)
+            }
+            NodeEnum::FuncCall(f) => self.func_call(f, scope),
+            NodeEnum::CoalesceExpr(c) => {
+                let args: Vec<Typed> = c.args.iter().map(|a| self.expr(a, scope)).collect();
+                let ty = args.iter().find_map(|a| a.ty.clone());
+                if let Some(ty) = &ty {
+                    c.args.iter().for_each(|a| self.infer(a, ty));
+                }
+                Typed {
+                    ty,
+                    nullable: args.iter().all(|a| a.nullable),
+                    name: Some("coalesce".into()),
+                }
+            }
+            NodeEnum::SqlvalueFunction(f) => sql_value_function(f.op()),
+            NodeEnum::SubLink(s) => self.sublink(s, scope),
+            NodeEnum::CaseExpr(c) => self.case(c, scope),
+            NodeEnum::AArrayExpr(a) => {
+                let elements: Vec<Typed> = a.elements.iter().map(|e| self.expr(e, scope)).collect();
+                let ty = elements.iter().find_map(|e| e.ty.clone());
+                if let Some(ty) = &ty {
+                    a.elements.iter().for_each(|e| self.infer(e, ty));
+                }
+                Typed {
+                    ty: ty.map(SqlType::array_of),
+                    nullable: false,
+                    name: Some("array".into()),
+                }
+            }
+            NodeEnum::CollateClause(c) => c
+                .arg
+                .as_deref()
+                .map_or_else(Typed::unknown, |a| self.expr(a, scope)),
+            NodeEnum::NamedArgExpr(n) => n
+                .arg
+                .as_deref()
+                .map_or_else(Typed::unknown, |a| self.expr(a, scope)),
+            NodeEnum::SetToDefault(_) => Typed::unknown(),
+            _ => Typed::unknown(),
+        }
+    }
+
+    fn column_ref(&mut self, c: &pg_query::protobuf::ColumnRef, scope: &Scope<'_>) -> Typed {
+        let fields: Vec<&str> = c.fields.iter().filter_map(string).collect();
+        let (qualifier, column) = match fields.as_slice() {
+            [column] => (None, *column),
+            [.., table, column] => (Some(*table), *column),
+            [] => return Typed::unknown(),
+        };
+        if let Some(q) = qualifier {
+            if scope.source(q).is_none() {
+                let msg = format!("missing FROM-clause entry for table \"{q}\"");
+                self.error_at(c.location, "42P01", &msg, None);
+                return Typed::unknown();
+            }
+        }
+        match scope.lookup(qualifier, column) {
+            Lookup::Found(r) => Typed {
+                ty: r.ty,
+                nullable: r.nullable,
+                name: Some(column.to_string()),
+            },
+            Lookup::Unresolved => {
+                self.quiet_failures += 1;
+                Typed::unknown()
+            }
+            Lookup::Ambiguous => {
+                let msg = format!("column reference \"{column}\" is ambiguous");
+                self.error_at(
+                    c.location,
+                    "42702",
+                    &msg,
+                    Some("qualify it with the table name or alias"),
+                );
+                Typed::unknown()
+            }
+            Lookup::Missing => {
+                let shown = fields.join(".");
+                let names = scope.column_names();
+                let hint = super::closest(column, &names).map(|s| format!("did you mean \"{s}\"?"));
+                self.error_at(
+                    c.location,
+                    "42703",
+                    &format!("column \"{shown}\" does not exist"),
+                    hint.as_deref(),
+                );
+                Typed::unknown()
+            }
+        }
+    }
+
+    fn a_expr(&mut self, e: &AExpr, scope: &Scope<'_>) -> Typed {
+        let op = e.name.iter().filter_map(string).last().unwrap_or("");
+        let left = e.lexpr.as_deref();
+        let right = e.rexpr.as_deref();
+        let l = left.map(|n| self.expr(n, scope)).unwrap_or_default();
+        match e.kind() {
+            AExprKind::AexprIn => {
+                let mut nullable = l.nullable;
+                if let Some(Some(NodeEnum::List(list))) = right.map(|r| &r.node) {
+                    for item in &list.items {
+                        let t = match &l.ty {
+                            Some(ty) => self.expr_expecting(item, scope, ty),
+                            None => self.expr(item, scope),
+                        };
+                        nullable |= t.nullable;
+                    }
+                }
+                Typed::of("bool", nullable)
+            }
+            AExprKind::AexprOpAny | AExprKind::AexprOpAll => {
+                let r = match (right, &l.ty) {
+                    (Some(r), Some(ty)) => self.expr_expecting(r, scope, &ty.clone().array_of()),
+                    (Some(r), None) => self.expr(r, scope),
+                    _ => Typed::unknown(),
+                };
+                Typed::of("bool", l.nullable || r.nullable)
+            }
+            AExprKind::AexprBetween
+            | AExprKind::AexprNotBetween
+            | AExprKind::AexprBetweenSym
+            | AExprKind::AexprNotBetweenSym => {
+                let mut nullable = l.nullable;
+                if let Some(Some(NodeEnum::List(list))) = right.map(|r| &r.node) {
+                    for item in &list.items {
+                        nullable |= match &l.ty {
+                            Some(ty) => self.expr_expecting(item, scope, ty),
+                            None => self.expr(item, scope),
+                        }
+                        .nullable;
+                    }
+                }
+                Typed::of("bool", nullable)
+            }
+            AExprKind::AexprLike | AExprKind::AexprIlike | AExprKind::AexprSimilar => {
+                let text = SqlType::new("text");
+                if let Some(left) = left {
+                    self.infer(left, &text);
+                }
+                let r = right
+                    .map(|r| self.expr_expecting(r, scope, &text))
+                    .unwrap_or_default();
+                Typed::of("bool", l.nullable || r.nullable)
+            }
+            AExprKind::AexprDistinct | AExprKind::AexprNotDistinct => {
+                self.binary_operands(left, right, &l, scope);
+                Typed::of("bool", false)
+            }
+            AExprKind::AexprNullif => {
+                self.binary_operands(left, right, &l, scope);
+                Typed {
+                    ty: l.ty,
+                    nullable: true,
+                    name: Some("nullif".into()),
+                }
+            }
+            _ => {
+                let r = self.binary_operands(left, right, &l, scope);
+                let nullable = l.nullable || r.nullable;
+                let ty = super::functions::operator_result(op, l.ty.as_ref(), r.ty.as_ref());
+                Typed {
+                    ty,
+                    nullable,
+                    name: Some("?column?".into()),
+                }
+            }
+        }
+    }
+
+    /// Types the right operand, and infers an untyped parameter on either side from the other.
+    fn binary_operands(
+        &mut self,
+        left: Option<&Node>,
+        right: Option<&Node>,
+        l: &Typed,
+        scope: &Scope<'_>,
+    ) -> Typed {
+        let Some(right) = right else {
+            return Typed {
+                nullable: false,
+                ..Typed::unknown()
+            };
+        };
+        let r = match &l.ty {
+            Some(ty) => self.expr_expecting(right, scope, ty),
+            None => self.expr(right, scope),
+        };
+        if let (Some(left), None, Some(ty)) = (left, &l.ty, &r.ty) {
+            self.infer(left, ty);
+        }
+        r
+    }
+
+    fn sublink(&mut self, s: &pg_query::protobuf::SubLink, scope: &Scope<'_>) -> Typed {
+        let columns = s
+            .subselect
+            .as_deref()
+            .map(|q| self.subquery_columns(q, scope))
+            .unwrap_or_default();
+        match s.sub_link_type() {
+            SubLinkType::ExistsSublink => Typed::of("bool", false).named("exists"),
+            SubLinkType::ExprSublink => {
+                let first = columns.first();
+                Typed {
+                    ty: first.and_then(|c| c.ty.clone()),
+                    nullable: true,
+                    name: first.map(|c| c.name.clone()),
+                }
+            }
+            SubLinkType::ArraySublink => Typed {
+                ty: columns
+                    .first()
+                    .and_then(|c| c.ty.clone())
+                    .map(SqlType::array_of),
+                nullable: false,
+                name: Some("array".into()),
+            },
+            _ => {
+                if let (Some(test), Some(ty)) = (
+                    s.testexpr.as_deref(),
+                    columns.first().and_then(|c| c.ty.clone()),
+                ) {
+                    self.expr_expecting(test, scope, &ty);
+                } else if let Some(test) = s.testexpr.as_deref() {
+                    self.expr(test, scope);
+                }
+                Typed::of("bool", true)
+            }
+        }
+    }
+
+    fn case(&mut self, c: &pg_query::protobuf::CaseExpr, scope: &Scope<'_>) -> Typed {
+        let subject = c.arg.as_deref().map(|a| self.expr(a, scope));
+        let mut results = Vec::new();
+        for when in &c.args {
+            let Some(NodeEnum::CaseWhen(w)) = &when.node else {
+                continue;
+            };
+            if let Some(cond) = w.expr.as_deref() {
+                match subject.as_ref().and_then(|s| s.ty.clone()) {
+                    Some(ty) => self.expr_expecting(cond, scope, &ty),
+                    None if subject.is_none() => {
+                        self.expr_expecting(cond, scope, &SqlType::new("bool"))
+                    }
+                    None => self.expr(cond, scope),
+                };
+            }
+            if let Some(r) = w.result.as_deref() {
+                results.push(self.expr(r, scope));
+            }
+        }
+        let default = c.defresult.as_deref().map(|d| self.expr(d, scope));
+        let nullable =
+            default.as_ref().is_none_or(|d| d.nullable) || results.iter().any(|r| r.nullable);
+        let ty = results
+            .iter()
+            .chain(default.as_ref())
+            .find_map(|r| r.ty.clone());
+        Typed {
+            ty,
+            nullable,
+            name: Some("case".into()),
+        }
+    }
+}
+
+fn constant(c: &pg_query::protobuf::AConst) -> Typed {
+    if c.isnull {
+        return Typed {
+            ty: None,
+            nullable: true,
+            name: Some("?column?".into()),
+        };
+    }
+    let ty = match &c.val {
+        Some(Val::Ival(_)) => "int4",
+        Some(Val::Fval(f)) if f.fval.contains(['.', 'e', 'E']) => "numeric",
+        Some(Val::Fval(_)) => "int8",
+        Some(Val::Boolval(_)) => "bool",
+        Some(Val::Sval(_)) => "text",
+        Some(Val::Bsval(_)) => "bit",
+        None => return Typed::unknown(),
+    };
+    Typed::of(ty, false).named("?column?")
+}
+
+fn sql_value_function(op: SqlValueFunctionOp) -> Typed {
+    use SqlValueFunctionOp as Op;
+    let (ty, name) = match op {
+        Op::SvfopCurrentDate => ("date", "current_date"),
+        Op::SvfopCurrentTime | Op::SvfopCurrentTimeN => ("timetz", "current_time"),
+        Op::SvfopCurrentTimestamp | Op::SvfopCurrentTimestampN => {
+            ("timestamptz", "current_timestamp")
+        }
+        Op::SvfopLocaltime | Op::SvfopLocaltimeN => ("time", "localtime"),
+        Op::SvfopLocaltimestamp | Op::SvfopLocaltimestampN => ("timestamp", "localtimestamp"),
+        Op::SvfopCurrentRole => ("name", "current_role"),
+        Op::SvfopCurrentUser => ("name", "current_user"),
+        Op::SvfopUser => ("name", "user"),
+        Op::SvfopSessionUser => ("name", "session_user"),
+        Op::SvfopCurrentCatalog => ("name", "current_catalog"),
+        Op::SvfopCurrentSchema => ("name", "current_schema"),
+        Op::SqlvalueFunctionOpUndefined => return Typed::unknown(),
+    };
+    Typed::of(ty, false).named(name)
+}

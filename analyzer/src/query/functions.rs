@@ -1,0 +1,145 @@
+//! Result types of the built-in functions and operators that queries use most. Anything not
+//! listed is "unknown": fine inside WHERE, but an output column of unknown type asks for a cast.
+//! (A catalog generated from Postgres's pg_proc/pg_operator replaces these tables later.)
+
+use pg_query::protobuf::FuncCall;
+use pg_query::NodeEnum;
+
+use super::expr::Typed;
+use super::scope::Scope;
+use super::Analysis;
+use crate::catalog::SqlType;
+
+impl Analysis<'_> {
+    pub fn func_call(&mut self, f: &FuncCall, scope: &Scope<'_>) -> Typed {
+        let name = f
+            .funcname
+            .iter()
+            .filter_map(|n| match &n.node {
+                Some(NodeEnum::String(s)) => Some(s.sval.as_str()),
+                _ => None,
+            })
+            .next_back()
+            .unwrap_or("")
+            .to_string();
+        let args: Vec<Typed> = f.args.iter().map(|a| self.expr(a, scope)).collect();
+        if let Some(filter) = f.agg_filter.as_deref() {
+            self.condition(filter, scope);
+        }
+        for order in &f.agg_order {
+            if let Some(NodeEnum::SortBy(by)) = &order.node {
+                if let Some(n) = by.node.as_deref() {
+                    self.expr(n, scope);
+                }
+            }
+        }
+        let first = args.first().and_then(|a| a.ty.clone());
+        let any_nullable = args.iter().any(|a| a.nullable);
+        let (ty, nullable) = match name.as_str() {
+            "count" => (Some(SqlType::new("int8")), false),
+            "sum" => (first.and_then(|t| sum_type(&t)), true),
+            "avg" => (
+                first.map(|t| SqlType::new(if is_float(&t) { "float8" } else { "numeric" })),
+                true,
+            ),
+            "min" | "max" => (first, true),
+            "array_agg" => (first.map(SqlType::array_of), true),
+            "string_agg" => (Some(SqlType::new("text")), true),
+            "bool_and" | "bool_or" | "every" => (Some(SqlType::new("bool")), true),
+            "row_number" | "rank" | "dense_rank" | "ntile" => (Some(SqlType::new("int8")), false),
+            "lag" | "lead" | "first_value" | "last_value" | "nth_value" => (first, true),
+            "now" | "clock_timestamp" | "statement_timestamp" | "transaction_timestamp" => {
+                (Some(SqlType::new("timestamptz")), false)
+            }
+            "gen_random_uuid" | "uuid_generate_v4" => (Some(SqlType::new("uuid")), false),
+            "concat" | "concat_ws" => (Some(SqlType::new("text")), false),
+            "lower" | "upper" | "trim" | "btrim" | "ltrim" | "rtrim" | "substr" | "substring"
+            | "replace" | "left" | "right" | "initcap" | "md5" | "to_char" | "format"
+            | "repeat" | "lpad" | "rpad" | "reverse" | "split_part" | "translate"
+            | "quote_ident" | "quote_literal" | "string_agg_text" => {
+                (Some(SqlType::new("text")), any_nullable)
+            }
+            "length" | "char_length" | "character_length" | "octet_length" | "position"
+            | "strpos" | "array_length" | "cardinality" => (Some(SqlType::new("int4")), true),
+            "abs" | "round" | "ceil" | "ceiling" | "floor" | "trunc" | "greatest" | "least" => {
+                (first, any_nullable)
+            }
+            "date_trunc" => (first.or(Some(SqlType::new("timestamptz"))), any_nullable),
+            "extract" | "date_part" => (Some(SqlType::new("numeric")), any_nullable),
+            "to_jsonb" | "jsonb_build_object" | "jsonb_build_array" | "jsonb_agg"
+            | "jsonb_object_agg" => (Some(SqlType::new("jsonb")), name.ends_with("agg")),
+            "to_json" | "json_build_object" | "json_build_array" | "json_agg"
+            | "json_object_agg" => (Some(SqlType::new("json")), name.ends_with("agg")),
+            "random" => (Some(SqlType::new("float8")), false),
+            _ => (None, true),
+        };
+        Typed {
+            ty,
+            nullable,
+            name: Some(name),
+        }
+    }
+}
+
+fn is_float(t: &SqlType) -> bool {
+    t.is("float4") || t.is("float8")
+}
+
+fn sum_type(t: &SqlType) -> Option<SqlType> {
+    Some(SqlType::new(match t.name.as_str() {
+        _ if t.array => return None,
+        "int2" | "int4" => "int8",
+        "int8" | "numeric" => "numeric",
+        "float4" => "float4",
+        "float8" => "float8",
+        "interval" => "interval",
+        _ => return None,
+    }))
+}
+
+/// The result type of `left op right`.
+pub fn operator_result(
+    op: &str,
+    left: Option<&SqlType>,
+    right: Option<&SqlType>,
+) -> Option<SqlType> {
+    match op {
+        "=" | "<>" | "!=" | "<" | ">" | "<=" | ">=" | "~~" | "!~~" | "~~*" | "!~~*" | "~"
+        | "~*" | "!~" | "!~*" | "@>" | "<@" | "?" | "?|" | "?&" | "&&" | "@@" => {
+            Some(SqlType::new("bool"))
+        }
+        "||" => match (left, right) {
+            (Some(l), _) if l.array => Some(l.clone()),
+            (_, Some(r)) if r.array => Some(r.clone()),
+            (Some(l), _) if l.is("jsonb") => Some(l.clone()),
+            _ => Some(SqlType::new("text")),
+        },
+        "->" | "#>" => left.cloned(),
+        "->>" | "#>>" => Some(SqlType::new("text")),
+        "+" | "-" | "*" | "/" | "%" | "^" => arithmetic(op, left?, right),
+        _ => None,
+    }
+}
+
+fn arithmetic(op: &str, left: &SqlType, right: Option<&SqlType>) -> Option<SqlType> {
+    let Some(right) = right else {
+        return Some(left.clone());
+    }; // unary minus
+    if let (Some(l), Some(r)) = (left.numeric_rank(), right.numeric_rank()) {
+        return Some(if l >= r { left.clone() } else { right.clone() });
+    }
+    let datetime = |t: &SqlType| t.is("timestamptz") || t.is("timestamp") || t.is("date");
+    match (left.name.as_str(), op, right.name.as_str()) {
+        (l, "-", r) if l == r && (l == "timestamptz" || l == "timestamp") => {
+            Some(SqlType::new("interval"))
+        }
+        ("date", "-", "date") => Some(SqlType::new("int4")),
+        ("date", "+" | "-", "int4") => Some(SqlType::new("date")),
+        ("date", "+" | "-", "interval") => Some(SqlType::new("timestamp")),
+        (_, "+" | "-", "interval") if datetime(left) => Some(left.clone()),
+        ("interval", "+", _) if datetime(right) => Some(right.clone()),
+        ("interval", "+" | "-", "interval") => Some(SqlType::new("interval")),
+        ("interval", "*" | "/", _) => Some(SqlType::new("interval")),
+        _ => None,
+    }
+}

@@ -1,0 +1,244 @@
+//! Types a query against a [`Catalog`]: its parameters and its output columns, with
+//! nullability, as Postgres would describe a prepared statement.
+
+mod expr;
+mod functions;
+mod scope;
+mod statements;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+
+use pg_query::protobuf::Node;
+use pg_query::NodeEnum;
+
+use crate::catalog::{Catalog, SqlType};
+use crate::Diagnostic;
+
+/// A `$n` parameter: 1-based index and the type Postgres would infer for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    pub index: usize,
+    pub ty: SqlType,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    pub name: String,
+    pub ty: SqlType,
+    pub nullable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryDescription {
+    pub params: Vec<Param>,
+    pub columns: Vec<Column>,
+}
+
+/// Describes one SQL statement. All problems are returned together, located in `sql`.
+pub fn describe(catalog: &Catalog, sql: &str) -> Result<QueryDescription, Vec<Diagnostic>> {
+    let statements = crate::parse_script(sql).map_err(|e| {
+        vec![Diagnostic::error(e.message)
+            .at(sql, e.offset)
+            .sqlstate("42601")]
+    })?;
+    let [statement] = statements.as_slice() else {
+        return Err(vec![Diagnostic::error(format!(
+            "a query must be exactly one SQL statement, found {}",
+            statements.len()
+        ))
+        .hint("split the statements into separate queries")]);
+    };
+    let mut analysis = Analysis {
+        catalog,
+        sql,
+        params: BTreeMap::new(),
+        ctes: Vec::new(),
+        errors: Vec::new(),
+        quiet_failures: 0,
+    };
+    let outputs = analysis.statement(&statement.node);
+    analysis.finish(outputs)
+}
+
+/// An output column while analysing; its type may still be unknown.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub name: String,
+    pub ty: Option<SqlType>,
+    pub nullable: bool,
+    pub location: i32,
+    /// Typing it already reported an error, so its unknown type needs no second one.
+    pub failed: bool,
+}
+
+pub(crate) struct Analysis<'a> {
+    pub catalog: &'a Catalog,
+    pub sql: &'a str,
+    pub params: BTreeMap<usize, SqlType>,
+    /// CTEs visible at this point, innermost last.
+    pub ctes: Vec<(String, Vec<Output>)>,
+    pub errors: Vec<Diagnostic>,
+    /// Lookups through a relation that does not exist: already reported, so they stay quiet.
+    pub quiet_failures: usize,
+}
+
+impl Analysis<'_> {
+    /// A mark to ask later whether anything failed in between.
+    pub fn failure_mark(&self) -> usize {
+        self.errors.len() + self.quiet_failures
+    }
+
+    pub fn error_at(
+        &mut self,
+        location: i32,
+        sqlstate: &'static str,
+        message: &str,
+        hint: Option<&str>,
+    ) {
+        let offset = usize::try_from(location).unwrap_or(0);
+        let mut d = Diagnostic::error(message)
+            .at(self.sql, offset)
+            .sqlstate(sqlstate);
+        if let Some(hint) = hint {
+            d = d.hint(hint);
+        }
+        self.errors.push(d);
+    }
+
+    fn finish(mut self, outputs: Vec<Output>) -> Result<QueryDescription, Vec<Diagnostic>> {
+        let mut params = Vec::new();
+        // An unknown column next to a parameter leaves it untyped: report only the cause.
+        let earlier_errors = !self.errors.is_empty();
+        for (number, location) in param_refs(self.sql) {
+            if let Some(ty) = self.params.get(&number) {
+                params.push(Param {
+                    index: number,
+                    ty: ty.clone(),
+                });
+            } else if !earlier_errors {
+                self.error_at(
+                    location,
+                    "42P18",
+                    &format!("could not determine data type of parameter ${number}"),
+                    Some(&format!(
+                        "add a cast, e.g. ${number}::text or ${number}::int8"
+                    )),
+                );
+            }
+        }
+        let mut columns = Vec::with_capacity(outputs.len());
+        for (i, out) in outputs.into_iter().enumerate() {
+            let (name, nullable) = apply_override(&out.name, out.nullable);
+            match out.ty {
+                Some(ty) => columns.push(Column { name, ty, nullable }),
+                None if out.failed => {}
+                None => self.error_at(
+                    out.location,
+                    "42P18",
+                    &format!(
+                        "cannot infer the type of output column {} (\"{}\")",
+                        i + 1,
+                        out.name
+                    ),
+                    Some("add a cast, e.g. (expression)::text"),
+                ),
+            }
+        }
+        if self.errors.is_empty() {
+            Ok(QueryDescription { params, columns })
+        } else {
+            self.errors.sort_by_key(|d| (d.line, d.column));
+            self.errors.dedup();
+            Err(self.errors)
+        }
+    }
+}
+
+/// sqlx's column-name overrides: `AS "name!"` forces NOT NULL, `AS "name?"` forces nullable.
+fn apply_override(name: &str, nullable: bool) -> (String, bool) {
+    if let Some(n) = name.strip_suffix('!') {
+        (n.to_string(), false)
+    } else if let Some(n) = name.strip_suffix('?') {
+        (n.to_string(), true)
+    } else {
+        (name.to_string(), nullable)
+    }
+}
+
+/// Every `$n` in the query text, with the location of its first use, in order. Parameters that
+/// the query skips (`$1` and `$3` only) are listed too, as Postgres fails on them. (The scanner
+/// sees every parameter; the parse tree's node iterator skips some clauses, e.g. LIMIT.)
+fn param_refs(sql: &str) -> Vec<(usize, i32)> {
+    let mut seen: BTreeMap<usize, i32> = BTreeMap::new();
+    let tokens = pg_query::scan(sql).map(|s| s.tokens).unwrap_or_default();
+    for token in tokens
+        .iter()
+        .filter(|t| t.token() == pg_query::protobuf::Token::Param)
+    {
+        let text = sql
+            .get(token.start as usize..token.end as usize)
+            .unwrap_or("");
+        if let Ok(number) = text.trim_start_matches('$').parse::<usize>() {
+            seen.entry(number).or_insert(token.start);
+        }
+    }
+    let max = seen.keys().next_back().copied().unwrap_or(0);
+    (1..=max)
+        .map(|n| (n, seen.get(&n).copied().unwrap_or(0)))
+        .collect()
+}
+
+pub(crate) fn node_location(node: &Node) -> i32 {
+    use NodeEnum as N;
+    match &node.node {
+        Some(N::ColumnRef(n)) => n.location,
+        Some(N::ParamRef(n)) => n.location,
+        Some(N::AConst(n)) => n.location,
+        Some(N::AExpr(n)) => n.location,
+        Some(N::FuncCall(n)) => n.location,
+        Some(N::TypeCast(n)) => n.location,
+        Some(N::RangeVar(n)) => n.location,
+        Some(N::ResTarget(n)) => n.location,
+        Some(N::SubLink(n)) => n.location,
+        Some(N::CaseExpr(n)) => n.location,
+        Some(N::BoolExpr(n)) => n.location,
+        Some(N::NullTest(n)) => n.location,
+        Some(N::CoalesceExpr(n)) => n.location,
+        Some(N::SqlvalueFunction(n)) => n.location,
+        Some(N::AArrayExpr(n)) => n.location,
+        Some(N::RangeFunction(_)) | Some(N::JoinExpr(_)) | Some(N::RangeSubselect(_)) => -1,
+        _ => -1,
+    }
+}
+
+/// The candidate closest to `name` by edit distance, if it is close enough to be a typo.
+pub(crate) fn closest<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    let limit = ((name.chars().count() + 1) / 3).max(1);
+    candidates
+        .iter()
+        .map(|c| (edit_distance(name, c), *c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(row[j]).min(row[j + 1])
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}

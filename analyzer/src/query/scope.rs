@@ -1,0 +1,267 @@
+//! Names visible to an expression: the FROM items of a query (tables, CTEs, sub-selects), with
+//! the nullability an outer join adds, and the enclosing query's scope for correlated subqueries.
+
+use pg_query::protobuf::{JoinType, Node, RangeVar};
+use pg_query::NodeEnum;
+
+use super::{Analysis, Output};
+use crate::catalog::SqlType;
+
+/// A column as seen through a FROM item.
+#[derive(Debug, Clone)]
+pub struct ScopeColumn {
+    pub name: String,
+    pub ty: Option<SqlType>,
+    /// Nullable in the schema (no NOT NULL) or as produced by a subquery.
+    pub base_nullable: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The alias, or the table's name.
+    pub name: String,
+    pub columns: Vec<ScopeColumn>,
+    /// On the optional side of an outer join: every column may be NULL whatever the schema says.
+    pub nullable_from_join: bool,
+    /// Stands for a relation that does not exist (already reported): it has every column.
+    pub unresolved: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Scope<'p> {
+    pub sources: Vec<Source>,
+    pub parent: Option<&'p Scope<'p>>,
+}
+
+/// A resolved column reference.
+pub struct Resolved {
+    pub ty: Option<SqlType>,
+    pub nullable: bool,
+}
+
+pub enum Lookup {
+    Found(Resolved),
+    /// Through a relation that does not exist.
+    Unresolved,
+    Ambiguous,
+    Missing,
+}
+
+impl<'p> Scope<'p> {
+    pub fn child(parent: &'p Scope<'p>) -> Scope<'p> {
+        Scope {
+            sources: Vec::new(),
+            parent: Some(parent),
+        }
+    }
+
+    pub fn source(&self, name: &str) -> Option<&Source> {
+        self.sources
+            .iter()
+            .find(|s| s.name == name)
+            .or_else(|| self.parent.and_then(|p| p.source(name)))
+    }
+
+    /// Resolves `column` or `qualifier.column`, innermost scope first.
+    pub fn lookup(&self, qualifier: Option<&str>, column: &str) -> Lookup {
+        let mut found = None;
+        for source in &self.sources {
+            if qualifier.is_some_and(|q| q != source.name) {
+                continue;
+            }
+            if source.unresolved {
+                return Lookup::Unresolved;
+            }
+            if let Some(c) = source.columns.iter().find(|c| c.name == column) {
+                if found.is_some() {
+                    return Lookup::Ambiguous;
+                }
+                found = Some(Resolved {
+                    ty: c.ty.clone(),
+                    nullable: c.base_nullable || source.nullable_from_join,
+                });
+            }
+        }
+        match (found, self.parent) {
+            (Some(r), _) => Lookup::Found(r),
+            (None, Some(parent)) => parent.lookup(qualifier, column),
+            (None, None) => Lookup::Missing,
+        }
+    }
+
+    /// Every column name in scope, for "did you mean" hints.
+    pub fn column_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .sources
+            .iter()
+            .flat_map(|s| s.columns.iter().map(|c| c.name.as_str()))
+            .collect();
+        if let Some(parent) = self.parent {
+            names.extend(parent.column_names());
+        }
+        names
+    }
+}
+
+impl Analysis<'_> {
+    /// Adds the FROM items to `scope`, typing join conditions as it goes.
+    pub(super) fn from_clause(&mut self, items: &[Node], scope: &mut Scope<'_>) {
+        for item in items {
+            let sources = self.from_item(item, scope);
+            scope.sources.extend(sources);
+        }
+    }
+
+    fn from_item(&mut self, item: &Node, outer: &Scope<'_>) -> Vec<Source> {
+        match &item.node {
+            Some(NodeEnum::RangeVar(rv)) => self.relation(rv).into_iter().collect(),
+            Some(NodeEnum::JoinExpr(join)) => {
+                let mut left = join
+                    .larg
+                    .as_deref()
+                    .map(|n| self.from_item(n, outer))
+                    .unwrap_or_default();
+                let mut right = join
+                    .rarg
+                    .as_deref()
+                    .map(|n| self.from_item(n, outer))
+                    .unwrap_or_default();
+                let (left_optional, right_optional) = match join.jointype() {
+                    JoinType::JoinLeft => (false, true),
+                    JoinType::JoinRight => (true, false),
+                    JoinType::JoinFull => (true, true),
+                    _ => (false, false),
+                };
+                left.iter_mut()
+                    .for_each(|s| s.nullable_from_join |= left_optional);
+                right
+                    .iter_mut()
+                    .for_each(|s| s.nullable_from_join |= right_optional);
+                left.append(&mut right);
+                if let Some(quals) = &join.quals {
+                    let scope = Scope {
+                        sources: left.clone(),
+                        parent: Some(outer),
+                    };
+                    self.condition(quals, &scope);
+                }
+                left
+            }
+            Some(NodeEnum::RangeSubselect(sub)) => {
+                let Some(query) = sub.subquery.as_deref() else {
+                    return vec![];
+                };
+                let name = sub
+                    .alias
+                    .as_ref()
+                    .map(|a| a.aliasname.clone())
+                    .unwrap_or_default();
+                // LATERAL subqueries may refer to earlier FROM items; others only to the outer query.
+                let columns = self.subquery_columns(query, outer);
+                vec![Source {
+                    name,
+                    columns: to_scope_columns(columns),
+                    nullable_from_join: false,
+                    unresolved: false,
+                }]
+            }
+            Some(_) => {
+                self.error_at(
+                    super::node_location(item),
+                    "0A000",
+                    "this kind of FROM item is not supported by the strata analyzer yet",
+                    Some(
+                        "use a table, a join, a CTE or a subquery; or open an issue with the query",
+                    ),
+                );
+                vec![]
+            }
+            None => vec![],
+        }
+    }
+
+    /// A table or CTE named in FROM, UPDATE, INSERT INTO or DELETE FROM.
+    pub(super) fn relation(&mut self, rv: &RangeVar) -> Option<Source> {
+        let name = rv
+            .alias
+            .as_ref()
+            .map_or_else(|| rv.relname.clone(), |a| a.aliasname.clone());
+        if rv.schemaname.is_empty() {
+            if let Some(columns) = self
+                .ctes
+                .iter()
+                .rev()
+                .find(|(n, _)| *n == rv.relname)
+                .map(|(_, c)| c.clone())
+            {
+                return Some(Source {
+                    name,
+                    columns: to_scope_columns(columns),
+                    nullable_from_join: false,
+                    unresolved: false,
+                });
+            }
+        }
+        let schema = (!rv.schemaname.is_empty()).then_some(rv.schemaname.as_str());
+        let Some(table) = self.catalog.table(schema, &rv.relname) else {
+            let shown =
+                schema.map_or_else(|| rv.relname.clone(), |s| format!("{s}.{}", rv.relname));
+            let known: Vec<&str> = self.catalog.tables().map(|t| t.name.as_str()).collect();
+            let hint = match super::closest(&rv.relname, &known) {
+                Some(similar) => format!("did you mean \"{similar}\"?"),
+                None => self.missing_relation_hint(),
+            };
+            self.error_at(
+                rv.location,
+                "42P01",
+                &format!("relation \"{shown}\" does not exist"),
+                Some(&hint),
+            );
+            return Some(Source {
+                name,
+                columns: vec![],
+                nullable_from_join: false,
+                unresolved: true,
+            });
+        };
+        let columns = table
+            .columns
+            .iter()
+            .map(|c| ScopeColumn {
+                name: c.name.clone(),
+                ty: Some(c.ty.clone()),
+                base_nullable: !c.not_null,
+            })
+            .collect();
+        Some(Source {
+            name,
+            columns,
+            nullable_from_join: false,
+            unresolved: false,
+        })
+    }
+
+    fn missing_relation_hint(&self) -> String {
+        match self.catalog.unsupported.first() {
+            Some(note) => format!(
+                "no migration creates it; note that {} statement(s) could not be replayed, the first at {}:{}:{}",
+                self.catalog.unsupported.len(),
+                note.file.as_deref().map(|f| f.display().to_string()).unwrap_or_default(),
+                note.line,
+                note.column
+            ),
+            None => "no migration creates it: check the name, or add a migration".to_string(),
+        }
+    }
+}
+
+pub fn to_scope_columns(columns: Vec<Output>) -> Vec<ScopeColumn> {
+    columns
+        .into_iter()
+        .map(|c| ScopeColumn {
+            name: c.name,
+            ty: c.ty,
+            base_nullable: c.nullable,
+        })
+        .collect()
+}

@@ -1,0 +1,423 @@
+//! SELECT, INSERT, UPDATE and DELETE: their scopes, parameters and output columns.
+
+use pg_query::protobuf::{
+    DeleteStmt, InsertStmt, Node, ResTarget, SelectStmt, SetOperation, UpdateStmt, WithClause,
+};
+use pg_query::NodeEnum;
+
+use super::scope::{Scope, Source};
+use super::{node_location, Analysis, Output};
+
+impl Analysis<'_> {
+    pub fn statement(&mut self, node: &NodeEnum) -> Vec<Output> {
+        let root = Scope::default();
+        match node {
+            NodeEnum::SelectStmt(s) => self.select(s, &root),
+            NodeEnum::InsertStmt(s) => self.insert(s, &root),
+            NodeEnum::UpdateStmt(s) => self.update(s, &root),
+            NodeEnum::DeleteStmt(s) => self.delete(s, &root),
+            _ => {
+                self.error_at(
+                    0,
+                    "0A000",
+                    "checked queries must be SELECT, INSERT, UPDATE or DELETE",
+                    Some("run DDL in a migration instead"),
+                );
+                vec![]
+            }
+        }
+    }
+
+    /// The output columns of a subquery (in FROM, a CTE or a sublink), seeing `outer`.
+    pub fn subquery_columns(&mut self, node: &Node, outer: &Scope<'_>) -> Vec<Output> {
+        match &node.node {
+            Some(NodeEnum::SelectStmt(s)) => self.select(s, outer),
+            Some(NodeEnum::InsertStmt(s)) => self.insert(s, outer),
+            Some(NodeEnum::UpdateStmt(s)) => self.update(s, outer),
+            Some(NodeEnum::DeleteStmt(s)) => self.delete(s, outer),
+            _ => vec![],
+        }
+    }
+
+    /// Registers the CTEs of a WITH clause; returns how many to pop afterwards.
+    fn with_clause(&mut self, with: Option<&WithClause>, outer: &Scope<'_>) -> usize {
+        let Some(with) = with else { return 0 };
+        let before = self.ctes.len();
+        for cte in &with.ctes {
+            let Some(NodeEnum::CommonTableExpr(cte)) = &cte.node else {
+                continue;
+            };
+            let Some(query) = cte.ctequery.as_deref() else {
+                continue;
+            };
+            let mut columns = self.subquery_columns(query, outer);
+            for (column, alias) in columns.iter_mut().zip(&cte.aliascolnames) {
+                if let Some(NodeEnum::String(s)) = &alias.node {
+                    column.name = s.sval.clone();
+                }
+            }
+            self.ctes.push((cte.ctename.clone(), columns));
+        }
+        self.ctes.len() - before
+    }
+
+    fn pop_ctes(&mut self, n: usize) {
+        self.ctes.truncate(self.ctes.len() - n);
+    }
+
+    pub fn select(&mut self, s: &SelectStmt, outer: &Scope<'_>) -> Vec<Output> {
+        let ctes = self.with_clause(s.with_clause.as_ref(), outer);
+        let outputs = if s.op() != SetOperation::SetopNone && s.op() != SetOperation::Undefined {
+            let left = s
+                .larg
+                .as_deref()
+                .map(|l| self.select(l, outer))
+                .unwrap_or_default();
+            let right = s
+                .rarg
+                .as_deref()
+                .map(|r| self.select(r, outer))
+                .unwrap_or_default();
+            left.into_iter()
+                .enumerate()
+                .map(|(i, mut out)| {
+                    if let Some(r) = right.get(i) {
+                        out.nullable |= r.nullable;
+                        if out.ty.is_none() {
+                            out.ty = r.ty.clone();
+                        }
+                    }
+                    out
+                })
+                .collect()
+        } else if !s.values_lists.is_empty() {
+            self.values(&s.values_lists, outer)
+        } else {
+            let mut scope = Scope::child(outer);
+            self.from_clause(&s.from_clause, &mut scope);
+            if let Some(w) = &s.where_clause {
+                self.condition(w, &scope);
+            }
+            for g in &s.group_clause {
+                self.expr(g, &scope);
+            }
+            if let Some(h) = &s.having_clause {
+                self.expr(h, &scope);
+            }
+            let outputs = self.target_list(&s.target_list, &scope);
+            self.order_by(&s.sort_clause, &scope, &outputs);
+            outputs
+        };
+        for limit in [&s.limit_count, &s.limit_offset].into_iter().flatten() {
+            self.expr_expecting(
+                limit,
+                &Scope::child(outer),
+                &crate::catalog::SqlType::new("int8"),
+            );
+        }
+        self.pop_ctes(ctes);
+        outputs
+    }
+
+    fn order_by(&mut self, sort: &[Node], scope: &Scope<'_>, outputs: &[Output]) {
+        for item in sort {
+            let Some(NodeEnum::SortBy(by)) = &item.node else {
+                continue;
+            };
+            let Some(node) = by.node.as_deref() else {
+                continue;
+            };
+            // ORDER BY may name an output column alias or position.
+            if let Some(NodeEnum::ColumnRef(c)) = &node.node {
+                if let [f] = c.fields.as_slice() {
+                    if let Some(NodeEnum::String(s)) = &f.node {
+                        if outputs.iter().any(|o| o.name == s.sval) {
+                            continue;
+                        }
+                    }
+                }
+            }
+            if matches!(&node.node, Some(NodeEnum::AConst(_))) {
+                continue;
+            }
+            self.expr(node, scope);
+        }
+    }
+
+    fn values(&mut self, rows: &[Node], outer: &Scope<'_>) -> Vec<Output> {
+        let scope = Scope::child(outer);
+        let mut outputs: Vec<Output> = Vec::new();
+        for row in rows {
+            let Some(NodeEnum::List(list)) = &row.node else {
+                continue;
+            };
+            for (i, item) in list.items.iter().enumerate() {
+                let typed = self.expr(item, &scope);
+                match outputs.get_mut(i) {
+                    Some(out) => {
+                        out.nullable |= typed.nullable;
+                        out.ty = out.ty.take().or(typed.ty);
+                    }
+                    None => outputs.push(Output {
+                        name: format!("column{}", i + 1),
+                        ty: typed.ty,
+                        nullable: typed.nullable,
+                        location: node_location(item),
+                        failed: false,
+                    }),
+                }
+            }
+        }
+        outputs
+    }
+
+    /// SELECT lists and RETURNING lists.
+    pub fn target_list(&mut self, targets: &[Node], scope: &Scope<'_>) -> Vec<Output> {
+        let mut outputs = Vec::new();
+        for target in targets {
+            let Some(NodeEnum::ResTarget(rt)) = &target.node else {
+                continue;
+            };
+            let Some(val) = rt.val.as_deref() else {
+                continue;
+            };
+            if let Some(star) = self.star(val, scope) {
+                outputs.extend(star);
+                continue;
+            }
+            let mark = self.failure_mark();
+            let typed = self.expr(val, scope);
+            let failed = self.failure_mark() > mark;
+            let name = if rt.name.is_empty() {
+                typed.name.unwrap_or_else(|| "?column?".into())
+            } else {
+                rt.name.clone()
+            };
+            outputs.push(Output {
+                name,
+                ty: typed.ty,
+                nullable: typed.nullable,
+                location: rt.location,
+                failed,
+            });
+        }
+        outputs
+    }
+
+    /// `*` and `alias.*`.
+    fn star(&mut self, val: &Node, scope: &Scope<'_>) -> Option<Vec<Output>> {
+        let Some(NodeEnum::ColumnRef(c)) = &val.node else {
+            return None;
+        };
+        if !matches!(
+            c.fields.last().and_then(|f| f.node.as_ref()),
+            Some(NodeEnum::AStar(_))
+        ) {
+            return None;
+        }
+        let qualifier = match c.fields.as_slice() {
+            [_] => None,
+            [q, _] => match &q.node {
+                Some(NodeEnum::String(s)) => Some(s.sval.as_str()),
+                _ => None,
+            },
+            _ => None,
+        };
+        let sources: Vec<&Source> = match qualifier {
+            None => scope.sources.iter().collect(),
+            Some(q) => match scope.source(q) {
+                Some(s) => vec![s],
+                None => {
+                    let msg = format!("missing FROM-clause entry for table \"{q}\"");
+                    self.error_at(c.location, "42P01", &msg, None);
+                    return Some(vec![]);
+                }
+            },
+        };
+        if sources.is_empty() {
+            self.error_at(
+                c.location,
+                "42601",
+                "SELECT * with no tables specified is not valid",
+                None,
+            );
+        }
+        Some(
+            sources
+                .into_iter()
+                .flat_map(|s| {
+                    s.columns.iter().map(move |col| Output {
+                        name: col.name.clone(),
+                        ty: col.ty.clone(),
+                        nullable: col.base_nullable || s.nullable_from_join,
+                        location: c.location,
+                        failed: false,
+                    })
+                })
+                .collect(),
+        )
+    }
+
+    pub fn insert(&mut self, s: &InsertStmt, outer: &Scope<'_>) -> Vec<Output> {
+        let ctes = self.with_clause(s.with_clause.as_ref(), outer);
+        let Some(rv) = &s.relation else { return vec![] };
+        let Some(target) = self.relation(rv) else {
+            self.pop_ctes(ctes);
+            return vec![];
+        };
+        // The columns the values go to, in order: the listed ones or all of them.
+        let columns: Vec<(String, Option<crate::catalog::SqlType>)> = if s.cols.is_empty() {
+            target
+                .columns
+                .iter()
+                .map(|c| (c.name.clone(), c.ty.clone()))
+                .collect()
+        } else {
+            s.cols
+                .iter()
+                .filter_map(|c| match &c.node {
+                    Some(NodeEnum::ResTarget(rt)) => Some(rt),
+                    _ => None,
+                })
+                .map(|rt| (rt.name.clone(), self.target_column(&target, rt)))
+                .collect()
+        };
+        let plain = Scope::child(outer);
+        if let Some(select) = s.select_stmt.as_deref() {
+            match &select.node {
+                Some(NodeEnum::SelectStmt(sel)) if !sel.values_lists.is_empty() => {
+                    for row in &sel.values_lists {
+                        let Some(NodeEnum::List(list)) = &row.node else {
+                            continue;
+                        };
+                        if list.items.len() > columns.len() {
+                            let loc = node_location(&list.items[columns.len()]);
+                            self.error_at(
+                                loc,
+                                "42601",
+                                "INSERT has more expressions than target columns",
+                                None,
+                            );
+                        }
+                        for (item, (_, ty)) in list.items.iter().zip(&columns) {
+                            match ty {
+                                Some(ty) => self.expr_expecting(item, &plain, ty),
+                                None => self.expr(item, &plain),
+                            };
+                        }
+                    }
+                }
+                _ => {
+                    let produced = self.subquery_columns(select, outer);
+                    if produced.len() > columns.len() {
+                        self.error_at(
+                            rv.location,
+                            "42601",
+                            "INSERT has more expressions than target columns",
+                            None,
+                        );
+                    }
+                }
+            }
+        }
+        let mut scope = Scope::child(outer);
+        scope.sources.push(target.clone());
+        if let Some(oc) = &s.on_conflict_clause {
+            let mut conflict = Scope::child(outer);
+            conflict.sources.push(target.clone());
+            conflict.sources.push(Source {
+                name: "excluded".into(),
+                ..target.clone()
+            });
+            self.set_list(&oc.target_list, &target, &conflict);
+            if let Some(w) = &oc.where_clause {
+                self.expr(w, &conflict);
+            }
+        }
+        let outputs = match &s.returning_clause {
+            Some(r) => self.target_list(&r.exprs, &scope),
+            None => vec![],
+        };
+        self.pop_ctes(ctes);
+        outputs
+    }
+
+    /// The type of a column named as an INSERT or UPDATE target, or an error.
+    fn target_column(
+        &mut self,
+        target: &Source,
+        rt: &ResTarget,
+    ) -> Option<crate::catalog::SqlType> {
+        match target.columns.iter().find(|c| c.name == rt.name) {
+            Some(c) => c.ty.clone(),
+            None => {
+                let names: Vec<&str> = target.columns.iter().map(|c| c.name.as_str()).collect();
+                let hint =
+                    super::closest(&rt.name, &names).map(|s| format!("did you mean \"{s}\"?"));
+                let msg = format!(
+                    "column \"{}\" of relation \"{}\" does not exist",
+                    rt.name, target.name
+                );
+                self.error_at(rt.location, "42703", &msg, hint.as_deref());
+                None
+            }
+        }
+    }
+
+    /// `SET col = expr, ...` in UPDATE and ON CONFLICT DO UPDATE.
+    fn set_list(&mut self, targets: &[Node], target: &Source, scope: &Scope<'_>) {
+        for t in targets {
+            let Some(NodeEnum::ResTarget(rt)) = &t.node else {
+                continue;
+            };
+            let ty = self.target_column(target, rt);
+            if let Some(val) = rt.val.as_deref() {
+                match &ty {
+                    Some(ty) => self.expr_expecting(val, scope, ty),
+                    None => self.expr(val, scope),
+                };
+            }
+        }
+    }
+
+    pub fn update(&mut self, s: &UpdateStmt, outer: &Scope<'_>) -> Vec<Output> {
+        let ctes = self.with_clause(s.with_clause.as_ref(), outer);
+        let Some(target) = s.relation.as_ref().and_then(|rv| self.relation(rv)) else {
+            self.pop_ctes(ctes);
+            return vec![];
+        };
+        let mut scope = Scope::child(outer);
+        scope.sources.push(target.clone());
+        self.from_clause(&s.from_clause, &mut scope);
+        self.set_list(&s.target_list, &target, &scope);
+        if let Some(w) = &s.where_clause {
+            self.condition(w, &scope);
+        }
+        let outputs = match &s.returning_clause {
+            Some(r) => self.target_list(&r.exprs, &scope),
+            None => vec![],
+        };
+        self.pop_ctes(ctes);
+        outputs
+    }
+
+    pub fn delete(&mut self, s: &DeleteStmt, outer: &Scope<'_>) -> Vec<Output> {
+        let ctes = self.with_clause(s.with_clause.as_ref(), outer);
+        let Some(target) = s.relation.as_ref().and_then(|rv| self.relation(rv)) else {
+            self.pop_ctes(ctes);
+            return vec![];
+        };
+        let mut scope = Scope::child(outer);
+        scope.sources.push(target);
+        self.from_clause(&s.using_clause, &mut scope);
+        if let Some(w) = &s.where_clause {
+            self.condition(w, &scope);
+        }
+        let outputs = match &s.returning_clause {
+            Some(r) => self.target_list(&r.exprs, &scope),
+            None => vec![],
+        };
+        self.pop_ctes(ctes);
+        outputs
+    }
+}

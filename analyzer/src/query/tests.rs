@@ -1,0 +1,239 @@
+use std::path::PathBuf;
+
+use super::*;
+
+const SCHEMA: &str = "
+CREATE TABLE users (
+    id bigserial PRIMARY KEY,
+    email text NOT NULL,
+    name text,
+    age int,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE posts (
+    id serial PRIMARY KEY,
+    author_id bigint NOT NULL REFERENCES users (id),
+    title varchar(200) NOT NULL,
+    body text,
+    tags text[]
+);";
+
+fn catalog() -> Catalog {
+    let statements = crate::parse_script(SCHEMA).unwrap();
+    let mut c = Catalog::default();
+    c.apply_script(SCHEMA, &PathBuf::from("schema.sql"), &statements)
+        .unwrap();
+    c
+}
+
+/// `name type [null]` per column, and `$n type` per parameter.
+fn shape(sql: &str) -> (Vec<String>, Vec<String>) {
+    let d = describe(&catalog(), sql).unwrap_or_else(|e| panic!("{sql}: {e:#?}"));
+    let cols = d
+        .columns
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {}{}",
+                c.name,
+                c.ty,
+                if c.nullable { " null" } else { "" }
+            )
+        })
+        .collect();
+    let params = d
+        .params
+        .iter()
+        .map(|p| format!("${} {}", p.index, p.ty))
+        .collect();
+    (cols, params)
+}
+
+fn errors(sql: &str) -> Vec<String> {
+    describe(&catalog(), sql)
+        .expect_err("query should fail")
+        .iter()
+        .map(|d| {
+            let hint = d
+                .hint
+                .as_deref()
+                .map(|h| format!(" [{h}]"))
+                .unwrap_or_default();
+            format!("{}:{}: {}{hint}", d.line, d.column, d.message)
+        })
+        .collect()
+}
+
+#[test]
+fn select_columns_with_schema_nullability_and_param_from_comparison() {
+    let (cols, params) = shape("SELECT id, email, name FROM users WHERE id = $1");
+    assert_eq!(cols, ["id int8", "email text", "name text null"]);
+    assert_eq!(params, ["$1 int8"]);
+}
+
+#[test]
+fn left_join_makes_the_optional_side_nullable() {
+    let (cols, _) = shape(
+        "SELECT u.email, p.title, p.id AS post_id FROM users u LEFT JOIN posts p ON p.author_id = u.id",
+    );
+    assert_eq!(
+        cols,
+        ["email text", "title varchar null", "post_id int4 null"]
+    );
+    let (cols, _) =
+        shape("SELECT u.email, p.title FROM posts p RIGHT JOIN users u ON p.author_id = u.id");
+    assert_eq!(cols, ["email text", "title varchar null"]);
+    let (cols, _) =
+        shape("SELECT u.email, p.title FROM users u JOIN posts p ON p.author_id = u.id");
+    assert_eq!(cols, ["email text", "title varchar"]);
+}
+
+#[test]
+fn star_expands_in_order() {
+    let (cols, _) = shape("SELECT p.*, u.email FROM posts p JOIN users u ON u.id = p.author_id");
+    assert_eq!(
+        cols,
+        [
+            "id int4",
+            "author_id int8",
+            "title varchar",
+            "body text null",
+            "tags text[] null",
+            "email text"
+        ]
+    );
+}
+
+#[test]
+fn insert_returning_types_params_from_target_columns() {
+    let (cols, params) =
+        shape("INSERT INTO posts (author_id, title, body) VALUES ($1, $2, $3) RETURNING id, title");
+    assert_eq!(cols, ["id int4", "title varchar"]);
+    assert_eq!(params, ["$1 int8", "$2 varchar", "$3 text"]);
+}
+
+#[test]
+fn update_and_delete() {
+    let (cols, params) =
+        shape("UPDATE users SET name = $1, age = age + 1 WHERE id = $2 RETURNING name, age");
+    assert_eq!(cols, ["name text null", "age int4 null"]);
+    assert_eq!(params, ["$1 text", "$2 int8"]);
+    let (cols, params) = shape("DELETE FROM posts WHERE author_id = $1 AND title LIKE $2");
+    assert!(cols.is_empty());
+    assert_eq!(params, ["$1 int8", "$2 text"]);
+}
+
+#[test]
+fn params_from_in_any_limit_and_casts() {
+    let (_, params) = shape(
+        "SELECT id FROM users WHERE id = ANY($1) AND age IN ($2, $3) LIMIT $4 OFFSET $5::int4",
+    );
+    assert_eq!(
+        params,
+        ["$1 int8[]", "$2 int4", "$3 int4", "$4 int8", "$5 int4"]
+    );
+}
+
+#[test]
+fn expressions_aggregates_and_overrides() {
+    let (cols, _) = shape(
+        "SELECT count(*) AS n, max(age) AS oldest, lower(email) AS e, now() AS t, \
+         coalesce(name, email) AS display, EXISTS (SELECT 1 FROM posts) AS any_posts, \
+         (SELECT count(*) FROM posts p WHERE p.author_id = u.id) AS \"posts!\", \
+         age::int8 AS age8, 1 AS one, 'x' AS lit, name AS \"name?\" FROM users u",
+    );
+    assert_eq!(
+        cols,
+        [
+            "n int8",
+            "oldest int4 null",
+            "e text",
+            "t timestamptz",
+            "display text",
+            "any_posts bool",
+            "posts int8",
+            "age8 int8 null",
+            "one int4",
+            "lit text",
+            "name text null"
+        ]
+    );
+}
+
+#[test]
+fn ctes_and_subqueries() {
+    let (cols, params) = shape(
+        "WITH recent AS (SELECT id, title FROM posts WHERE id > $1) \
+         SELECT r.title, s.n FROM recent r, (SELECT count(*) AS n FROM users) s",
+    );
+    assert_eq!(cols, ["title varchar", "n int8"]);
+    assert_eq!(params, ["$1 int4"]);
+}
+
+#[test]
+fn unknown_column_and_table_errors_point_at_them_with_hints() {
+    assert_eq!(
+        errors("SELECT id, nme FROM users"),
+        ["1:12: column \"nme\" does not exist [did you mean \"name\"?]"]
+    );
+    assert_eq!(
+        errors("SELECT id FROM user_accounts"),
+        ["1:16: relation \"user_accounts\" does not exist [no migration creates it: check the name, or add a migration]"]
+    );
+    assert_eq!(
+        errors("SELECT * FROM usrs"),
+        ["1:15: relation \"usrs\" does not exist [did you mean \"users\"?]"]
+    );
+}
+
+#[test]
+fn all_errors_are_collected() {
+    let errs = errors("SELECT a, b FROM users\nWHERE c = $1");
+    assert_eq!(
+        errs,
+        [
+            "1:8: column \"a\" does not exist",
+            "1:11: column \"b\" does not exist",
+            "2:7: column \"c\" does not exist"
+        ]
+    );
+    // With nothing else wrong, the untyped parameter is the error.
+    assert_eq!(
+        errors("SELECT id FROM users WHERE $1 IS NULL"),
+        ["1:28: could not determine data type of parameter $1 [add a cast, e.g. $1::text or $1::int8]"]
+    );
+}
+
+#[test]
+fn ambiguous_and_wrong_targets() {
+    assert_eq!(
+        errors("SELECT id FROM users JOIN posts ON true"),
+        ["1:8: column reference \"id\" is ambiguous [qualify it with the table name or alias]"]
+    );
+    assert_eq!(
+        errors("INSERT INTO users (emial) VALUES ($1)"),
+        ["1:20: column \"emial\" of relation \"users\" does not exist [did you mean \"email\"?]"]
+    );
+    assert_eq!(
+        errors("INSERT INTO users (email) VALUES ($1, $2)")[0],
+        "1:39: INSERT has more expressions than target columns"
+    );
+}
+
+#[test]
+fn untyped_output_asks_for_a_cast() {
+    assert_eq!(
+        errors("SELECT my_func(id) AS v FROM users"),
+        ["1:8: cannot infer the type of output column 1 (\"v\") [add a cast, e.g. (expression)::text]"]
+    );
+}
+
+#[test]
+fn syntax_errors_and_multiple_statements() {
+    assert_eq!(
+        errors("SELECT id FROM users WHERE"),
+        ["1:27: syntax error at end of input"]
+    );
+    assert_eq!(errors("SELECT 1; SELECT 2")[0], "1:1: a query must be exactly one SQL statement, found 2 [split the statements into separate queries]");
+    assert_eq!(errors("CREATE TABLE x (a int)")[0], "1:1: checked queries must be SELECT, INSERT, UPDATE or DELETE [run DDL in a migration instead]");
+}

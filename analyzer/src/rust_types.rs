@@ -1,0 +1,58 @@
+//! Rust types that generated code uses for Postgres types. Paths under `::strata::types` are
+//! aliases the runtime crate defines according to its features (`time` or `chrono`, `uuid`,
+//! `json`), so the macro needs no feature flags of its own.
+
+use crate::catalog::SqlType;
+
+/// The Rust type for values of `ty`, or why there is none yet.
+pub fn rust_type(ty: &SqlType) -> Result<String, String> {
+    let element = match ty.name.as_str() {
+        "bool" => "bool",
+        "int2" => "i16",
+        "int4" => "i32",
+        "int8" => "i64",
+        "float4" => "f32",
+        "float8" => "f64",
+        "oid" => "u32",
+        "text" | "varchar" | "bpchar" | "name" | "citext" => "::std::string::String",
+        "bytea" => "::std::vec::Vec<u8>",
+        "uuid" => "::strata::types::Uuid",
+        "json" | "jsonb" => "::strata::types::Json",
+        "timestamptz" => "::strata::types::Timestamptz",
+        "timestamp" => "::strata::types::Timestamp",
+        "date" => "::strata::types::Date",
+        "time" => "::strata::types::Time",
+        other => {
+            return Err(format!(
+                "values of type {other} cannot be read into Rust yet; cast the column to a type \
+                 that can (for example `::text`)"
+            ))
+        }
+    };
+    Ok(if ty.array {
+        format!("::std::vec::Vec<{element}>")
+    } else {
+        element.to_string()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_scalars_and_arrays() {
+        assert_eq!(rust_type(&SqlType::new("int4")).unwrap(), "i32");
+        assert_eq!(
+            rust_type(&SqlType::new("varchar")).unwrap(),
+            "::std::string::String"
+        );
+        assert_eq!(
+            rust_type(&SqlType::new("int8").array_of()).unwrap(),
+            "::std::vec::Vec<i64>"
+        );
+        assert!(rust_type(&SqlType::new("numeric"))
+            .unwrap_err()
+            .contains("numeric"));
+    }
+}
