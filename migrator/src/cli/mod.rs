@@ -1,0 +1,129 @@
+//! `strata up` and `strata status`. Thin: read the files with the analyzer, let the extension
+//! lock, plan and record.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use strata_analyzer::MigrationSet;
+
+use crate::migrate::{MigrateError, Migration, Migrator, Status};
+
+#[derive(Parser)]
+#[command(name = "strata", version, about = "PostgreSQL migrations with the ledger in the database")]
+struct Cli {
+    /// Connection string (postgres://user:pass@host/db or "host=... dbname=...").
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    database_url: Option<String>,
+    /// Directory holding <version>_<name>.up.sql files.
+    #[arg(long, default_value = "migrations", global = true)]
+    dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply pending migrations in order, each in its own transaction with its history row.
+    Up {
+        /// Seconds to wait for another runner's lock.
+        #[arg(long, default_value_t = 60)]
+        lock_timeout: u64,
+    },
+    /// List applied and pending migrations; exits 1 if files and history disagree.
+    Status,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("strata: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    let migrator = load(&cli.dir)?;
+    let url = cli
+        .database_url
+        .ok_or("no database given: set DATABASE_URL or pass --database-url")?;
+    let mut client = postgres::Client::connect(&url, postgres::NoTls)
+        .map_err(|e| format!("cannot connect to the database: {e}\n  hint: check DATABASE_URL / --database-url"))?;
+    match cli.command {
+        Command::Up { lock_timeout } => up(&mut client, migrator.lock_timeout(Duration::from_secs(lock_timeout)), &cli.dir),
+        Command::Status => status(&mut client, &migrator),
+    }
+}
+
+/// Reads and parses every migration file; all problems are printed, none applied.
+fn load(dir: &Path) -> Result<Migrator, String> {
+    let set = MigrationSet::load(dir).map_err(|errors| {
+        let mut text = format!("{} problem(s) in {}:", errors.len(), dir.display());
+        for e in errors {
+            text.push_str(&format!("\n{e}"));
+        }
+        text.push_str("\nnothing was applied");
+        text
+    })?;
+    let migrations = set
+        .migrations
+        .iter()
+        .map(|m| Migration {
+            version: m.version,
+            name: Cow::Owned(m.name.clone()),
+            sql: Cow::Owned(m.up.text.clone()),
+            checksum: m.checksum,
+            transactional: !m.directives.no_transaction,
+            statements: m.up.statements.iter().map(|s| Cow::Owned(s.text(&m.up.text).to_string())).collect(),
+        })
+        .collect();
+    Ok(Migrator::new(migrations))
+}
+
+fn up(client: &mut postgres::Client, migrator: Migrator, dir: &Path) -> Result<ExitCode, String> {
+    match migrator.run(client) {
+        Ok(applied) if applied.is_empty() => {
+            println!("strata: up to date ({} migration(s) applied before)", migrator.migrations().len());
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(applied) => {
+            for a in &applied {
+                println!("applied {} {} ({:.1} ms)", a.version, a.name, a.duration.as_secs_f64() * 1000.0);
+            }
+            println!("strata: applied {} migration(s)", applied.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e @ MigrateError::Failed { version, .. }) => {
+            let file = migrator.migrations().iter().find(|m| m.version == version).map(|m| file_of(dir, m));
+            Err(format!("{}{e}", file.map(|f| format!("{f}: ")).unwrap_or_default()))
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn file_of(dir: &Path, m: &Migration) -> String {
+    let up = dir.join(format!("{}_{}.up.sql", m.version, m.name));
+    if up.exists() { up } else { dir.join(format!("{}_{}.sql", m.version, m.name)) }.display().to_string()
+}
+
+fn status(client: &mut postgres::Client, migrator: &Migrator) -> Result<ExitCode, String> {
+    let plan = migrator.status(client).map_err(|e| e.to_string())?;
+    let width = plan.iter().map(|e| e.name.len()).max().unwrap_or(4).max(4);
+    println!("{:>14}  {:<width$}  {:<17}  APPLIED AT", "VERSION", "NAME", "STATUS");
+    for e in &plan {
+        let at = e.applied_at.as_deref().unwrap_or("");
+        println!("{:>14}  {:<width$}  {:<17}  {at}", e.version, e.name, e.status.as_str());
+    }
+    let pending = plan.iter().filter(|e| e.status == Status::Pending).count();
+    let problems: Vec<_> = plan.iter().filter(|e| e.status.blocks()).collect();
+    println!("strata: {} applied, {pending} pending, {} problem(s)", plan.iter().filter(|e| e.status == Status::Applied).count(), problems.len());
+    for p in &problems {
+        eprintln!("  {} {}: {}", p.version, p.name, p.status.explain());
+    }
+    Ok(if problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}

@@ -1,0 +1,5 @@
+//! The `strata` command-line tool.
+
+fn main() -> std::process::ExitCode {
+    strata::cli::main()
+}

@@ -1,0 +1,50 @@
+//! Rust types for Postgres types whose Rust crate is chosen by a feature. Generated code names
+//! these aliases, so `query!` needs no features of its own. Without the feature the alias points
+//! at a type whose name says what to enable.
+#![allow(non_camel_case_types)]
+
+macro_rules! feature_type {
+    ($alias:ident, $feature:literal, $ty:ty, $missing:ident) => {
+        #[cfg(feature = $feature)]
+        pub type $alias = $ty;
+        #[cfg(not(feature = $feature))]
+        pub type $alias = $missing;
+        #[cfg(not(feature = $feature))]
+        #[doc = concat!("Enable the `", $feature, "` feature of `strata` to read this type.")]
+        #[derive(Debug)]
+        pub enum $missing {}
+    };
+}
+
+feature_type!(Uuid, "uuid", uuid::Uuid, enable_the_uuid_feature_of_strata);
+feature_type!(Json, "json", serde_json::Value, enable_the_json_feature_of_strata);
+
+#[cfg(feature = "time")]
+mod datetime {
+    pub type Timestamptz = time::OffsetDateTime;
+    pub type Timestamp = time::PrimitiveDateTime;
+    pub type Date = time::Date;
+    pub type Time = time::Time;
+}
+
+#[cfg(all(feature = "chrono", not(feature = "time")))]
+mod datetime {
+    pub type Timestamptz = chrono::DateTime<chrono::Utc>;
+    pub type Timestamp = chrono::NaiveDateTime;
+    pub type Date = chrono::NaiveDate;
+    pub type Time = chrono::NaiveTime;
+}
+
+#[cfg(not(any(feature = "time", feature = "chrono")))]
+mod datetime {
+    /// Enable the `time` or `chrono` feature of `strata` to read date and time types.
+    #[derive(Debug)]
+    pub enum enable_the_time_or_chrono_feature_of_strata {}
+    pub type Timestamptz = enable_the_time_or_chrono_feature_of_strata;
+    pub type Timestamp = enable_the_time_or_chrono_feature_of_strata;
+    pub type Date = enable_the_time_or_chrono_feature_of_strata;
+    pub type Time = enable_the_time_or_chrono_feature_of_strata;
+}
+
+/// Date and time types: `time` when that feature is on (it wins if both are), else `chrono`.
+pub use datetime::*;

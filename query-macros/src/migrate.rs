@@ -1,0 +1,41 @@
+//! `migrate!`: the directory's migrations as a `strata::Migrator` literal, loaded with the same
+//! analyzer code the CLI uses. `include_str!` per file makes an edit rebuild the crate.
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+
+use crate::input::MigrateInput;
+use crate::migrations;
+
+pub fn expand(input: &MigrateInput) -> syn::Result<TokenStream> {
+    let span = input.dir.as_ref().map_or_else(Span::call_site, |d| d.span());
+    let dir = migrations::resolve_dir(input.dir.as_ref().map(|d| d.value()).as_deref());
+    let loaded = migrations::load(&dir);
+    let loaded = loaded
+        .as_ref()
+        .as_ref()
+        .map_err(|errors| syn::Error::new(span, migrations::describe_errors(&dir, errors)))?;
+    let migrations = loaded.set.migrations.iter().map(|m| {
+        let version = m.version;
+        let name = &m.name;
+        let path = m.up.path.canonicalize().unwrap_or_else(|_| m.up.path.clone()).to_string_lossy().into_owned();
+        let checksum = m.checksum.iter();
+        let transactional = !m.directives.no_transaction;
+        let statements: Vec<&str> =
+            if transactional { vec![] } else { m.up.statements.iter().map(|s| s.text(&m.up.text)).collect() };
+        quote! {
+            ::strata::Migration {
+                version: #version,
+                name: ::std::borrow::Cow::Borrowed(#name),
+                sql: ::std::borrow::Cow::Borrowed(include_str!(#path)),
+                checksum: [#(#checksum),*],
+                transactional: #transactional,
+                statements: ::std::borrow::Cow::Borrowed(&[#(::std::borrow::Cow::Borrowed(#statements)),*]),
+            }
+        }
+    });
+    Ok(quote! {{
+        static MIGRATIONS: &[::strata::Migration] = &[#(#migrations),*];
+        ::strata::Migrator::from_static(MIGRATIONS)
+    }})
+}
