@@ -29,11 +29,7 @@ pub fn rust_type(ty: &SqlType) -> Result<String, String> {
             ))
         }
     };
-    Ok(if ty.array {
-        format!("::std::vec::Vec<{element}>")
-    } else {
-        element.to_string()
-    })
+    Ok(if ty.array { format!("::std::vec::Vec<{element}>") } else { element.to_string() })
 }
 
 #[cfg(test)]
@@ -43,16 +39,8 @@ mod tests {
     #[test]
     fn maps_scalars_and_arrays() {
         assert_eq!(rust_type(&SqlType::new("int4")).unwrap(), "i32");
-        assert_eq!(
-            rust_type(&SqlType::new("varchar")).unwrap(),
-            "::std::string::String"
-        );
-        assert_eq!(
-            rust_type(&SqlType::new("int8").array_of()).unwrap(),
-            "::std::vec::Vec<i64>"
-        );
-        assert!(rust_type(&SqlType::new("numeric"))
-            .unwrap_err()
-            .contains("numeric"));
+        assert_eq!(rust_type(&SqlType::new("varchar")).unwrap(), "::std::string::String");
+        assert_eq!(rust_type(&SqlType::new("int8").array_of()).unwrap(), "::std::vec::Vec<i64>");
+        assert!(rust_type(&SqlType::new("numeric")).unwrap_err().contains("numeric"));
     }
 }

@@ -15,9 +15,7 @@ pub struct Statement {
 
 impl Statement {
     pub fn text<'a>(&self, script: &'a str) -> &'a str {
-        script
-            .get(self.offset..self.offset + self.len)
-            .unwrap_or("")
+        script.get(self.offset..self.offset + self.len).unwrap_or("")
     }
 }
 
@@ -32,10 +30,7 @@ pub struct SyntaxError {
 pub fn parse_script(script: &str) -> Result<Vec<Statement>, SyntaxError> {
     if script.contains('\0') {
         let offset = script.find('\0').unwrap_or(0);
-        return Err(SyntaxError {
-            message: "the file contains a NUL byte".into(),
-            offset,
-        });
+        return Err(SyntaxError { message: "the file contains a NUL byte".into(), offset });
     }
     let parsed = pg_query::parse(script, 0).map_err(|e| syntax_error(script, e))?;
     let mut statements = Vec::with_capacity(parsed.protobuf.stmts.len());
@@ -79,10 +74,7 @@ fn syntax_error(script: &str, error: pg_query::Error) -> SyntaxError {
         pg_query::Error::Parse(m) => m,
         other => other.to_string(),
     };
-    SyntaxError {
-        offset: error_offset(script, &message),
-        message,
-    }
+    SyntaxError { offset: error_offset(script, &message), message }
 }
 
 /// The parser fails on the first token that cannot continue the grammar, so a prefix of the
@@ -95,12 +87,7 @@ fn error_offset(script: &str, message: &str) -> usize {
     let ends: Vec<(usize, usize)> = scan
         .tokens
         .iter()
-        .map(|t| {
-            (
-                usize::try_from(t.start).unwrap_or(0),
-                usize::try_from(t.end).unwrap_or(0),
-            )
-        })
+        .map(|t| (usize::try_from(t.start).unwrap_or(0), usize::try_from(t.end).unwrap_or(0)))
         .collect();
     if ends.is_empty() || message.contains("at end of input") {
         return script.trim_end().len();
@@ -142,11 +129,7 @@ mod tests {
     fn syntax_errors_point_at_the_offending_token() {
         let script = "CREATE TABLE a (id int);\nSELECT id FORM a;\n";
         let err = parse_script(script).unwrap_err();
-        assert!(
-            err.message.contains("syntax error at or near \"a\""),
-            "{}",
-            err.message
-        );
+        assert!(err.message.contains("syntax error at or near \"a\""), "{}", err.message);
         assert_eq!(&script[err.offset..err.offset + 1], "a");
         assert_eq!(err.offset, script.rfind("a;").unwrap());
     }

@@ -33,8 +33,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     .fetch_one(&mut client)?;
     println!("post #{} created, published: {:?}", post.id, post.published_at);
 
-    let published = strata::query!("UPDATE posts SET published_at = now() WHERE id = $1 RETURNING published_at", post.id)
-        .fetch_one(&mut client)?;
+    let published =
+        strata::query!("UPDATE posts SET published_at = now() WHERE id = $1 RETURNING published_at", post.id)
+            .fetch_one(&mut client)?;
     println!("post #{} published at {:?}", post.id, published.published_at.map(|t| t.time()));
 
     let rows = strata::query!(

@@ -10,15 +10,15 @@
 //! Generated code stays small: each `query!` is a row struct, its [`FromRow`] impl and a
 //! [`Query`] value; fetching and binding are generic code here.
 
+#[cfg(feature = "cli")]
+pub mod cli;
 mod error;
 pub mod migrate;
 mod query;
 pub mod types;
-#[cfg(feature = "cli")]
-pub mod cli;
 
 pub use error::Error;
-pub use migrate::{Applied, Migration, MigrateError, Migrator};
+pub use migrate::{Applied, MigrateError, Migration, Migrator};
 pub use query::{bind, Bind, Executor, FromRow, Query};
 pub use strata_query_macros::{migrate, query};
 

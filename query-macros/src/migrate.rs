@@ -18,7 +18,8 @@ pub fn expand(input: &MigrateInput) -> syn::Result<TokenStream> {
     let migrations = loaded.set.migrations.iter().map(|m| {
         let version = m.version;
         let name = &m.name;
-        let path = m.up.path.canonicalize().unwrap_or_else(|_| m.up.path.clone()).to_string_lossy().into_owned();
+        let path =
+            m.up.path.canonicalize().unwrap_or_else(|_| m.up.path.clone()).to_string_lossy().into_owned();
         let checksum = m.checksum.iter();
         let transactional = !m.directives.no_transaction;
         let statements: Vec<&str> =

@@ -54,14 +54,21 @@ fn generate(input: &QueryInput, d: &QueryDescription) -> Result<TokenStream, Vec
     if input.args.len() != d.params.len() {
         errors.push(syn::Error::new(
             Span::call_site(),
-            format!("the query has {} parameter(s) but {} argument(s) were given", d.params.len(), input.args.len()),
+            format!(
+                "the query has {} parameter(s) but {} argument(s) were given",
+                d.params.len(),
+                input.args.len()
+            ),
         ));
     }
     let mut binds = Vec::new();
     for (param, arg) in d.params.iter().zip(&input.args) {
         match rust_type(&param.ty).and_then(|t| syn::parse_str::<syn::Type>(&t).map_err(|e| e.to_string())) {
             Ok(ty) => binds.push(quote_spanned!(arg.span()=> ::strata::bind::<#ty, _>(&(#arg)))),
-            Err(why) => errors.push(syn::Error::new(arg.span(), format!("parameter ${} has type {}: {why}", param.index, param.ty))),
+            Err(why) => errors.push(syn::Error::new(
+                arg.span(),
+                format!("parameter ${} has type {}: {why}", param.index, param.ty),
+            )),
         }
     }
     let mut fields = Vec::new();
@@ -70,23 +77,35 @@ fn generate(input: &QueryInput, d: &QueryDescription) -> Result<TokenStream, Vec
         let ident = match field_ident(&column.name) {
             Some(ident) if !names.contains(&column.name.as_str()) => ident,
             Some(_) => {
-                errors.push(syn::Error::new(span, format!("output column \"{}\" appears twice; rename one with AS", column.name)));
+                errors.push(syn::Error::new(
+                    span,
+                    format!("output column \"{}\" appears twice; rename one with AS", column.name),
+                ));
                 continue;
             }
             None => {
                 errors.push(syn::Error::new(
                     span,
-                    format!("output column {} (\"{}\") is not a valid Rust field name; name it with AS", i + 1, column.name),
+                    format!(
+                        "output column {} (\"{}\") is not a valid Rust field name; name it with AS",
+                        i + 1,
+                        column.name
+                    ),
                 ));
                 continue;
             }
         };
         names.push(&column.name);
-        let ty = match rust_type(&column.ty).and_then(|t| syn::parse_str::<syn::Type>(&t).map_err(|e| e.to_string())) {
+        let ty = match rust_type(&column.ty)
+            .and_then(|t| syn::parse_str::<syn::Type>(&t).map_err(|e| e.to_string()))
+        {
             Ok(ty) if column.nullable => quote!(::std::option::Option<#ty>),
             Ok(ty) => quote!(#ty),
             Err(why) => {
-                errors.push(syn::Error::new(span, format!("output column \"{}\" has type {}: {why}", column.name, column.ty)));
+                errors.push(syn::Error::new(
+                    span,
+                    format!("output column \"{}\" has type {}: {why}", column.name, column.ty),
+                ));
                 continue;
             }
         };
@@ -123,17 +142,22 @@ fn field_ident(name: &str) -> Option<Ident> {
     if !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
         return None;
     }
-    syn::parse_str::<Ident>(name).ok().or_else(|| syn::parse_str::<Ident>(&format!("r#{name}")).ok()).or_else(|| {
-        // `self`, `crate` and friends cannot be raw identifiers.
-        Some(format_ident!("{}_", name))
-    })
+    syn::parse_str::<Ident>(name).ok().or_else(|| syn::parse_str::<Ident>(&format!("r#{name}")).ok()).or_else(
+        || {
+            // `self`, `crate` and friends cannot be raw identifiers.
+            Some(format_ident!("{}_", name))
+        },
+    )
 }
 
 /// After an error, still a `Query` so code using the result reports nothing more spurious.
 fn fallback(input: &QueryInput) -> TokenStream {
     let sql = &input.sql;
     let n = input.args.len();
-    let args = input.args.iter().map(|a| quote_spanned!(a.span()=> &(#a) as &(dyn ::strata::ToSql + ::std::marker::Sync)));
+    let args = input
+        .args
+        .iter()
+        .map(|a| quote_spanned!(a.span()=> &(#a) as &(dyn ::strata::ToSql + ::std::marker::Sync)));
     quote! { ::strata::Query::<(), #n>::new(#sql, [#(#args),*]) }
 }
 

@@ -7,8 +7,12 @@ pub fn query_error(sql: &str, d: &Diagnostic) -> String {
     let index = LineIndex::new(sql);
     let line = index.line_text(d.line);
     let code = d.sqlstate.map(|c| format!(" (SQLSTATE {c})")).unwrap_or_default();
-    let mut text = format!("{}{code}\n  --> query line {}, column {}\n   |\n   | {line}\n   | ", d.message, d.line, d.column);
-    let pad: String = line.chars().take(d.column.saturating_sub(1)).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+    let mut text = format!(
+        "{}{code}\n  --> query line {}, column {}\n   |\n   | {line}\n   | ",
+        d.message, d.line, d.column
+    );
+    let pad: String =
+        line.chars().take(d.column.saturating_sub(1)).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
     text.push_str(&pad);
     text.push('^');
     if let Some(hint) = &d.hint {
@@ -24,7 +28,9 @@ mod tests {
     #[test]
     fn caret_points_at_the_column() {
         let sql = "SELECT id,\n  nme FROM users";
-        let d = Diagnostic::error("column \"nme\" does not exist").at(sql, sql.find("nme").unwrap()).hint("did you mean \"name\"?");
+        let d = Diagnostic::error("column \"nme\" does not exist")
+            .at(sql, sql.find("nme").unwrap())
+            .hint("did you mean \"name\"?");
         assert_eq!(
             query_error(sql, &d),
             "column \"nme\" does not exist\n  --> query line 2, column 3\n   |\n   |   nme FROM users\n   |   ^\n   = hint: did you mean \"name\"?"

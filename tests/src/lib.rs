@@ -8,11 +8,11 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
-
 pub const TEMPLATE: &str = "strata_e2e_template";
 
 pub fn server_url(dbname: &str) -> String {
-    let base = std::env::var("STRATA_TEST_URL").unwrap_or_else(|_| "host=/var/run/postgresql user=root".to_string());
+    let base =
+        std::env::var("STRATA_TEST_URL").unwrap_or_else(|_| "host=/var/run/postgresql user=root".to_string());
     format!("{base} dbname={dbname}")
 }
 
@@ -32,7 +32,8 @@ fn template() {
         admin.batch_execute(&format!("DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")).unwrap();
         admin.batch_execute(&format!("CREATE DATABASE {TEMPLATE}")).unwrap();
         let mut t = postgres::Client::connect(&server_url(TEMPLATE), postgres::NoTls).unwrap();
-        t.batch_execute("CREATE EXTENSION strata").expect("the strata extension is installed (scripts/setup)");
+        t.batch_execute("CREATE EXTENSION strata")
+            .expect("the strata extension is installed (scripts/setup)");
         drop(t);
         admin.batch_execute("SELECT pg_advisory_unlock(7234001)").unwrap();
     });
@@ -103,8 +104,11 @@ pub struct MigrationsDir(pub PathBuf);
 impl MigrationsDir {
     pub fn new(files: &[(&str, &str)]) -> MigrationsDir {
         static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir()
-            .join(format!("strata-e2e-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
+        let dir = std::env::temp_dir().join(format!(
+            "strata-e2e-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let d = MigrationsDir(dir);
@@ -131,7 +135,11 @@ pub fn strata_bin() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     // target/<profile>/deps/<test> → target/<profile>/strata
     let bin = exe.parent().and_then(Path::parent).unwrap().join("strata");
-    assert!(bin.exists(), "{} is missing: run `cargo build -p strata` first (scripts/test does)", bin.display());
+    assert!(
+        bin.exists(),
+        "{} is missing: run `cargo build -p strata` first (scripts/test does)",
+        bin.display()
+    );
     bin
 }
 

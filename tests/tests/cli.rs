@@ -12,7 +12,10 @@ fn up_applies_in_version_order_and_records_checksums() {
         ("10_posts.up.sql", POSTS),
         ("2_users.up.sql", USERS),
         ("2_users.down.sql", "DROP TABLE users;"),
-        ("11_email_index.up.sql", "-- strata:no-transaction\nCREATE INDEX CONCURRENTLY users_email ON users (email);"),
+        (
+            "11_email_index.up.sql",
+            "-- strata:no-transaction\nCREATE INDEX CONCURRENTLY users_email ON users (email);",
+        ),
     ]);
     let run = strata(&db, &dir, &["up"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -91,7 +94,11 @@ fn missing_files_and_out_of_order_versions_are_refused() {
     std::fs::remove_file(dir.0.join("1_users.up.sql")).unwrap();
     let run = strata(&db, &dir, &["up"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("1 users: applied to the database but its file is missing"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("1 users: applied to the database but its file is missing"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("2 late: not applied, but a later version is"), "{}", run.stderr);
     assert!(!db.table_exists("late"));
 }
@@ -106,7 +113,11 @@ fn failing_migration_is_rolled_back_and_located() {
     ]);
     let run = strata(&db, &dir, &["up"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("2_broken.up.sql: migration 2 (broken) failed at line 2, column 34"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("2_broken.up.sql: migration 2 (broken) failed at line 2, column 34"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("relation \"nope\" does not exist (SQLSTATE 42P01)"), "{}", run.stderr);
     assert!(run.stderr.contains("rolled back"), "{}", run.stderr);
     assert_eq!(db.history(), [1], "the migration before the broken one stays applied");
@@ -129,7 +140,11 @@ fn bad_files_are_reported_with_file_line_and_column_and_nothing_runs() {
     ]);
     let run = strata(&db, &dir, &["up"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("2_typo.up.sql:2:1: error: syntax error at or near \"SELEC\""), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("2_typo.up.sql:2:1: error: syntax error at or near \"SELEC\""),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("two_x.up.sql:1:1: error:"), "{}", run.stderr);
     assert!(run.stderr.contains("nothing was applied"), "{}", run.stderr);
     assert!(db.history().is_empty());

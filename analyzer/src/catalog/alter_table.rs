@@ -8,11 +8,7 @@ use super::{types, Catalog, Source};
 use crate::Diagnostic;
 
 impl Catalog {
-    pub(crate) fn alter_table(
-        &mut self,
-        src: &Source<'_>,
-        s: &AlterTableStmt,
-    ) -> Result<(), Diagnostic> {
+    pub(crate) fn alter_table(&mut self, src: &Source<'_>, s: &AlterTableStmt) -> Result<(), Diagnostic> {
         if s.objtype() != ObjectType::ObjectTable {
             return Ok(()); // ALTER INDEX / SEQUENCE / VIEW ... ALTER: no columns change
         }
@@ -39,16 +35,11 @@ impl Catalog {
         let table = self.existing_mut(src, rv)?;
         let table_name = table.name.clone();
         let no_column = |name: &str| {
-            src.error(
-                -1,
-                "42703",
-                format!("column \"{name}\" of relation \"{table_name}\" does not exist"),
-            )
+            src.error(-1, "42703", format!("column \"{name}\" of relation \"{table_name}\" does not exist"))
         };
         match cmd.subtype() {
             AlterTableType::AtAddColumn => {
-                let Some(NodeEnum::ColumnDef(def)) = cmd.def.as_ref().and_then(|d| d.node.as_ref())
-                else {
+                let Some(NodeEnum::ColumnDef(def)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) else {
                     return Ok(());
                 };
                 let column = column_from_def(def);
@@ -56,59 +47,42 @@ impl Catalog {
                     if cmd.missing_ok {
                         return Ok(()); // ADD COLUMN IF NOT EXISTS
                     }
-                    let msg = format!(
-                        "column \"{}\" of relation \"{table_name}\" already exists",
-                        column.name
-                    );
+                    let msg =
+                        format!("column \"{}\" of relation \"{table_name}\" already exists", column.name);
                     return Err(src.error(def.location, "42701", msg));
                 }
                 table.columns.push(column);
             }
-            AlterTableType::AtDropColumn => {
-                match table.columns.iter().position(|c| c.name == cmd.name) {
-                    Some(i) => {
-                        table.columns.remove(i);
-                    }
-                    None if cmd.missing_ok => {}
-                    None => return Err(no_column(&cmd.name)),
+            AlterTableType::AtDropColumn => match table.columns.iter().position(|c| c.name == cmd.name) {
+                Some(i) => {
+                    table.columns.remove(i);
                 }
-            }
+                None if cmd.missing_ok => {}
+                None => return Err(no_column(&cmd.name)),
+            },
             AlterTableType::AtSetNotNull | AlterTableType::AtDropNotNull => {
                 let set = cmd.subtype() == AlterTableType::AtSetNotNull;
-                let column = table
-                    .column_mut(&cmd.name)
-                    .ok_or_else(|| no_column(&cmd.name))?;
+                let column = table.column_mut(&cmd.name).ok_or_else(|| no_column(&cmd.name))?;
                 column.not_null = set;
             }
             AlterTableType::AtAlterColumnType => {
-                let column = table
-                    .column_mut(&cmd.name)
-                    .ok_or_else(|| no_column(&cmd.name))?;
-                if let Some(NodeEnum::ColumnDef(def)) =
-                    cmd.def.as_ref().and_then(|d| d.node.as_ref())
-                {
+                let column = table.column_mut(&cmd.name).ok_or_else(|| no_column(&cmd.name))?;
+                if let Some(NodeEnum::ColumnDef(def)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
                     if let Some(type_name) = &def.type_name {
                         column.ty = types::from_type_name(type_name).ty;
                     }
                 }
             }
             AlterTableType::AtAddIdentity => {
-                table
-                    .column_mut(&cmd.name)
-                    .ok_or_else(|| no_column(&cmd.name))?
-                    .not_null = true;
+                table.column_mut(&cmd.name).ok_or_else(|| no_column(&cmd.name))?.not_null = true;
             }
             AlterTableType::AtAddConstraint => {
-                let Some(NodeEnum::Constraint(c)) = cmd.def.as_ref().and_then(|d| d.node.as_ref())
-                else {
+                let Some(NodeEnum::Constraint(c)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) else {
                     return Ok(());
                 };
                 if c.contype() == ConstrType::ConstrPrimary {
                     for name in c.keys.iter().filter_map(string_value) {
-                        table
-                            .column_mut(name)
-                            .ok_or_else(|| no_column(name))?
-                            .not_null = true;
+                        table.column_mut(name).ok_or_else(|| no_column(name))?.not_null = true;
                     }
                 }
             }

@@ -54,11 +54,7 @@ pub struct Catalog {
 
 impl Default for Catalog {
     fn default() -> Self {
-        Catalog {
-            schemas: ["public".to_string()].into(),
-            tables: BTreeMap::new(),
-            unsupported: Vec::new(),
-        }
+        Catalog { schemas: ["public".to_string()].into(), tables: BTreeMap::new(), unsupported: Vec::new() }
     }
 }
 
@@ -75,10 +71,7 @@ impl Source<'_> {
     /// An error at a node's `location` (a byte offset into the file), or at the statement.
     pub fn error(&self, location: i32, sqlstate: &'static str, message: String) -> Diagnostic {
         let offset = usize::try_from(location).unwrap_or(self.statement.offset);
-        Diagnostic::error(message)
-            .in_file(self.file)
-            .at(self.text, offset)
-            .sqlstate(sqlstate)
+        Diagnostic::error(message).in_file(self.file).at(self.text, offset).sqlstate(sqlstate)
     }
 }
 
@@ -88,11 +81,7 @@ impl Catalog {
     pub fn from_migrations(set: &MigrationSet) -> Result<Catalog, Diagnostic> {
         let mut catalog = Catalog::default();
         for migration in &set.migrations {
-            catalog.apply_script(
-                &migration.up.text,
-                &migration.up.path,
-                &migration.up.statements,
-            )?;
+            catalog.apply_script(&migration.up.text, &migration.up.path, &migration.up.statements)?;
         }
         Ok(catalog)
     }
@@ -104,11 +93,7 @@ impl Catalog {
         statements: &[Statement],
     ) -> Result<(), Diagnostic> {
         for statement in statements {
-            self.apply(&Source {
-                text,
-                file,
-                statement,
-            })?;
+            self.apply(&Source { text, file, statement })?;
         }
         Ok(())
     }
@@ -138,10 +123,7 @@ impl Catalog {
     }
 
     pub fn table(&self, schema: Option<&str>, name: &str) -> Option<&Table> {
-        self.tables.get(&(
-            schema.unwrap_or(DEFAULT_SCHEMA).to_string(),
-            name.to_string(),
-        ))
+        self.tables.get(&(schema.unwrap_or(DEFAULT_SCHEMA).to_string(), name.to_string()))
     }
 
     pub fn tables(&self) -> impl Iterator<Item = &Table> {
@@ -158,11 +140,7 @@ impl Catalog {
         s: &pg_query::protobuf::CreateSchemaStmt,
     ) -> Result<(), Diagnostic> {
         if !self.schemas.insert(s.schemaname.clone()) && !s.if_not_exists {
-            return Err(src.error(
-                -1,
-                "42P06",
-                format!("schema \"{}\" already exists", s.schemaname),
-            ));
+            return Err(src.error(-1, "42P06", format!("schema \"{}\" already exists", s.schemaname)));
         }
         if !s.schema_elts.is_empty() {
             self.note_unsupported(src, "CREATE SCHEMA with schema elements");

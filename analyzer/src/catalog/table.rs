@@ -1,19 +1,13 @@
 //! CREATE TABLE, DROP TABLE, RENAME (tables and columns).
 
-use pg_query::protobuf::{
-    ColumnDef, ConstrType, CreateStmt, DropStmt, ObjectType, RangeVar, RenameStmt,
-};
+use pg_query::protobuf::{ColumnDef, ConstrType, CreateStmt, DropStmt, ObjectType, RangeVar, RenameStmt};
 use pg_query::NodeEnum;
 
 use super::{types, Catalog, Column, Source, Table, DEFAULT_SCHEMA};
 use crate::Diagnostic;
 
 pub(crate) fn key(rv: &RangeVar) -> (String, String) {
-    let schema = if rv.schemaname.is_empty() {
-        DEFAULT_SCHEMA
-    } else {
-        rv.schemaname.as_str()
-    };
+    let schema = if rv.schemaname.is_empty() { DEFAULT_SCHEMA } else { rv.schemaname.as_str() };
     (schema.to_string(), rv.relname.clone())
 }
 
@@ -36,35 +30,23 @@ pub(crate) fn column_from_def(def: &ColumnDef) -> Column {
     for c in &def.constraints {
         if let Some(NodeEnum::Constraint(c)) = &c.node {
             match c.contype() {
-                ConstrType::ConstrNotnull
-                | ConstrType::ConstrPrimary
-                | ConstrType::ConstrIdentity => not_null = true,
+                ConstrType::ConstrNotnull | ConstrType::ConstrPrimary | ConstrType::ConstrIdentity => {
+                    not_null = true
+                }
                 ConstrType::ConstrNull => not_null = false,
                 _ => {}
             }
         }
     }
-    Column {
-        name: def.colname.clone(),
-        ty,
-        not_null,
-    }
+    Column { name: def.colname.clone(), ty, not_null }
 }
 
 impl Catalog {
-    pub(crate) fn create_table(
-        &mut self,
-        src: &Source<'_>,
-        s: &CreateStmt,
-    ) -> Result<(), Diagnostic> {
+    pub(crate) fn create_table(&mut self, src: &Source<'_>, s: &CreateStmt) -> Result<(), Diagnostic> {
         let Some(rv) = &s.relation else { return Ok(()) };
         let key = key(rv);
         if !self.schemas.contains(&key.0) {
-            return Err(src.error(
-                rv.location,
-                "3F000",
-                format!("schema \"{}\" does not exist", key.0),
-            ));
+            return Err(src.error(rv.location, "3F000", format!("schema \"{}\" does not exist", key.0)));
         }
         if self.tables.contains_key(&key) {
             if s.if_not_exists {
@@ -131,14 +113,7 @@ impl Catalog {
                 }
             }
         }
-        self.tables.insert(
-            key.clone(),
-            Table {
-                schema: key.0,
-                name: key.1,
-                columns,
-            },
-        );
+        self.tables.insert(key.clone(), Table { schema: key.0, name: key.1, columns });
         Ok(())
     }
 
@@ -146,26 +121,14 @@ impl Catalog {
     pub(crate) fn existing(&self, src: &Source<'_>, rv: &RangeVar) -> Result<&Table, Diagnostic> {
         let key = key(rv);
         self.tables.get(&key).ok_or_else(|| {
-            src.error(
-                rv.location,
-                "42P01",
-                format!("relation \"{}\" does not exist", display(&key)),
-            )
+            src.error(rv.location, "42P01", format!("relation \"{}\" does not exist", display(&key)))
         })
     }
 
-    pub(crate) fn existing_mut(
-        &mut self,
-        src: &Source<'_>,
-        rv: &RangeVar,
-    ) -> Result<&mut Table, Diagnostic> {
+    pub(crate) fn existing_mut(&mut self, src: &Source<'_>, rv: &RangeVar) -> Result<&mut Table, Diagnostic> {
         let key = key(rv);
         self.tables.get_mut(&key).ok_or_else(|| {
-            src.error(
-                rv.location,
-                "42P01",
-                format!("relation \"{}\" does not exist", display(&key)),
-            )
+            src.error(rv.location, "42P01", format!("relation \"{}\" does not exist", display(&key)))
         })
     }
 
@@ -198,11 +161,7 @@ impl Catalog {
                         continue;
                     };
                     if !self.schemas.remove(name) && !s.missing_ok {
-                        return Err(src.error(
-                            -1,
-                            "3F000",
-                            format!("schema \"{name}\" does not exist"),
-                        ));
+                        return Err(src.error(-1, "3F000", format!("schema \"{name}\" does not exist")));
                     }
                     // RESTRICT would have failed on a non-empty schema; CASCADE drops its tables.
                     self.tables.retain(|(schema, _), _| schema != name);
@@ -237,13 +196,7 @@ impl Catalog {
                     ));
                 }
                 self.tables.remove(&key(rv));
-                self.tables.insert(
-                    new_key,
-                    Table {
-                        name: s.newname.clone(),
-                        ..table
-                    },
-                );
+                self.tables.insert(new_key, Table { name: s.newname.clone(), ..table });
                 Ok(())
             }
             ObjectType::ObjectColumn if s.relation_type() == ObjectType::ObjectTable => {
@@ -252,10 +205,8 @@ impl Catalog {
                 }
                 let table = self.existing_mut(src, rv)?;
                 if table.column(&s.newname).is_some() {
-                    let msg = format!(
-                        "column \"{}\" of relation \"{}\" already exists",
-                        s.newname, table.name
-                    );
+                    let msg =
+                        format!("column \"{}\" of relation \"{}\" already exists", s.newname, table.name);
                     return Err(src.error(-1, "42701", msg));
                 }
                 let table_name = table.name.clone();
@@ -263,10 +214,7 @@ impl Catalog {
                     src.error(
                         -1,
                         "42703",
-                        format!(
-                            "column \"{}\" of relation \"{table_name}\" does not exist",
-                            s.subname
-                        ),
+                        format!("column \"{}\" of relation \"{table_name}\" does not exist", s.subname),
                     )
                 })?;
                 column.name = s.newname.clone();

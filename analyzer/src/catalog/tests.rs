@@ -14,26 +14,13 @@ fn columns(catalog: &Catalog, table: &str) -> Vec<String> {
         .unwrap_or_else(|| panic!("no table {table}"))
         .columns
         .iter()
-        .map(|c| {
-            format!(
-                "{} {}{}",
-                c.name,
-                c.ty,
-                if c.not_null { " not null" } else { "" }
-            )
-        })
+        .map(|c| format!("{} {}{}", c.name, c.ty, if c.not_null { " not null" } else { "" }))
         .collect()
 }
 
 fn error(sql: &str) -> String {
     let d = replay(sql).unwrap_err();
-    format!(
-        "{}:{}: {} ({})",
-        d.line,
-        d.column,
-        d.message,
-        d.sqlstate.unwrap_or("-")
-    )
+    format!("{}:{}: {} ({})", d.line, d.column, d.message, d.sqlstate.unwrap_or("-"))
 }
 
 #[test]
@@ -95,19 +82,15 @@ fn alter_table_add_drop_rename_retype() {
          ALTER TABLE IF EXISTS nothing ADD COLUMN x int;",
     )
     .unwrap();
-    assert_eq!(
-        columns(&c, "things"),
-        ["a int8 not null", "title text", "d uuid"]
-    );
+    assert_eq!(columns(&c, "things"), ["a int8 not null", "title text", "d uuid"]);
     assert!(c.table(None, "t").is_none());
 }
 
 #[test]
 fn drop_table_honours_if_exists() {
-    let c = replay(
-        "CREATE TABLE a (x int); CREATE TABLE b (x int); DROP TABLE a, b; DROP TABLE IF EXISTS a;",
-    )
-    .unwrap();
+    let c =
+        replay("CREATE TABLE a (x int); CREATE TABLE b (x int); DROP TABLE a, b; DROP TABLE IF EXISTS a;")
+            .unwrap();
     assert_eq!(c.tables().count(), 0);
 }
 
@@ -121,10 +104,7 @@ fn errors_carry_sqlstate_and_position() {
         error("CREATE TABLE t (a int, a text);"),
         "1:24: column \"a\" specified more than once (42701)"
     );
-    assert_eq!(
-        error("ALTER TABLE nope ADD COLUMN a int;"),
-        "1:13: relation \"nope\" does not exist (42P01)"
-    );
+    assert_eq!(error("ALTER TABLE nope ADD COLUMN a int;"), "1:13: relation \"nope\" does not exist (42P01)");
     assert_eq!(
         error("CREATE TABLE t (a int);\nALTER TABLE t ADD COLUMN a int;"),
         "2:26: column \"a\" of relation \"t\" already exists (42701)"
@@ -133,22 +113,14 @@ fn errors_carry_sqlstate_and_position() {
         error("CREATE TABLE t (a int);\nALTER TABLE t DROP COLUMN b;"),
         "2:1: column \"b\" of relation \"t\" does not exist (42703)"
     );
-    assert_eq!(
-        error("DROP TABLE t;"),
-        "1:1: table \"t\" does not exist (42P01)"
-    );
-    assert_eq!(
-        error("CREATE TABLE x.t (a int);"),
-        "1:14: schema \"x\" does not exist (3F000)"
-    );
+    assert_eq!(error("DROP TABLE t;"), "1:1: table \"t\" does not exist (42P01)");
+    assert_eq!(error("CREATE TABLE x.t (a int);"), "1:14: schema \"x\" does not exist (3F000)");
 }
 
 #[test]
 fn unsupported_ddl_is_reported_not_skipped() {
-    let c = replay(
-        "CREATE TABLE t (a int);\nCREATE VIEW v AS SELECT a FROM t;\nCREATE INDEX ON t (a);",
-    )
-    .unwrap();
+    let c =
+        replay("CREATE TABLE t (a int);\nCREATE VIEW v AS SELECT a FROM t;\nCREATE INDEX ON t (a);").unwrap();
     assert_eq!(c.unsupported.len(), 1);
     assert_eq!(c.unsupported[0].line, 2);
     assert!(c.unsupported[0].message.starts_with("CREATE VIEW"));

@@ -16,24 +16,15 @@ pub struct SqlType {
 
 impl SqlType {
     pub fn new(name: &str) -> Self {
-        SqlType {
-            name: canonical(name).to_string(),
-            array: false,
-        }
+        SqlType { name: canonical(name).to_string(), array: false }
     }
 
     pub fn array_of(self) -> Self {
-        SqlType {
-            array: true,
-            ..self
-        }
+        SqlType { array: true, ..self }
     }
 
     pub fn element(&self) -> Self {
-        SqlType {
-            name: self.name.clone(),
-            array: false,
-        }
+        SqlType { name: self.name.clone(), array: false }
     }
 
     pub fn is(&self, name: &str) -> bool {
@@ -57,11 +48,7 @@ impl SqlType {
     }
 
     pub fn is_text(&self) -> bool {
-        !self.array
-            && matches!(
-                self.name.as_str(),
-                "text" | "varchar" | "bpchar" | "name" | "citext"
-            )
+        !self.array && matches!(self.name.as_str(), "text" | "varchar" | "bpchar" | "name" | "citext")
     }
 }
 
@@ -95,10 +82,7 @@ pub fn from_type_name(type_name: &TypeName) -> DeclaredType {
     };
     let mut ty = SqlType::new(name);
     ty.array = !type_name.array_bounds.is_empty();
-    DeclaredType {
-        ty,
-        implies_not_null: serial,
-    }
+    DeclaredType { ty, implies_not_null: serial }
 }
 
 /// Aliases Postgres accepts for built-in types, mapped to their `pg_type` names.

@@ -34,11 +34,9 @@ pub fn parse(text: &str) -> Result<Directives, Diagnostic> {
                 "no-transaction" => directives.no_transaction = true,
                 other => {
                     let col = line.find("strata:").unwrap_or(0);
-                    return Err(
-                        Diagnostic::error(format!("unknown directive \"strata:{other}\""))
-                            .at(text, start + col)
-                            .hint(format!("known directives: {}", KNOWN.join(", "))),
-                    );
+                    return Err(Diagnostic::error(format!("unknown directive \"strata:{other}\""))
+                        .at(text, start + col)
+                        .hint(format!("known directives: {}", KNOWN.join(", "))));
                 }
             }
         }
@@ -53,20 +51,10 @@ mod tests {
     #[test]
     fn reads_leading_directives_only() {
         assert!(
-            parse("-- strata:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (a);")
-                .unwrap()
-                .no_transaction
+            parse("-- strata:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (a);").unwrap().no_transaction
         );
-        assert!(
-            parse("\n-- about this\n-- no-transaction\nselect 1")
-                .unwrap()
-                .no_transaction
-        );
-        assert!(
-            !parse("select 1;\n-- strata:no-transaction\n")
-                .unwrap()
-                .no_transaction
-        );
+        assert!(parse("\n-- about this\n-- no-transaction\nselect 1").unwrap().no_transaction);
+        assert!(!parse("select 1;\n-- strata:no-transaction\n").unwrap().no_transaction);
     }
 
     #[test]

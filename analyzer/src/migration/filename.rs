@@ -31,33 +31,21 @@ pub fn parse(file_name: &str) -> Result<Option<MigrationName>, String> {
         (stem, Direction::Up)
     };
     let Some((version, name)) = stem.split_once('_') else {
-        return Err(format!(
-            "\"{file_name}\" has no \"_\" between version and name"
-        ));
+        return Err(format!("\"{file_name}\" has no \"_\" between version and name"));
     };
     if version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!(
-            "\"{file_name}\" does not start with a numeric version"
-        ));
+        return Err(format!("\"{file_name}\" does not start with a numeric version"));
     }
     let version: i64 = version
         .parse()
         .map_err(|_| format!("the version of \"{file_name}\" does not fit in a 64-bit integer"))?;
     if name.is_empty() {
-        return Err(format!(
-            "\"{file_name}\" has an empty name after the version"
-        ));
+        return Err(format!("\"{file_name}\" has an empty name after the version"));
     }
     if name.contains(['.', ' ', '\t', '\n']) {
-        return Err(format!(
-            "the name part of \"{file_name}\" may not contain dots or spaces"
-        ));
+        return Err(format!("the name part of \"{file_name}\" may not contain dots or spaces"));
     }
-    Ok(Some(MigrationName {
-        version,
-        name: name.to_string(),
-        direction,
-    }))
+    Ok(Some(MigrationName { version, name: name.to_string(), direction }))
 }
 
 #[cfg(test)]
@@ -72,20 +60,10 @@ mod tests {
     fn accepts_integers_and_timestamps() {
         assert_eq!(
             ok("0001_create_users.up.sql"),
-            MigrationName {
-                version: 1,
-                name: "create_users".into(),
-                direction: Direction::Up
-            }
+            MigrationName { version: 1, name: "create_users".into(), direction: Direction::Up }
         );
-        assert_eq!(
-            ok("20240131093000_add-email.down.sql").version,
-            20240131093000
-        );
-        assert_eq!(
-            ok("20240131093000_add-email.down.sql").direction,
-            Direction::Down
-        );
+        assert_eq!(ok("20240131093000_add-email.down.sql").version, 20240131093000);
+        assert_eq!(ok("20240131093000_add-email.down.sql").direction, Direction::Down);
         assert_eq!(ok("7_plain.sql").direction, Direction::Up);
     }
 

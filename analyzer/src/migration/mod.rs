@@ -52,11 +52,9 @@ impl MigrationSet {
     pub fn load(dir: impl AsRef<Path>) -> Result<MigrationSet, Vec<Diagnostic>> {
         let dir = dir.as_ref();
         let entries = std::fs::read_dir(dir).map_err(|e| {
-            vec![
-                Diagnostic::error(format!("cannot read the migrations directory: {e}"))
-                    .in_file(dir)
-                    .hint("pass the directory with --dir, or create it"),
-            ]
+            vec![Diagnostic::error(format!("cannot read the migrations directory: {e}"))
+                .in_file(dir)
+                .hint("pass the directory with --dir, or create it")]
         })?;
         let mut errors = Vec::new();
         let mut files: Vec<(MigrationName, PathBuf)> = Vec::new();
@@ -71,9 +69,7 @@ impl MigrationSet {
             match filename::parse(file_name) {
                 Ok(Some(name)) => files.push((name, path)),
                 Ok(None) => {}
-                Err(reason) => {
-                    errors.push(Diagnostic::error(reason).in_file(&path).hint(NAME_HELP))
-                }
+                Err(reason) => errors.push(Diagnostic::error(reason).in_file(&path).hint(NAME_HELP)),
             }
         }
         files.sort_by(|a, b| a.1.cmp(&b.1));
@@ -109,11 +105,9 @@ impl MigrationSet {
             let Some((name, up_path)) = up else {
                 let down = down.unwrap_or_default();
                 errors.push(
-                    Diagnostic::error(format!(
-                        "down migration for version {version} has no up migration"
-                    ))
-                    .in_file(&down)
-                    .hint("add the matching .up.sql file, or delete this one"),
+                    Diagnostic::error(format!("down migration for version {version} has no up migration"))
+                        .in_file(&down)
+                        .hint("add the matching .up.sql file, or delete this one"),
                 );
                 continue;
             };
@@ -123,10 +117,7 @@ impl MigrationSet {
             }
         }
         if errors.is_empty() {
-            Ok(MigrationSet {
-                dir: dir.to_path_buf(),
-                migrations,
-            })
+            Ok(MigrationSet { dir: dir.to_path_buf(), migrations })
         } else {
             Err(errors)
         }
@@ -151,15 +142,21 @@ fn load_migration(
         }
     };
     let directives = directives::parse(&up.text).map_err(|d| vec![d.in_file(&up.path)])?;
+    if !directives.no_transaction {
+        if let Some(s) =
+            up.statements.iter().find(|s| matches!(s.node, pg_query::NodeEnum::TransactionStmt(_)))
+        {
+            return Err(vec![Diagnostic::error(format!(
+                "\"{}\" inside a migration would end the transaction strata runs it in",
+                s.text(&up.text)
+            ))
+            .in_file(&up.path)
+            .at(&up.text, s.offset)
+            .hint("remove it: each migration already runs in its own transaction (or add -- strata:no-transaction)")]);
+        }
+    }
     let checksum = checksum(&up.text);
-    Ok(Migration {
-        version,
-        name,
-        up,
-        down,
-        checksum,
-        directives,
-    })
+    Ok(Migration { version, name, up, down, checksum, directives })
 }
 
 fn read_sql(path: &Path) -> Result<SqlFile, Diagnostic> {
@@ -180,11 +177,7 @@ fn read_sql(path: &Path) -> Result<SqlFile, Diagnostic> {
             .sqlstate("42601")
             .hint("fix the SQL; the file is checked with the PostgreSQL parser")
     })?;
-    Ok(SqlFile {
-        path: path.to_path_buf(),
-        text,
-        statements,
-    })
+    Ok(SqlFile { path: path.to_path_buf(), text, statements })
 }
 
 /// The checksum of a migration's SQL, as recorded in the ledger.
@@ -206,10 +199,7 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 #[cfg(test)]

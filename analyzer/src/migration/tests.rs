@@ -6,8 +6,7 @@ impl Dir {
     fn new(files: &[(&str, &str)]) -> Dir {
         static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let dir =
-            std::env::temp_dir().join(format!("strata-migrations-{}-{n}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("strata-migrations-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         for (name, text) in files {
@@ -28,14 +27,7 @@ fn errors(files: &[(&str, &str)]) -> Vec<String> {
     let errs = MigrationSet::load(&dir.0).unwrap_err();
     errs.iter()
         .map(|d| {
-            let file = d
-                .file
-                .as_ref()
-                .unwrap()
-                .file_name()
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
+            let file = d.file.as_ref().unwrap().file_name().unwrap().to_string_lossy().into_owned();
             format!("{file}:{}:{}: {}", d.line, d.column, d.message)
         })
         .collect()
@@ -47,10 +39,7 @@ fn loads_in_numeric_order_with_checksums() {
         ("10_c.up.sql", "CREATE TABLE c (id int);"),
         ("2_b.up.sql", "CREATE TABLE b (id int);"),
         ("2_b.down.sql", "DROP TABLE b;"),
-        (
-            "1_a.up.sql",
-            "-- strata:no-transaction\nCREATE TABLE a (id int);",
-        ),
+        ("1_a.up.sql", "-- strata:no-transaction\nCREATE TABLE a (id int);"),
         ("README.md", "not a migration"),
     ]);
     let set = MigrationSet::load(&dir.0).unwrap();
@@ -79,10 +68,7 @@ fn checksum_is_sha256_and_ignores_line_endings_and_bom() {
 
 #[test]
 fn syntax_error_names_file_line_and_column() {
-    let errs = errors(&[(
-        "1_a.up.sql",
-        "CREATE TABLE a (id int);\nSELECT id FORM a;\n",
-    )]);
+    let errs = errors(&[("1_a.up.sql", "CREATE TABLE a (id int);\nSELECT id FORM a;\n")]);
     assert_eq!(errs, ["1_a.up.sql:2:16: syntax error at or near \"a\""]);
 }
 
@@ -97,18 +83,9 @@ fn collects_every_bad_file() {
     ]);
     errs.sort();
     assert_eq!(errs.len(), 4, "{errs:#?}");
-    assert!(
-        errs[0].starts_with("1_b.up.sql:1:1: version 1 is used twice: by 1_a.up.sql"),
-        "{errs:#?}"
-    );
-    assert!(
-        errs[1].starts_with("2_x.down.sql:1:1: down migration for version 2 has no up"),
-        "{errs:#?}"
-    );
-    assert!(
-        errs[2].starts_with("3_c.up.sql:1:9: syntax error"),
-        "{errs:#?}"
-    );
+    assert!(errs[0].starts_with("1_b.up.sql:1:1: version 1 is used twice: by 1_a.up.sql"), "{errs:#?}");
+    assert!(errs[1].starts_with("2_x.down.sql:1:1: down migration for version 2 has no up"), "{errs:#?}");
+    assert!(errs[2].starts_with("3_c.up.sql:1:9: syntax error"), "{errs:#?}");
     assert!(
         errs[3].starts_with("create_users.up.sql:1:1: \"create_users.up.sql\" does not start"),
         "{errs:#?}"
@@ -118,9 +95,7 @@ fn collects_every_bad_file() {
 #[test]
 fn missing_directory_is_an_error_not_a_panic() {
     let errs = MigrationSet::load("/nonexistent/strata").unwrap_err();
-    assert!(errs[0]
-        .message
-        .contains("cannot read the migrations directory"));
+    assert!(errs[0].message.contains("cannot read the migrations directory"));
 }
 
 #[test]
@@ -129,4 +104,15 @@ fn invalid_utf8_is_located() {
     std::fs::write(dir.0.join("1_a.up.sql"), b"select 1;\nselect '\xff';").unwrap();
     let errs = MigrationSet::load(&dir.0).unwrap_err();
     assert_eq!((errs[0].line, errs[0].column), (2, 9));
+}
+
+#[test]
+fn transaction_control_in_a_transactional_migration_is_refused() {
+    let errs = errors(&[("1_a.up.sql", "BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;")]);
+    assert_eq!(
+        errs,
+        ["1_a.up.sql:1:1: \"BEGIN\" inside a migration would end the transaction strata runs it in"]
+    );
+    let dir = Dir::new(&[("1_a.up.sql", "-- strata:no-transaction\nCOMMIT;\nVACUUM;")]);
+    assert!(MigrationSet::load(&dir.0).is_ok());
 }

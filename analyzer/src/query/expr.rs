@@ -21,19 +21,11 @@ pub struct Typed {
 
 impl Typed {
     pub fn of(ty: &str, nullable: bool) -> Typed {
-        Typed {
-            ty: Some(SqlType::new(ty)),
-            nullable,
-            name: None,
-        }
+        Typed { ty: Some(SqlType::new(ty)), nullable, name: None }
     }
 
     pub fn unknown() -> Typed {
-        Typed {
-            ty: None,
-            nullable: true,
-            name: None,
-        }
+        Typed { ty: None, nullable: true, name: None }
     }
 
     fn named(mut self, name: &str) -> Typed {
@@ -100,11 +92,7 @@ impl Analysis<'_> {
             NodeEnum::ColumnRef(c) => self.column_ref(c, scope),
             NodeEnum::ParamRef(p) => {
                 let n = usize::try_from(p.number).unwrap_or(0);
-                Typed {
-                    ty: self.params.get(&n).cloned(),
-                    nullable: true,
-                    name: None,
-                }
+                Typed { ty: self.params.get(&n).cloned(), nullable: true, name: None }
             }
             NodeEnum::AConst(c) => constant(c),
             NodeEnum::TypeCast(cast) => {
@@ -114,15 +102,8 @@ impl Analysis<'_> {
                     (Some(arg), None) => self.expr(arg, scope),
                     _ => Typed::unknown(),
                 };
-                let name = inner
-                    .name
-                    .clone()
-                    .or_else(|| ty.as_ref().map(|t| t.name.clone()));
-                Typed {
-                    ty,
-                    nullable: inner.nullable,
-                    name,
-                }
+                let name = inner.name.clone().or_else(|| ty.as_ref().map(|t| t.name.clone()));
+                Typed { ty, nullable: inner.nullable, name }
             }
             NodeEnum::AExpr(e) => self.a_expr(e, scope),
             NodeEnum::BoolExpr(b) => {
@@ -132,11 +113,7 @@ impl Analysis<'_> {
                     nullable |= self.expr_expecting(arg, scope, &bool_ty).nullable;
                 }
                 let name = (b.boolop() == BoolExprType::NotExpr).then_some("?column?");
-                Typed {
-                    ty: Some(bool_ty),
-                    nullable,
-                    name: name.map(str::to_string),
-                }
+                Typed { ty: Some(bool_ty), nullable, name: name.map(str::to_string) }
             }
             NodeEnum::NullTest(t) => {
                 if let Some(arg) = t.arg.as_deref() {
@@ -157,11 +134,7 @@ impl Analysis<'_> {
                 if let Some(ty) = &ty {
                     c.args.iter().for_each(|a| self.infer(a, ty));
                 }
-                Typed {
-                    ty,
-                    nullable: args.iter().all(|a| a.nullable),
-                    name: Some("coalesce".into()),
-                }
+                Typed { ty, nullable: args.iter().all(|a| a.nullable), name: Some("coalesce".into()) }
             }
             NodeEnum::SqlvalueFunction(f) => sql_value_function(f.op()),
             NodeEnum::SubLink(s) => self.sublink(s, scope),
@@ -172,20 +145,14 @@ impl Analysis<'_> {
                 if let Some(ty) = &ty {
                     a.elements.iter().for_each(|e| self.infer(e, ty));
                 }
-                Typed {
-                    ty: ty.map(SqlType::array_of),
-                    nullable: false,
-                    name: Some("array".into()),
-                }
+                Typed { ty: ty.map(SqlType::array_of), nullable: false, name: Some("array".into()) }
             }
-            NodeEnum::CollateClause(c) => c
-                .arg
-                .as_deref()
-                .map_or_else(Typed::unknown, |a| self.expr(a, scope)),
-            NodeEnum::NamedArgExpr(n) => n
-                .arg
-                .as_deref()
-                .map_or_else(Typed::unknown, |a| self.expr(a, scope)),
+            NodeEnum::CollateClause(c) => {
+                c.arg.as_deref().map_or_else(Typed::unknown, |a| self.expr(a, scope))
+            }
+            NodeEnum::NamedArgExpr(n) => {
+                n.arg.as_deref().map_or_else(Typed::unknown, |a| self.expr(a, scope))
+            }
             NodeEnum::SetToDefault(_) => Typed::unknown(),
             _ => Typed::unknown(),
         }
@@ -206,23 +173,14 @@ impl Analysis<'_> {
             }
         }
         match scope.lookup(qualifier, column) {
-            Lookup::Found(r) => Typed {
-                ty: r.ty,
-                nullable: r.nullable,
-                name: Some(column.to_string()),
-            },
+            Lookup::Found(r) => Typed { ty: r.ty, nullable: r.nullable, name: Some(column.to_string()) },
             Lookup::Unresolved => {
                 self.quiet_failures += 1;
                 Typed::unknown()
             }
             Lookup::Ambiguous => {
                 let msg = format!("column reference \"{column}\" is ambiguous");
-                self.error_at(
-                    c.location,
-                    "42702",
-                    &msg,
-                    Some("qualify it with the table name or alias"),
-                );
+                self.error_at(c.location, "42702", &msg, Some("qualify it with the table name or alias"));
                 Typed::unknown()
             }
             Lookup::Missing => {
@@ -288,9 +246,7 @@ impl Analysis<'_> {
                 if let Some(left) = left {
                     self.infer(left, &text);
                 }
-                let r = right
-                    .map(|r| self.expr_expecting(r, scope, &text))
-                    .unwrap_or_default();
+                let r = right.map(|r| self.expr_expecting(r, scope, &text)).unwrap_or_default();
                 Typed::of("bool", l.nullable || r.nullable)
             }
             AExprKind::AexprDistinct | AExprKind::AexprNotDistinct => {
@@ -299,21 +255,13 @@ impl Analysis<'_> {
             }
             AExprKind::AexprNullif => {
                 self.binary_operands(left, right, &l, scope);
-                Typed {
-                    ty: l.ty,
-                    nullable: true,
-                    name: Some("nullif".into()),
-                }
+                Typed { ty: l.ty, nullable: true, name: Some("nullif".into()) }
             }
             _ => {
                 let r = self.binary_operands(left, right, &l, scope);
                 let nullable = l.nullable || r.nullable;
                 let ty = super::functions::operator_result(op, l.ty.as_ref(), r.ty.as_ref());
-                Typed {
-                    ty,
-                    nullable,
-                    name: Some("?column?".into()),
-                }
+                Typed { ty, nullable, name: Some("?column?".into()) }
             }
         }
     }
@@ -327,10 +275,7 @@ impl Analysis<'_> {
         scope: &Scope<'_>,
     ) -> Typed {
         let Some(right) = right else {
-            return Typed {
-                nullable: false,
-                ..Typed::unknown()
-            };
+            return Typed { nullable: false, ..Typed::unknown() };
         };
         let r = match &l.ty {
             Some(ty) => self.expr_expecting(right, scope, ty),
@@ -343,11 +288,7 @@ impl Analysis<'_> {
     }
 
     fn sublink(&mut self, s: &pg_query::protobuf::SubLink, scope: &Scope<'_>) -> Typed {
-        let columns = s
-            .subselect
-            .as_deref()
-            .map(|q| self.subquery_columns(q, scope))
-            .unwrap_or_default();
+        let columns = s.subselect.as_deref().map(|q| self.subquery_columns(q, scope)).unwrap_or_default();
         match s.sub_link_type() {
             SubLinkType::ExistsSublink => Typed::of("bool", false).named("exists"),
             SubLinkType::ExprSublink => {
@@ -359,18 +300,14 @@ impl Analysis<'_> {
                 }
             }
             SubLinkType::ArraySublink => Typed {
-                ty: columns
-                    .first()
-                    .and_then(|c| c.ty.clone())
-                    .map(SqlType::array_of),
+                ty: columns.first().and_then(|c| c.ty.clone()).map(SqlType::array_of),
                 nullable: false,
                 name: Some("array".into()),
             },
             _ => {
-                if let (Some(test), Some(ty)) = (
-                    s.testexpr.as_deref(),
-                    columns.first().and_then(|c| c.ty.clone()),
-                ) {
+                if let (Some(test), Some(ty)) =
+                    (s.testexpr.as_deref(), columns.first().and_then(|c| c.ty.clone()))
+                {
                     self.expr_expecting(test, scope, &ty);
                 } else if let Some(test) = s.testexpr.as_deref() {
                     self.expr(test, scope);
@@ -390,9 +327,7 @@ impl Analysis<'_> {
             if let Some(cond) = w.expr.as_deref() {
                 match subject.as_ref().and_then(|s| s.ty.clone()) {
                     Some(ty) => self.expr_expecting(cond, scope, &ty),
-                    None if subject.is_none() => {
-                        self.expr_expecting(cond, scope, &SqlType::new("bool"))
-                    }
+                    None if subject.is_none() => self.expr_expecting(cond, scope, &SqlType::new("bool")),
                     None => self.expr(cond, scope),
                 };
             }
@@ -401,27 +336,15 @@ impl Analysis<'_> {
             }
         }
         let default = c.defresult.as_deref().map(|d| self.expr(d, scope));
-        let nullable =
-            default.as_ref().is_none_or(|d| d.nullable) || results.iter().any(|r| r.nullable);
-        let ty = results
-            .iter()
-            .chain(default.as_ref())
-            .find_map(|r| r.ty.clone());
-        Typed {
-            ty,
-            nullable,
-            name: Some("case".into()),
-        }
+        let nullable = default.as_ref().is_none_or(|d| d.nullable) || results.iter().any(|r| r.nullable);
+        let ty = results.iter().chain(default.as_ref()).find_map(|r| r.ty.clone());
+        Typed { ty, nullable, name: Some("case".into()) }
     }
 }
 
 fn constant(c: &pg_query::protobuf::AConst) -> Typed {
     if c.isnull {
-        return Typed {
-            ty: None,
-            nullable: true,
-            name: Some("?column?".into()),
-        };
+        return Typed { ty: None, nullable: true, name: Some("?column?".into()) };
     }
     let ty = match &c.val {
         Some(Val::Ival(_)) => "int4",
@@ -440,9 +363,7 @@ fn sql_value_function(op: SqlValueFunctionOp) -> Typed {
     let (ty, name) = match op {
         Op::SvfopCurrentDate => ("date", "current_date"),
         Op::SvfopCurrentTime | Op::SvfopCurrentTimeN => ("timetz", "current_time"),
-        Op::SvfopCurrentTimestamp | Op::SvfopCurrentTimestampN => {
-            ("timestamptz", "current_timestamp")
-        }
+        Op::SvfopCurrentTimestamp | Op::SvfopCurrentTimestampN => ("timestamptz", "current_timestamp"),
         Op::SvfopLocaltime | Op::SvfopLocaltimeN => ("time", "localtime"),
         Op::SvfopLocaltimestamp | Op::SvfopLocaltimestampN => ("timestamp", "localtimestamp"),
         Op::SvfopCurrentRole => ("name", "current_role"),

@@ -38,10 +38,7 @@ impl Analysis<'_> {
         let (ty, nullable) = match name.as_str() {
             "count" => (Some(SqlType::new("int8")), false),
             "sum" => (first.and_then(|t| sum_type(&t)), true),
-            "avg" => (
-                first.map(|t| SqlType::new(if is_float(&t) { "float8" } else { "numeric" })),
-                true,
-            ),
+            "avg" => (first.map(|t| SqlType::new(if is_float(&t) { "float8" } else { "numeric" })), true),
             "min" | "max" => (first, true),
             "array_agg" => (first.map(SqlType::array_of), true),
             "string_agg" => (Some(SqlType::new("text")), true),
@@ -53,31 +50,27 @@ impl Analysis<'_> {
             }
             "gen_random_uuid" | "uuid_generate_v4" => (Some(SqlType::new("uuid")), false),
             "concat" | "concat_ws" => (Some(SqlType::new("text")), false),
-            "lower" | "upper" | "trim" | "btrim" | "ltrim" | "rtrim" | "substr" | "substring"
-            | "replace" | "left" | "right" | "initcap" | "md5" | "to_char" | "format"
-            | "repeat" | "lpad" | "rpad" | "reverse" | "split_part" | "translate"
-            | "quote_ident" | "quote_literal" | "string_agg_text" => {
-                (Some(SqlType::new("text")), any_nullable)
-            }
-            "length" | "char_length" | "character_length" | "octet_length" | "position"
-            | "strpos" | "array_length" | "cardinality" => (Some(SqlType::new("int4")), true),
+            "lower" | "upper" | "trim" | "btrim" | "ltrim" | "rtrim" | "substr" | "substring" | "replace"
+            | "left" | "right" | "initcap" | "md5" | "to_char" | "format" | "repeat" | "lpad" | "rpad"
+            | "reverse" | "split_part" | "translate" | "quote_ident" | "quote_literal"
+            | "string_agg_text" => (Some(SqlType::new("text")), any_nullable),
+            "length" | "char_length" | "character_length" | "octet_length" | "position" | "strpos"
+            | "array_length" | "cardinality" => (Some(SqlType::new("int4")), true),
             "abs" | "round" | "ceil" | "ceiling" | "floor" | "trunc" | "greatest" | "least" => {
                 (first, any_nullable)
             }
             "date_trunc" => (first.or(Some(SqlType::new("timestamptz"))), any_nullable),
             "extract" | "date_part" => (Some(SqlType::new("numeric")), any_nullable),
-            "to_jsonb" | "jsonb_build_object" | "jsonb_build_array" | "jsonb_agg"
-            | "jsonb_object_agg" => (Some(SqlType::new("jsonb")), name.ends_with("agg")),
-            "to_json" | "json_build_object" | "json_build_array" | "json_agg"
-            | "json_object_agg" => (Some(SqlType::new("json")), name.ends_with("agg")),
+            "to_jsonb" | "jsonb_build_object" | "jsonb_build_array" | "jsonb_agg" | "jsonb_object_agg" => {
+                (Some(SqlType::new("jsonb")), name.ends_with("agg"))
+            }
+            "to_json" | "json_build_object" | "json_build_array" | "json_agg" | "json_object_agg" => {
+                (Some(SqlType::new("json")), name.ends_with("agg"))
+            }
             "random" => (Some(SqlType::new("float8")), false),
             _ => (None, true),
         };
-        Typed {
-            ty,
-            nullable,
-            name: Some(name),
-        }
+        Typed { ty, nullable, name: Some(name) }
     }
 }
 
@@ -98,16 +91,10 @@ fn sum_type(t: &SqlType) -> Option<SqlType> {
 }
 
 /// The result type of `left op right`.
-pub fn operator_result(
-    op: &str,
-    left: Option<&SqlType>,
-    right: Option<&SqlType>,
-) -> Option<SqlType> {
+pub fn operator_result(op: &str, left: Option<&SqlType>, right: Option<&SqlType>) -> Option<SqlType> {
     match op {
-        "=" | "<>" | "!=" | "<" | ">" | "<=" | ">=" | "~~" | "!~~" | "~~*" | "!~~*" | "~"
-        | "~*" | "!~" | "!~*" | "@>" | "<@" | "?" | "?|" | "?&" | "&&" | "@@" => {
-            Some(SqlType::new("bool"))
-        }
+        "=" | "<>" | "!=" | "<" | ">" | "<=" | ">=" | "~~" | "!~~" | "~~*" | "!~~*" | "~" | "~*" | "!~"
+        | "!~*" | "@>" | "<@" | "?" | "?|" | "?&" | "&&" | "@@" => Some(SqlType::new("bool")),
         "||" => match (left, right) {
             (Some(l), _) if l.array => Some(l.clone()),
             (_, Some(r)) if r.array => Some(r.clone()),
@@ -130,9 +117,7 @@ fn arithmetic(op: &str, left: &SqlType, right: Option<&SqlType>) -> Option<SqlTy
     }
     let datetime = |t: &SqlType| t.is("timestamptz") || t.is("timestamp") || t.is("date");
     match (left.name.as_str(), op, right.name.as_str()) {
-        (l, "-", r) if l == r && (l == "timestamptz" || l == "timestamp") => {
-            Some(SqlType::new("interval"))
-        }
+        (l, "-", r) if l == r && (l == "timestamptz" || l == "timestamp") => Some(SqlType::new("interval")),
         ("date", "-", "date") => Some(SqlType::new("int4")),
         ("date", "+" | "-", "int4") => Some(SqlType::new("date")),
         ("date", "+" | "-", "interval") => Some(SqlType::new("timestamp")),

@@ -38,11 +38,8 @@ pub struct QueryDescription {
 
 /// Describes one SQL statement. All problems are returned together, located in `sql`.
 pub fn describe(catalog: &Catalog, sql: &str) -> Result<QueryDescription, Vec<Diagnostic>> {
-    let statements = crate::parse_script(sql).map_err(|e| {
-        vec![Diagnostic::error(e.message)
-            .at(sql, e.offset)
-            .sqlstate("42601")]
-    })?;
+    let statements = crate::parse_script(sql)
+        .map_err(|e| vec![Diagnostic::error(e.message).at(sql, e.offset).sqlstate("42601")])?;
     let [statement] = statements.as_slice() else {
         return Err(vec![Diagnostic::error(format!(
             "a query must be exactly one SQL statement, found {}",
@@ -90,17 +87,9 @@ impl Analysis<'_> {
         self.errors.len() + self.quiet_failures
     }
 
-    pub fn error_at(
-        &mut self,
-        location: i32,
-        sqlstate: &'static str,
-        message: &str,
-        hint: Option<&str>,
-    ) {
+    pub fn error_at(&mut self, location: i32, sqlstate: &'static str, message: &str, hint: Option<&str>) {
         let offset = usize::try_from(location).unwrap_or(0);
-        let mut d = Diagnostic::error(message)
-            .at(self.sql, offset)
-            .sqlstate(sqlstate);
+        let mut d = Diagnostic::error(message).at(self.sql, offset).sqlstate(sqlstate);
         if let Some(hint) = hint {
             d = d.hint(hint);
         }
@@ -113,35 +102,25 @@ impl Analysis<'_> {
         let earlier_errors = !self.errors.is_empty();
         for (number, location) in param_refs(self.sql) {
             if let Some(ty) = self.params.get(&number) {
-                params.push(Param {
-                    index: number,
-                    ty: ty.clone(),
-                });
+                params.push(Param { index: number, ty: ty.clone() });
             } else if !earlier_errors {
                 self.error_at(
                     location,
                     "42P18",
                     &format!("could not determine data type of parameter ${number}"),
-                    Some(&format!(
-                        "add a cast, e.g. ${number}::text or ${number}::int8"
-                    )),
+                    Some(&format!("add a cast, e.g. ${number}::text or ${number}::int8")),
                 );
             }
         }
         let mut columns = Vec::with_capacity(outputs.len());
         for (i, out) in outputs.into_iter().enumerate() {
-            let (name, nullable) = apply_override(&out.name, out.nullable);
             match out.ty {
-                Some(ty) => columns.push(Column { name, ty, nullable }),
+                Some(ty) => columns.push(Column { name: out.name, ty, nullable: out.nullable }),
                 None if out.failed => {}
                 None => self.error_at(
                     out.location,
                     "42P18",
-                    &format!(
-                        "cannot infer the type of output column {} (\"{}\")",
-                        i + 1,
-                        out.name
-                    ),
+                    &format!("cannot infer the type of output column {} (\"{}\")", i + 1, out.name),
                     Some("add a cast, e.g. (expression)::text"),
                 ),
             }
@@ -157,7 +136,7 @@ impl Analysis<'_> {
 }
 
 /// sqlx's column-name overrides: `AS "name!"` forces NOT NULL, `AS "name?"` forces nullable.
-fn apply_override(name: &str, nullable: bool) -> (String, bool) {
+pub(crate) fn apply_override(name: &str, nullable: bool) -> (String, bool) {
     if let Some(n) = name.strip_suffix('!') {
         (n.to_string(), false)
     } else if let Some(n) = name.strip_suffix('?') {
@@ -173,21 +152,14 @@ fn apply_override(name: &str, nullable: bool) -> (String, bool) {
 fn param_refs(sql: &str) -> Vec<(usize, i32)> {
     let mut seen: BTreeMap<usize, i32> = BTreeMap::new();
     let tokens = pg_query::scan(sql).map(|s| s.tokens).unwrap_or_default();
-    for token in tokens
-        .iter()
-        .filter(|t| t.token() == pg_query::protobuf::Token::Param)
-    {
-        let text = sql
-            .get(token.start as usize..token.end as usize)
-            .unwrap_or("");
+    for token in tokens.iter().filter(|t| t.token() == pg_query::protobuf::Token::Param) {
+        let text = sql.get(token.start as usize..token.end as usize).unwrap_or("");
         if let Ok(number) = text.trim_start_matches('$').parse::<usize>() {
             seen.entry(number).or_insert(token.start);
         }
     }
     let max = seen.keys().next_back().copied().unwrap_or(0);
-    (1..=max)
-        .map(|n| (n, seen.get(&n).copied().unwrap_or(0)))
-        .collect()
+    (1..=max).map(|n| (n, seen.get(&n).copied().unwrap_or(0))).collect()
 }
 
 pub(crate) fn node_location(node: &Node) -> i32 {
@@ -232,11 +204,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let cur = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                prev
-            } else {
-                1 + prev.min(row[j]).min(row[j + 1])
-            };
+            row[j + 1] = if ca == *cb { prev } else { 1 + prev.min(row[j]).min(row[j + 1]) };
             prev = cur;
         }
     }

@@ -49,17 +49,11 @@ pub enum Lookup {
 
 impl<'p> Scope<'p> {
     pub fn child(parent: &'p Scope<'p>) -> Scope<'p> {
-        Scope {
-            sources: Vec::new(),
-            parent: Some(parent),
-        }
+        Scope { sources: Vec::new(), parent: Some(parent) }
     }
 
     pub fn source(&self, name: &str) -> Option<&Source> {
-        self.sources
-            .iter()
-            .find(|s| s.name == name)
-            .or_else(|| self.parent.and_then(|p| p.source(name)))
+        self.sources.iter().find(|s| s.name == name).or_else(|| self.parent.and_then(|p| p.source(name)))
     }
 
     /// Resolves `column` or `qualifier.column`, innermost scope first.
@@ -91,11 +85,8 @@ impl<'p> Scope<'p> {
 
     /// Every column name in scope, for "did you mean" hints.
     pub fn column_names(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self
-            .sources
-            .iter()
-            .flat_map(|s| s.columns.iter().map(|c| c.name.as_str()))
-            .collect();
+        let mut names: Vec<&str> =
+            self.sources.iter().flat_map(|s| s.columns.iter().map(|c| c.name.as_str())).collect();
         if let Some(parent) = self.parent {
             names.extend(parent.column_names());
         }
@@ -116,33 +107,19 @@ impl Analysis<'_> {
         match &item.node {
             Some(NodeEnum::RangeVar(rv)) => self.relation(rv).into_iter().collect(),
             Some(NodeEnum::JoinExpr(join)) => {
-                let mut left = join
-                    .larg
-                    .as_deref()
-                    .map(|n| self.from_item(n, outer))
-                    .unwrap_or_default();
-                let mut right = join
-                    .rarg
-                    .as_deref()
-                    .map(|n| self.from_item(n, outer))
-                    .unwrap_or_default();
+                let mut left = join.larg.as_deref().map(|n| self.from_item(n, outer)).unwrap_or_default();
+                let mut right = join.rarg.as_deref().map(|n| self.from_item(n, outer)).unwrap_or_default();
                 let (left_optional, right_optional) = match join.jointype() {
                     JoinType::JoinLeft => (false, true),
                     JoinType::JoinRight => (true, false),
                     JoinType::JoinFull => (true, true),
                     _ => (false, false),
                 };
-                left.iter_mut()
-                    .for_each(|s| s.nullable_from_join |= left_optional);
-                right
-                    .iter_mut()
-                    .for_each(|s| s.nullable_from_join |= right_optional);
+                left.iter_mut().for_each(|s| s.nullable_from_join |= left_optional);
+                right.iter_mut().for_each(|s| s.nullable_from_join |= right_optional);
                 left.append(&mut right);
                 if let Some(quals) = &join.quals {
-                    let scope = Scope {
-                        sources: left.clone(),
-                        parent: Some(outer),
-                    };
+                    let scope = Scope { sources: left.clone(), parent: Some(outer) };
                     self.condition(quals, &scope);
                 }
                 left
@@ -151,11 +128,7 @@ impl Analysis<'_> {
                 let Some(query) = sub.subquery.as_deref() else {
                     return vec![];
                 };
-                let name = sub
-                    .alias
-                    .as_ref()
-                    .map(|a| a.aliasname.clone())
-                    .unwrap_or_default();
+                let name = sub.alias.as_ref().map(|a| a.aliasname.clone()).unwrap_or_default();
                 // LATERAL subqueries may refer to earlier FROM items; others only to the outer query.
                 let columns = self.subquery_columns(query, outer);
                 vec![Source {
@@ -170,9 +143,7 @@ impl Analysis<'_> {
                     super::node_location(item),
                     "0A000",
                     "this kind of FROM item is not supported by the strata analyzer yet",
-                    Some(
-                        "use a table, a join, a CTE or a subquery; or open an issue with the query",
-                    ),
+                    Some("use a table, a join, a CTE or a subquery; or open an issue with the query"),
                 );
                 vec![]
             }
@@ -182,17 +153,10 @@ impl Analysis<'_> {
 
     /// A table or CTE named in FROM, UPDATE, INSERT INTO or DELETE FROM.
     pub(super) fn relation(&mut self, rv: &RangeVar) -> Option<Source> {
-        let name = rv
-            .alias
-            .as_ref()
-            .map_or_else(|| rv.relname.clone(), |a| a.aliasname.clone());
+        let name = rv.alias.as_ref().map_or_else(|| rv.relname.clone(), |a| a.aliasname.clone());
         if rv.schemaname.is_empty() {
-            if let Some(columns) = self
-                .ctes
-                .iter()
-                .rev()
-                .find(|(n, _)| *n == rv.relname)
-                .map(|(_, c)| c.clone())
+            if let Some(columns) =
+                self.ctes.iter().rev().find(|(n, _)| *n == rv.relname).map(|(_, c)| c.clone())
             {
                 return Some(Source {
                     name,
@@ -204,41 +168,21 @@ impl Analysis<'_> {
         }
         let schema = (!rv.schemaname.is_empty()).then_some(rv.schemaname.as_str());
         let Some(table) = self.catalog.table(schema, &rv.relname) else {
-            let shown =
-                schema.map_or_else(|| rv.relname.clone(), |s| format!("{s}.{}", rv.relname));
+            let shown = schema.map_or_else(|| rv.relname.clone(), |s| format!("{s}.{}", rv.relname));
             let known: Vec<&str> = self.catalog.tables().map(|t| t.name.as_str()).collect();
             let hint = match super::closest(&rv.relname, &known) {
                 Some(similar) => format!("did you mean \"{similar}\"?"),
                 None => self.missing_relation_hint(),
             };
-            self.error_at(
-                rv.location,
-                "42P01",
-                &format!("relation \"{shown}\" does not exist"),
-                Some(&hint),
-            );
-            return Some(Source {
-                name,
-                columns: vec![],
-                nullable_from_join: false,
-                unresolved: true,
-            });
+            self.error_at(rv.location, "42P01", &format!("relation \"{shown}\" does not exist"), Some(&hint));
+            return Some(Source { name, columns: vec![], nullable_from_join: false, unresolved: true });
         };
         let columns = table
             .columns
             .iter()
-            .map(|c| ScopeColumn {
-                name: c.name.clone(),
-                ty: Some(c.ty.clone()),
-                base_nullable: !c.not_null,
-            })
+            .map(|c| ScopeColumn { name: c.name.clone(), ty: Some(c.ty.clone()), base_nullable: !c.not_null })
             .collect();
-        Some(Source {
-            name,
-            columns,
-            nullable_from_join: false,
-            unresolved: false,
-        })
+        Some(Source { name, columns, nullable_from_join: false, unresolved: false })
     }
 
     fn missing_relation_hint(&self) -> String {
@@ -256,12 +200,5 @@ impl Analysis<'_> {
 }
 
 pub fn to_scope_columns(columns: Vec<Output>) -> Vec<ScopeColumn> {
-    columns
-        .into_iter()
-        .map(|c| ScopeColumn {
-            name: c.name,
-            ty: c.ty,
-            base_nullable: c.nullable,
-        })
-        .collect()
+    columns.into_iter().map(|c| ScopeColumn { name: c.name, ty: c.ty, base_nullable: c.nullable }).collect()
 }

@@ -68,16 +68,8 @@ impl Analysis<'_> {
     pub fn select(&mut self, s: &SelectStmt, outer: &Scope<'_>) -> Vec<Output> {
         let ctes = self.with_clause(s.with_clause.as_ref(), outer);
         let outputs = if s.op() != SetOperation::SetopNone && s.op() != SetOperation::Undefined {
-            let left = s
-                .larg
-                .as_deref()
-                .map(|l| self.select(l, outer))
-                .unwrap_or_default();
-            let right = s
-                .rarg
-                .as_deref()
-                .map(|r| self.select(r, outer))
-                .unwrap_or_default();
+            let left = s.larg.as_deref().map(|l| self.select(l, outer)).unwrap_or_default();
+            let right = s.rarg.as_deref().map(|r| self.select(r, outer)).unwrap_or_default();
             left.into_iter()
                 .enumerate()
                 .map(|(i, mut out)| {
@@ -109,11 +101,7 @@ impl Analysis<'_> {
             outputs
         };
         for limit in [&s.limit_count, &s.limit_offset].into_iter().flatten() {
-            self.expr_expecting(
-                limit,
-                &Scope::child(outer),
-                &crate::catalog::SqlType::new("int8"),
-            );
+            self.expr_expecting(limit, &Scope::child(outer), &crate::catalog::SqlType::new("int8"));
         }
         self.pop_ctes(ctes);
         outputs
@@ -188,18 +176,12 @@ impl Analysis<'_> {
             let mark = self.failure_mark();
             let typed = self.expr(val, scope);
             let failed = self.failure_mark() > mark;
-            let name = if rt.name.is_empty() {
-                typed.name.unwrap_or_else(|| "?column?".into())
+            let (name, nullable) = if rt.name.is_empty() {
+                (typed.name.unwrap_or_else(|| "?column?".into()), typed.nullable)
             } else {
-                rt.name.clone()
+                super::apply_override(&rt.name, typed.nullable)
             };
-            outputs.push(Output {
-                name,
-                ty: typed.ty,
-                nullable: typed.nullable,
-                location: rt.location,
-                failed,
-            });
+            outputs.push(Output { name, ty: typed.ty, nullable, location: rt.location, failed });
         }
         outputs
     }
@@ -209,10 +191,7 @@ impl Analysis<'_> {
         let Some(NodeEnum::ColumnRef(c)) = &val.node else {
             return None;
         };
-        if !matches!(
-            c.fields.last().and_then(|f| f.node.as_ref()),
-            Some(NodeEnum::AStar(_))
-        ) {
+        if !matches!(c.fields.last().and_then(|f| f.node.as_ref()), Some(NodeEnum::AStar(_))) {
             return None;
         }
         let qualifier = match c.fields.as_slice() {
@@ -235,12 +214,7 @@ impl Analysis<'_> {
             },
         };
         if sources.is_empty() {
-            self.error_at(
-                c.location,
-                "42601",
-                "SELECT * with no tables specified is not valid",
-                None,
-            );
+            self.error_at(c.location, "42601", "SELECT * with no tables specified is not valid", None);
         }
         Some(
             sources
@@ -267,11 +241,7 @@ impl Analysis<'_> {
         };
         // The columns the values go to, in order: the listed ones or all of them.
         let columns: Vec<(String, Option<crate::catalog::SqlType>)> = if s.cols.is_empty() {
-            target
-                .columns
-                .iter()
-                .map(|c| (c.name.clone(), c.ty.clone()))
-                .collect()
+            target.columns.iter().map(|c| (c.name.clone(), c.ty.clone())).collect()
         } else {
             s.cols
                 .iter()
@@ -325,10 +295,7 @@ impl Analysis<'_> {
         if let Some(oc) = &s.on_conflict_clause {
             let mut conflict = Scope::child(outer);
             conflict.sources.push(target.clone());
-            conflict.sources.push(Source {
-                name: "excluded".into(),
-                ..target.clone()
-            });
+            conflict.sources.push(Source { name: "excluded".into(), ..target.clone() });
             self.set_list(&oc.target_list, &target, &conflict);
             if let Some(w) = &oc.where_clause {
                 self.expr(w, &conflict);
@@ -343,21 +310,13 @@ impl Analysis<'_> {
     }
 
     /// The type of a column named as an INSERT or UPDATE target, or an error.
-    fn target_column(
-        &mut self,
-        target: &Source,
-        rt: &ResTarget,
-    ) -> Option<crate::catalog::SqlType> {
+    fn target_column(&mut self, target: &Source, rt: &ResTarget) -> Option<crate::catalog::SqlType> {
         match target.columns.iter().find(|c| c.name == rt.name) {
             Some(c) => c.ty.clone(),
             None => {
                 let names: Vec<&str> = target.columns.iter().map(|c| c.name.as_str()).collect();
-                let hint =
-                    super::closest(&rt.name, &names).map(|s| format!("did you mean \"{s}\"?"));
-                let msg = format!(
-                    "column \"{}\" of relation \"{}\" does not exist",
-                    rt.name, target.name
-                );
+                let hint = super::closest(&rt.name, &names).map(|s| format!("did you mean \"{s}\"?"));
+                let msg = format!("column \"{}\" of relation \"{}\" does not exist", rt.name, target.name);
                 self.error_at(rt.location, "42703", &msg, hint.as_deref());
                 None
             }

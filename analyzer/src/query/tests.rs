@@ -21,8 +21,7 @@ CREATE TABLE posts (
 fn catalog() -> Catalog {
     let statements = crate::parse_script(SCHEMA).unwrap();
     let mut c = Catalog::default();
-    c.apply_script(SCHEMA, &PathBuf::from("schema.sql"), &statements)
-        .unwrap();
+    c.apply_script(SCHEMA, &PathBuf::from("schema.sql"), &statements).unwrap();
     c
 }
 
@@ -32,20 +31,9 @@ fn shape(sql: &str) -> (Vec<String>, Vec<String>) {
     let cols = d
         .columns
         .iter()
-        .map(|c| {
-            format!(
-                "{} {}{}",
-                c.name,
-                c.ty,
-                if c.nullable { " null" } else { "" }
-            )
-        })
+        .map(|c| format!("{} {}{}", c.name, c.ty, if c.nullable { " null" } else { "" }))
         .collect();
-    let params = d
-        .params
-        .iter()
-        .map(|p| format!("${} {}", p.index, p.ty))
-        .collect();
+    let params = d.params.iter().map(|p| format!("${} {}", p.index, p.ty)).collect();
     (cols, params)
 }
 
@@ -54,11 +42,7 @@ fn errors(sql: &str) -> Vec<String> {
         .expect_err("query should fail")
         .iter()
         .map(|d| {
-            let hint = d
-                .hint
-                .as_deref()
-                .map(|h| format!(" [{h}]"))
-                .unwrap_or_default();
+            let hint = d.hint.as_deref().map(|h| format!(" [{h}]")).unwrap_or_default();
             format!("{}:{}: {}{hint}", d.line, d.column, d.message)
         })
         .collect()
@@ -76,15 +60,10 @@ fn left_join_makes_the_optional_side_nullable() {
     let (cols, _) = shape(
         "SELECT u.email, p.title, p.id AS post_id FROM users u LEFT JOIN posts p ON p.author_id = u.id",
     );
-    assert_eq!(
-        cols,
-        ["email text", "title varchar null", "post_id int4 null"]
-    );
-    let (cols, _) =
-        shape("SELECT u.email, p.title FROM posts p RIGHT JOIN users u ON p.author_id = u.id");
+    assert_eq!(cols, ["email text", "title varchar null", "post_id int4 null"]);
+    let (cols, _) = shape("SELECT u.email, p.title FROM posts p RIGHT JOIN users u ON p.author_id = u.id");
     assert_eq!(cols, ["email text", "title varchar null"]);
-    let (cols, _) =
-        shape("SELECT u.email, p.title FROM users u JOIN posts p ON p.author_id = u.id");
+    let (cols, _) = shape("SELECT u.email, p.title FROM users u JOIN posts p ON p.author_id = u.id");
     assert_eq!(cols, ["email text", "title varchar"]);
 }
 
@@ -93,14 +72,7 @@ fn star_expands_in_order() {
     let (cols, _) = shape("SELECT p.*, u.email FROM posts p JOIN users u ON u.id = p.author_id");
     assert_eq!(
         cols,
-        [
-            "id int4",
-            "author_id int8",
-            "title varchar",
-            "body text null",
-            "tags text[] null",
-            "email text"
-        ]
+        ["id int4", "author_id int8", "title varchar", "body text null", "tags text[] null", "email text"]
     );
 }
 
@@ -114,8 +86,7 @@ fn insert_returning_types_params_from_target_columns() {
 
 #[test]
 fn update_and_delete() {
-    let (cols, params) =
-        shape("UPDATE users SET name = $1, age = age + 1 WHERE id = $2 RETURNING name, age");
+    let (cols, params) = shape("UPDATE users SET name = $1, age = age + 1 WHERE id = $2 RETURNING name, age");
     assert_eq!(cols, ["name text null", "age int4 null"]);
     assert_eq!(params, ["$1 text", "$2 int8"]);
     let (cols, params) = shape("DELETE FROM posts WHERE author_id = $1 AND title LIKE $2");
@@ -125,13 +96,9 @@ fn update_and_delete() {
 
 #[test]
 fn params_from_in_any_limit_and_casts() {
-    let (_, params) = shape(
-        "SELECT id FROM users WHERE id = ANY($1) AND age IN ($2, $3) LIMIT $4 OFFSET $5::int4",
-    );
-    assert_eq!(
-        params,
-        ["$1 int8[]", "$2 int4", "$3 int4", "$4 int8", "$5 int4"]
-    );
+    let (_, params) =
+        shape("SELECT id FROM users WHERE id = ANY($1) AND age IN ($2, $3) LIMIT $4 OFFSET $5::int4");
+    assert_eq!(params, ["$1 int8[]", "$2 int4", "$3 int4", "$4 int8", "$5 int4"]);
 }
 
 #[test]
@@ -221,6 +188,12 @@ fn ambiguous_and_wrong_targets() {
 }
 
 #[test]
+fn unnamed_expressions_keep_postgres_names() {
+    let (cols, _) = shape("SELECT age + 1, count(*) FROM users GROUP BY age");
+    assert_eq!(cols, ["?column? int4 null", "count int8"]);
+}
+
+#[test]
 fn untyped_output_asks_for_a_cast() {
     assert_eq!(
         errors("SELECT my_func(id) AS v FROM users"),
@@ -230,10 +203,10 @@ fn untyped_output_asks_for_a_cast() {
 
 #[test]
 fn syntax_errors_and_multiple_statements() {
-    assert_eq!(
-        errors("SELECT id FROM users WHERE"),
-        ["1:27: syntax error at end of input"]
-    );
+    assert_eq!(errors("SELECT id FROM users WHERE"), ["1:27: syntax error at end of input"]);
     assert_eq!(errors("SELECT 1; SELECT 2")[0], "1:1: a query must be exactly one SQL statement, found 2 [split the statements into separate queries]");
-    assert_eq!(errors("CREATE TABLE x (a int)")[0], "1:1: checked queries must be SELECT, INSERT, UPDATE or DELETE [run DDL in a migration instead]");
+    assert_eq!(
+        errors("CREATE TABLE x (a int)")[0],
+        "1:1: checked queries must be SELECT, INSERT, UPDATE or DELETE [run DDL in a migration instead]"
+    );
 }

@@ -49,13 +49,14 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     let migrator = load(&cli.dir)?;
-    let url = cli
-        .database_url
-        .ok_or("no database given: set DATABASE_URL or pass --database-url")?;
-    let mut client = postgres::Client::connect(&url, postgres::NoTls)
-        .map_err(|e| format!("cannot connect to the database: {e}\n  hint: check DATABASE_URL / --database-url"))?;
+    let url = cli.database_url.ok_or("no database given: set DATABASE_URL or pass --database-url")?;
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).map_err(|e| {
+        format!("cannot connect to the database: {e}\n  hint: check DATABASE_URL / --database-url")
+    })?;
     match cli.command {
-        Command::Up { lock_timeout } => up(&mut client, migrator.lock_timeout(Duration::from_secs(lock_timeout)), &cli.dir),
+        Command::Up { lock_timeout } => {
+            up(&mut client, migrator.lock_timeout(Duration::from_secs(lock_timeout)), &cli.dir)
+        }
         Command::Status => status(&mut client, &migrator),
     }
 }
@@ -121,7 +122,11 @@ fn status(client: &mut postgres::Client, migrator: &Migrator) -> Result<ExitCode
     }
     let pending = plan.iter().filter(|e| e.status == Status::Pending).count();
     let problems: Vec<_> = plan.iter().filter(|e| e.status.blocks()).collect();
-    println!("strata: {} applied, {pending} pending, {} problem(s)", plan.iter().filter(|e| e.status == Status::Applied).count(), problems.len());
+    println!(
+        "strata: {} applied, {pending} pending, {} problem(s)",
+        plan.iter().filter(|e| e.status == Status::Applied).count(),
+        problems.len()
+    );
     for p in &problems {
         eprintln!("  {} {}: {}", p.version, p.name, p.status.explain());
     }

@@ -11,7 +11,11 @@ use tokio_postgres::{Error, Row};
 pub(crate) trait Conn {
     /// Runs one or more statements in a single round trip (simple query protocol).
     fn batch(&mut self, sql: &str) -> impl Future<Output = Result<(), Error>>;
-    fn query(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> impl Future<Output = Result<Vec<Row>, Error>>;
+    fn query(
+        &mut self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> impl Future<Output = Result<Vec<Row>, Error>>;
     fn sleep(&mut self, duration: Duration) -> impl Future<Output = ()>;
 }
 

@@ -89,12 +89,15 @@ pub struct PlanEntry {
 async fn ensure_extension(conn: &mut impl Conn) -> Result<(), MigrateError> {
     let installed = |rows: &[tokio_postgres::Row]| !rows.is_empty();
     let check = "SELECT 1 FROM pg_extension WHERE extname = 'strata'";
-    if installed(&conn.query(check, &[]).await.map_err(MigrateError::db("checking for the strata extension"))?) {
+    if installed(
+        &conn.query(check, &[]).await.map_err(MigrateError::db("checking for the strata extension"))?,
+    ) {
         return Ok(());
     }
     if let Err(e) = conn.batch("CREATE EXTENSION IF NOT EXISTS strata").await {
         // A concurrent runner may have created it in the meantime.
-        let rows = conn.query(check, &[]).await.map_err(MigrateError::db("checking for the strata extension"))?;
+        let rows =
+            conn.query(check, &[]).await.map_err(MigrateError::db("checking for the strata extension"))?;
         if !installed(&rows) {
             let detail = e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().to_string());
             return Err(MigrateError::ExtensionMissing { detail });
@@ -124,7 +127,10 @@ async fn plan(conn: &mut impl Conn, migrator: &Migrator) -> Result<Vec<PlanEntry
         .collect())
 }
 
-pub(crate) async fn status(conn: &mut impl Conn, migrator: &Migrator) -> Result<Vec<PlanEntry>, MigrateError> {
+pub(crate) async fn status(
+    conn: &mut impl Conn,
+    migrator: &Migrator,
+) -> Result<Vec<PlanEntry>, MigrateError> {
     ensure_extension(conn).await?;
     plan(conn, migrator).await
 }
@@ -146,7 +152,10 @@ async fn lock(conn: &mut impl Conn, timeout: Duration) -> Result<(), MigrateErro
     let start = Instant::now();
     let mut pause = Duration::from_millis(20);
     loop {
-        let rows = conn.query("SELECT strata.try_lock()", &[]).await.map_err(MigrateError::db("taking the strata lock"))?;
+        let rows = conn
+            .query("SELECT strata.try_lock()", &[])
+            .await
+            .map_err(MigrateError::db("taking the strata lock"))?;
         if rows.first().is_some_and(|r| r.get::<_, bool>(0)) {
             return Ok(());
         }
@@ -172,14 +181,20 @@ async fn apply_pending(conn: &mut impl Conn, migrator: &Migrator) -> Result<Vec<
     }
     let mut applied = Vec::new();
     for entry in plan.iter().filter(|e| e.status == Status::Pending) {
-        let Some(migration) = migrator.migrations().iter().find(|m| m.version == entry.version) else { continue };
+        let Some(migration) = migrator.migrations().iter().find(|m| m.version == entry.version) else {
+            continue;
+        };
         let start = Instant::now();
         if migration.transactional {
             apply_in_transaction(conn, migration).await?;
         } else {
             apply_statements(conn, migration).await?;
         }
-        applied.push(Applied { version: migration.version, name: migration.name.to_string(), duration: start.elapsed() });
+        applied.push(Applied {
+            version: migration.version,
+            name: migration.name.to_string(),
+            duration: start.elapsed(),
+        });
     }
     Ok(applied)
 }

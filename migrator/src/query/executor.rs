@@ -32,11 +32,19 @@ pub trait Executor<'a>: Sized {
 impl<'a, C: postgres::GenericClient> Executor<'a> for &'a mut C {
     type Output<T: Send + 'a> = T;
 
-    fn rows<const N: usize>(self, sql: &'static str, params: [&'a (dyn ToSql + Sync); N]) -> Result<Vec<Row>, Error> {
+    fn rows<const N: usize>(
+        self,
+        sql: &'static str,
+        params: [&'a (dyn ToSql + Sync); N],
+    ) -> Result<Vec<Row>, Error> {
         Ok(self.query(sql, &params)?)
     }
 
-    fn execute<const N: usize>(self, sql: &'static str, params: [&'a (dyn ToSql + Sync); N]) -> Result<u64, Error> {
+    fn execute<const N: usize>(
+        self,
+        sql: &'static str,
+        params: [&'a (dyn ToSql + Sync); N],
+    ) -> Result<u64, Error> {
         Ok(postgres::GenericClient::execute(self, sql, &params)?)
     }
 
@@ -67,7 +75,10 @@ impl<'a, C: tokio_postgres::GenericClient + Sync> Executor<'a> for &'a C {
         Box::pin(async move { Ok(tokio_postgres::GenericClient::execute(self, sql, &params).await?) })
     }
 
-    fn map<T: Send + 'a, U: Send + 'a>(output: BoxFuture<'a, T>, f: impl FnOnce(T) -> U + Send + 'a) -> BoxFuture<'a, U> {
+    fn map<T: Send + 'a, U: Send + 'a>(
+        output: BoxFuture<'a, T>,
+        f: impl FnOnce(T) -> U + Send + 'a,
+    ) -> BoxFuture<'a, U> {
         Box::pin(async move { f(output.await) })
     }
 }

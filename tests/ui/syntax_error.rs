@@ -1,0 +1,4 @@
+fn main() {
+    let _ = strata::query!("SELECT handle
+        FORM accounts");
+}

@@ -1,0 +1,3 @@
+fn main() {
+    let _ = strata::query!("SELECT id FROM acounts");
+}

@@ -1,0 +1,3 @@
+fn main() {
+    let _ = strata::query!("SELECT handle FROM accounts WHERE karma = $1 AND handle = $2", 10);
+}
