@@ -14,6 +14,9 @@ pub use filename::{Direction, MigrationName, NAME_HELP};
 use crate::sql::{parse_script, Statement};
 use crate::Diagnostic;
 
+/// The up file (with its parsed name) and the down file found for one version.
+type UpAndDown = (Option<(MigrationName, PathBuf)>, Option<PathBuf>);
+
 /// One SQL file, read and parsed.
 #[derive(Debug, Clone)]
 pub struct SqlFile {
@@ -74,8 +77,7 @@ impl MigrationSet {
         }
         files.sort_by(|a, b| a.1.cmp(&b.1));
 
-        let mut by_version: BTreeMap<i64, (Option<(MigrationName, PathBuf)>, Option<PathBuf>)> =
-            BTreeMap::new();
+        let mut by_version: BTreeMap<i64, UpAndDown> = BTreeMap::new();
         for (name, path) in files {
             let slot = by_version.entry(name.version).or_default();
             let taken = match name.direction {

@@ -199,7 +199,7 @@ impl Analysis<'_> {
     }
 
     fn a_expr(&mut self, e: &AExpr, scope: &Scope<'_>) -> Typed {
-        let op = e.name.iter().filter_map(string).last().unwrap_or("");
+        let op = e.name.iter().filter_map(string).next_back().unwrap_or("");
         let left = e.lexpr.as_deref();
         let right = e.rexpr.as_deref();
         let l = left.map(|n| self.expr(n, scope)).unwrap_or_default();

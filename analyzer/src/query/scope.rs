@@ -96,19 +96,19 @@ impl<'p> Scope<'p> {
 
 impl Analysis<'_> {
     /// Adds the FROM items to `scope`, typing join conditions as it goes.
-    pub(super) fn from_clause(&mut self, items: &[Node], scope: &mut Scope<'_>) {
+    pub(super) fn add_from_items(&mut self, items: &[Node], scope: &mut Scope<'_>) {
         for item in items {
-            let sources = self.from_item(item, scope);
+            let sources = self.range_item(item, scope);
             scope.sources.extend(sources);
         }
     }
 
-    fn from_item(&mut self, item: &Node, outer: &Scope<'_>) -> Vec<Source> {
+    fn range_item(&mut self, item: &Node, outer: &Scope<'_>) -> Vec<Source> {
         match &item.node {
             Some(NodeEnum::RangeVar(rv)) => self.relation(rv).into_iter().collect(),
             Some(NodeEnum::JoinExpr(join)) => {
-                let mut left = join.larg.as_deref().map(|n| self.from_item(n, outer)).unwrap_or_default();
-                let mut right = join.rarg.as_deref().map(|n| self.from_item(n, outer)).unwrap_or_default();
+                let mut left = join.larg.as_deref().map(|n| self.range_item(n, outer)).unwrap_or_default();
+                let mut right = join.rarg.as_deref().map(|n| self.range_item(n, outer)).unwrap_or_default();
                 let (left_optional, right_optional) = match join.jointype() {
                     JoinType::JoinLeft => (false, true),
                     JoinType::JoinRight => (true, false),

@@ -86,7 +86,7 @@ impl Analysis<'_> {
             self.values(&s.values_lists, outer)
         } else {
             let mut scope = Scope::child(outer);
-            self.from_clause(&s.from_clause, &mut scope);
+            self.add_from_items(&s.from_clause, &mut scope);
             if let Some(w) = &s.where_clause {
                 self.condition(w, &scope);
             }
@@ -347,7 +347,7 @@ impl Analysis<'_> {
         };
         let mut scope = Scope::child(outer);
         scope.sources.push(target.clone());
-        self.from_clause(&s.from_clause, &mut scope);
+        self.add_from_items(&s.from_clause, &mut scope);
         self.set_list(&s.target_list, &target, &scope);
         if let Some(w) = &s.where_clause {
             self.condition(w, &scope);
@@ -368,7 +368,7 @@ impl Analysis<'_> {
         };
         let mut scope = Scope::child(outer);
         scope.sources.push(target);
-        self.from_clause(&s.using_clause, &mut scope);
+        self.add_from_items(&s.using_clause, &mut scope);
         if let Some(w) = &s.where_clause {
             self.condition(w, &scope);
         }

@@ -1,0 +1,75 @@
+//! Benchmark: apply N generated small migrations with `strata up` and with one `psql -f` session
+//! (each migration in BEGIN/COMMIT), on fresh databases of the same server, and print the ratio.
+//! Rounds alternate the two so machine noise hits both. Usage: `bench-up [N] [ROUNDS]`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use strata_e2e::{MigrationsDir, TestDb};
+
+fn migration(i: usize) -> String {
+    format!(
+        "CREATE TABLE bench_{i} (id bigserial PRIMARY KEY, name text NOT NULL, n int);\n\
+         INSERT INTO bench_{i} (name, n) VALUES ('row {i}', {i});\n"
+    )
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1000);
+    let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(3);
+    let exe = std::env::current_exe().unwrap();
+    let strata_bin = exe.parent().unwrap().join("strata");
+    assert!(strata_bin.exists(), "build the CLI first: cargo build --release -p strata");
+
+    let files: Vec<(String, String)> = (1..=n).map(|i| (format!("{i:05}_bench_{i}.up.sql"), migration(i))).collect();
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let dir = MigrationsDir::new(&refs);
+    let script = dir.0.join("all.psql");
+    let body: String = (1..=n).map(|i| format!("BEGIN;\n{}COMMIT;\n", migration(i))).collect();
+    std::fs::write(&script, body).unwrap();
+
+    let mut ratios = Vec::new();
+    for round in 1..=rounds {
+        let psql = time_psql(&script);
+        let strata = time_strata(&strata_bin, &dir.0, n);
+        let ratio = strata.as_secs_f64() / psql.as_secs_f64();
+        println!(
+            "round {round}: {n} migrations  psql -f {:>8.1} ms  strata up {:>8.1} ms  ratio {ratio:.3}",
+            ms(psql),
+            ms(strata)
+        );
+        ratios.push(ratio);
+    }
+    ratios.sort_by(f64::total_cmp);
+    println!("bench-up: strata up / psql -f = {:.3} (median of {rounds} rounds, {n} migrations)", ratios[rounds / 2]);
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn time_psql(script: &Path) -> Duration {
+    let db = TestDb::new();
+    let start = Instant::now();
+    let status = Command::new("psql")
+        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &db.url(), "-f"])
+        .arg(script)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    let elapsed = start.elapsed();
+    assert!(status.success(), "psql failed");
+    elapsed
+}
+
+fn time_strata(bin: &PathBuf, dir: &Path, n: usize) -> Duration {
+    let db = TestDb::new();
+    let start = Instant::now();
+    let out = Command::new(bin).args(["up", "--dir"]).arg(dir).env("DATABASE_URL", db.url()).output().unwrap();
+    let elapsed = start.elapsed();
+    assert!(out.status.success(), "strata up failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(db.history().len(), n);
+    elapsed
+}
