@@ -1,0 +1,100 @@
+//! Tests for strata.record (sql/record.sql).
+
+#[pgrx::pg_schema]
+mod tests {
+    use crate::tests::{catch, one, query, run, s, take_lock, unlock};
+    use pgrx::prelude::*;
+
+    #[pg_test]
+    fn record_inserts_an_applied_row() {
+        take_lock();
+        let recorded = query(
+            "SELECT r.version::text, r.name, encode(r.checksum, 'hex'), r.state,
+                    (r.applied_at = now())::text, (r.applied_by = session_user)::text,
+                    (r.duration >= '0' AND r.duration <= clock_timestamp() - now())::text,
+                    r.transactional::text
+             FROM strata.record(20240101120000, 'create_users', sha256('create table users ()')) r",
+        );
+        let checksum = one::<String>("SELECT encode(sha256('create table users ()'), 'hex')");
+        let expected = vec![
+            s("20240101120000"),
+            s("create_users"),
+            Some(checksum),
+            s("applied"),
+            s("true"),
+            s("true"),
+            s("true"),
+            s("true"),
+        ];
+        assert_eq!(recorded, vec![expected.clone()]);
+
+        // The returned row is the stored row.
+        let stored = query(
+            "SELECT h.version::text, h.name, encode(h.checksum, 'hex'), h.state,
+                    (h.applied_at = now())::text, (h.applied_by = session_user)::text,
+                    (h.duration >= '0' AND h.duration <= clock_timestamp() - now())::text,
+                    h.transactional::text
+             FROM strata.history h WHERE h.version = 20240101120000",
+        );
+        assert_eq!(stored, vec![expected]);
+
+        // Explicit transactional/duration are stored as given.
+        let explicit = query(
+            "SELECT r.transactional::text, r.duration::text
+             FROM strata.record(20240101120001, 'index_users', sha256('x'), false, '5 minutes') r",
+        );
+        assert_eq!(explicit, vec![vec![s("false"), s("00:05:00")]]);
+        unlock();
+    }
+
+    #[pg_test(error = "strata.record: this session does not hold the migration lock")]
+    fn record_without_lock_fails() {
+        run("SELECT strata.record(2001, 'no_lock', sha256('x'))");
+    }
+
+    #[pg_test(error = "strata.record: checksum of version 2101 is 64 bytes, expected 32")]
+    fn record_rejects_a_hex_checksum() {
+        take_lock();
+        // The error ends the test; the session lock ends with its connection.
+        run("SELECT strata.record(2101, 'hex', convert_to(encode(sha256('x'), 'hex'), 'UTF8'))");
+    }
+
+    #[pg_test]
+    fn record_errors_say_what_to_do() {
+        // Without the lock.
+        let (sqlstate, _, hint) = catch("SELECT strata.record(2201, 'a', sha256('a'))");
+        assert_eq!(sqlstate.as_deref(), Some("55P03"));
+        assert!(hint.unwrap().contains("strata.try_lock()"));
+
+        take_lock();
+        run("SELECT strata.record(2201, 'first', sha256('a'))");
+        let cases = [
+            (
+                "SELECT strata.record(2202, 'short', '\\x00')",
+                "22023",
+                "strata.record: checksum of version 2202 is 1 bytes, expected 32",
+            ),
+            (
+                "SELECT strata.record(2201, 'again', sha256('a'))",
+                "23505",
+                "strata.record: version 2201 (first) is already recorded as applied at ",
+            ),
+        ];
+        for (stmt, expected_state, expected_message) in cases {
+            let (sqlstate, message, hint) = catch(stmt);
+            assert_eq!(sqlstate.as_deref(), Some(expected_state), "{stmt}");
+            let message = message.unwrap();
+            assert!(message.starts_with(expected_message), "{stmt}: {message}");
+            assert!(hint.is_some(), "{stmt}: errors carry a HINT");
+        }
+        // The duplicate error names who applied it.
+        let (_, message, _) = catch("SELECT strata.record(2201, 'again', sha256('a'))");
+        let by = one::<String>("SELECT ' by ' || session_user");
+        assert!(message.unwrap().ends_with(&by));
+        // Nothing was written by the failed calls.
+        let versions =
+            query("SELECT version::text, name FROM strata.history WHERE version BETWEEN 2201 AND 2202");
+        assert_eq!(versions, vec![vec![s("2201"), s("first")]]);
+        unlock();
+    }
+}
