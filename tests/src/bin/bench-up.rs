@@ -23,7 +23,8 @@ fn main() {
     let strata_bin = exe.parent().unwrap().join("strata");
     assert!(strata_bin.exists(), "build the CLI first: cargo build --release -p strata");
 
-    let files: Vec<(String, String)> = (1..=n).map(|i| (format!("{i:05}_bench_{i}.up.sql"), migration(i))).collect();
+    let files: Vec<(String, String)> =
+        (1..=n).map(|i| (format!("{i:05}_bench_{i}.up.sql"), migration(i))).collect();
     let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     let dir = MigrationsDir::new(&refs);
     let script = dir.0.join("all.psql");
@@ -43,7 +44,10 @@ fn main() {
         ratios.push(ratio);
     }
     ratios.sort_by(f64::total_cmp);
-    println!("bench-up: strata up / psql -f = {:.3} (median of {rounds} rounds, {n} migrations)", ratios[rounds / 2]);
+    println!(
+        "bench-up: strata up / psql -f = {:.3} (median of {rounds} rounds, {n} migrations)",
+        ratios[rounds / 2]
+    );
 }
 
 fn ms(d: Duration) -> f64 {
@@ -67,7 +71,8 @@ fn time_psql(script: &Path) -> Duration {
 fn time_strata(bin: &PathBuf, dir: &Path, n: usize) -> Duration {
     let db = TestDb::new();
     let start = Instant::now();
-    let out = Command::new(bin).args(["up", "--dir"]).arg(dir).env("DATABASE_URL", db.url()).output().unwrap();
+    let out =
+        Command::new(bin).args(["up", "--dir"]).arg(dir).env("DATABASE_URL", db.url()).output().unwrap();
     let elapsed = start.elapsed();
     assert!(out.status.success(), "strata up failed: {}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(db.history().len(), n);
