@@ -166,6 +166,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn expansion_tracks_every_migration_file_and_binds_each_argument() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/migrations");
+        // Only this test reads the variable.
+        std::env::set_var("STRATA_MIGRATIONS", dir);
+        let input: QueryInput = syn::parse_quote!("SELECT name, bio FROM authors WHERE id = $1", id);
+        let out = check(&input).unwrap_or_else(|e| panic!("{}", e[0])).to_string();
+        let files = std::fs::read_dir(dir)
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".up.sql"));
+        for file in files {
+            let path = file.unwrap().path().canonicalize().unwrap();
+            assert!(out.contains(&format!("include_bytes ! ({:?})", path.to_string_lossy())), "{out}");
+        }
+        assert!(out.contains("pub name : :: std :: string :: String"), "{out}");
+        assert!(out.contains("pub bio : :: std :: option :: Option < :: std :: string :: String >"), "{out}");
+        assert!(out.contains(":: strata :: bind :: < i64 , _ > (& (id))"), "{out}");
+    }
+
+    #[test]
     fn field_names() {
         assert_eq!(field_ident("email").unwrap().to_string(), "email");
         assert_eq!(field_ident("type").unwrap().to_string(), "r#type");

@@ -47,6 +47,20 @@ fn up_applies_in_version_order_and_records_checksums() {
 #[test]
 fn status_lists_pending_before_up() {
     let db = TestDb::new();
+    // Without the extension, status is read-only: all pending, nothing created.
+    db.client().batch_execute("DROP EXTENSION strata; DROP SCHEMA strata").unwrap();
+    let dir = MigrationsDir::new(&[("1_users.up.sql", USERS)]);
+    let status = strata(&db, &dir, &["status"]);
+    assert_eq!(status.code, 0, "{}", status.stderr);
+    assert!(status.stdout.contains("strata: 0 applied, 1 pending"), "{}", status.stdout);
+    let exists: bool = db
+        .client()
+        .query_one("SELECT count(*) > 0 FROM pg_extension WHERE extname = 'strata'", &[])
+        .unwrap()
+        .get(0);
+    assert!(!exists, "status must not install the extension");
+    drop(dir);
+
     let dir = MigrationsDir::new(&[("1_users.up.sql", USERS), ("2_posts.up.sql", POSTS)]);
     strata(&db, &dir, &["up"]);
     dir.write("3_more.up.sql", "ALTER TABLE users ADD COLUMN name text;");

@@ -86,19 +86,21 @@ pub struct PlanEntry {
     pub applied_at: Option<String>,
 }
 
+async fn extension_installed(conn: &mut impl Conn) -> Result<bool, MigrateError> {
+    let rows = conn
+        .query("SELECT 1 FROM pg_extension WHERE extname = 'strata'", &[])
+        .await
+        .map_err(MigrateError::db("checking for the strata extension"))?;
+    Ok(!rows.is_empty())
+}
+
 async fn ensure_extension(conn: &mut impl Conn) -> Result<(), MigrateError> {
-    let installed = |rows: &[tokio_postgres::Row]| !rows.is_empty();
-    let check = "SELECT 1 FROM pg_extension WHERE extname = 'strata'";
-    if installed(
-        &conn.query(check, &[]).await.map_err(MigrateError::db("checking for the strata extension"))?,
-    ) {
+    if extension_installed(conn).await? {
         return Ok(());
     }
     if let Err(e) = conn.batch("CREATE EXTENSION IF NOT EXISTS strata").await {
         // A concurrent runner may have created it in the meantime.
-        let rows =
-            conn.query(check, &[]).await.map_err(MigrateError::db("checking for the strata extension"))?;
-        if !installed(&rows) {
+        if !extension_installed(conn).await? {
             let detail = e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().to_string());
             return Err(MigrateError::ExtensionMissing { detail });
         }
@@ -131,7 +133,19 @@ pub(crate) async fn status(
     conn: &mut impl Conn,
     migrator: &Migrator,
 ) -> Result<Vec<PlanEntry>, MigrateError> {
-    ensure_extension(conn).await?;
+    // Read-only: without the extension nothing was applied, so every file is pending.
+    if !extension_installed(conn).await? {
+        return Ok(migrator
+            .migrations()
+            .iter()
+            .map(|m| PlanEntry {
+                version: m.version,
+                name: m.name.to_string(),
+                status: Status::Pending,
+                applied_at: None,
+            })
+            .collect());
+    }
     plan(conn, migrator).await
 }
 
