@@ -340,43 +340,55 @@ impl Analysis<'_> {
     }
 
     pub fn update(&mut self, s: &UpdateStmt, outer: &Scope<'_>) -> Vec<Output> {
-        let ctes = self.with_clause(s.with_clause.as_ref(), outer);
-        let Some(target) = s.relation.as_ref().and_then(|rv| self.relation(rv)) else {
-            self.pop_ctes(ctes);
-            return vec![];
+        let statement = Modify {
+            with: s.with_clause.as_ref(),
+            relation: s.relation.as_ref(),
+            from: &s.from_clause,
+            set: &s.target_list,
+            filter: s.where_clause.as_deref(),
+            returning: s.returning_clause.as_ref(),
         };
-        let mut scope = Scope::child(outer);
-        scope.sources.push(target.clone());
-        self.add_from_items(&s.from_clause, &mut scope);
-        self.set_list(&s.target_list, &target, &scope);
-        if let Some(w) = &s.where_clause {
-            self.condition(w, &scope);
-        }
-        let outputs = match &s.returning_clause {
-            Some(r) => self.target_list(&r.exprs, &scope),
-            None => vec![],
-        };
-        self.pop_ctes(ctes);
-        outputs
+        self.modify(statement, outer)
     }
 
     pub fn delete(&mut self, s: &DeleteStmt, outer: &Scope<'_>) -> Vec<Output> {
-        let ctes = self.with_clause(s.with_clause.as_ref(), outer);
-        let Some(target) = s.relation.as_ref().and_then(|rv| self.relation(rv)) else {
-            self.pop_ctes(ctes);
-            return vec![];
+        let statement = Modify {
+            with: s.with_clause.as_ref(),
+            relation: s.relation.as_ref(),
+            from: &s.using_clause,
+            set: &[],
+            filter: s.where_clause.as_deref(),
+            returning: s.returning_clause.as_ref(),
         };
-        let mut scope = Scope::child(outer);
-        scope.sources.push(target);
-        self.add_from_items(&s.using_clause, &mut scope);
-        if let Some(w) = &s.where_clause {
-            self.condition(w, &scope);
+        self.modify(statement, outer)
+    }
+
+    /// UPDATE and DELETE: the target table plus FROM / USING items, SET, WHERE, RETURNING.
+    fn modify(&mut self, m: Modify<'_>, outer: &Scope<'_>) -> Vec<Output> {
+        let ctes = self.with_clause(m.with, outer);
+        let mut outputs = vec![];
+        if let Some(target) = m.relation.and_then(|rv| self.relation(rv)) {
+            let mut scope = Scope::child(outer);
+            scope.sources.push(target.clone());
+            self.add_from_items(m.from, &mut scope);
+            self.set_list(m.set, &target, &scope);
+            if let Some(w) = m.filter {
+                self.condition(w, &scope);
+            }
+            if let Some(r) = m.returning {
+                outputs = self.target_list(&r.exprs, &scope);
+            }
         }
-        let outputs = match &s.returning_clause {
-            Some(r) => self.target_list(&r.exprs, &scope),
-            None => vec![],
-        };
         self.pop_ctes(ctes);
         outputs
     }
+}
+
+struct Modify<'s> {
+    with: Option<&'s WithClause>,
+    relation: Option<&'s pg_query::protobuf::RangeVar>,
+    from: &'s [Node],
+    set: &'s [Node],
+    filter: Option<&'s Node>,
+    returning: Option<&'s pg_query::protobuf::ReturningClause>,
 }
