@@ -8,6 +8,7 @@ use crate::catalog::SqlType;
 pub fn rust_type(ty: &SqlType) -> Result<String, String> {
     let element = match ty.name.as_str() {
         "bool" => "bool",
+        "char" => "i8",
         "int2" => "i16",
         "int4" => "i32",
         "int8" => "i64",

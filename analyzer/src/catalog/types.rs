@@ -47,6 +47,10 @@ impl SqlType {
         })
     }
 
+    pub fn is_integer(&self) -> bool {
+        !self.array && matches!(self.name.as_str(), "int2" | "int4" | "int8")
+    }
+
     pub fn is_text(&self) -> bool {
         !self.array && matches!(self.name.as_str(), "text" | "varchar" | "bpchar" | "name" | "citext")
     }
@@ -95,7 +99,8 @@ pub fn canonical(name: &str) -> &str {
         "double precision" | "float" => "float8",
         "boolean" => "bool",
         "character varying" => "varchar",
-        "character" | "char" => "bpchar",
+        // Unquoted `char(n)` already arrives as bpchar; a bare "char" is the one-byte type.
+        "character" => "bpchar",
         "decimal" => "numeric",
         "timestamp with time zone" => "timestamptz",
         "timestamp without time zone" => "timestamp",

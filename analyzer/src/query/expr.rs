@@ -5,6 +5,7 @@ use pg_query::protobuf::a_const::Val;
 use pg_query::protobuf::{AExpr, AExprKind, BoolExprType, Node, SqlValueFunctionOp, SubLinkType};
 use pg_query::NodeEnum;
 
+use super::functions::common_type;
 use super::scope::{Lookup, Scope};
 use super::{node_location, Analysis};
 use crate::catalog::{types, SqlType};
@@ -102,7 +103,12 @@ impl Analysis<'_> {
                     (Some(arg), None) => self.expr(arg, scope),
                     _ => Typed::unknown(),
                 };
-                let name = inner.name.clone().or_else(|| ty.as_ref().map(|t| t.name.clone()));
+                // Postgres keeps a column's or function's name through a cast, else names it
+                // after the type (`1::int8` is "int8").
+                let name = match inner.name.as_deref() {
+                    None | Some("?column?") | Some("case") => ty.as_ref().map(|t| t.name.clone()),
+                    Some(name) => Some(name.to_string()),
+                };
                 Typed { ty, nullable: inner.nullable, name }
             }
             NodeEnum::AExpr(e) => self.a_expr(e, scope),
@@ -130,18 +136,28 @@ impl Analysis<'_> {
             NodeEnum::FuncCall(f) => self.func_call(f, scope),
             NodeEnum::CoalesceExpr(c) => {
                 let args: Vec<Typed> = c.args.iter().map(|a| self.expr(a, scope)).collect();
-                let ty = args.iter().find_map(|a| a.ty.clone());
+                let ty = args.iter().fold(None, |acc, a| common_type(acc, a.ty.clone()));
                 if let Some(ty) = &ty {
                     c.args.iter().for_each(|a| self.infer(a, ty));
                 }
                 Typed { ty, nullable: args.iter().all(|a| a.nullable), name: Some("coalesce".into()) }
+            }
+            NodeEnum::MinMaxExpr(m) => {
+                let args: Vec<Typed> = m.args.iter().map(|a| self.expr(a, scope)).collect();
+                let ty = args.iter().fold(None, |acc, a| common_type(acc, a.ty.clone()));
+                if let Some(ty) = &ty {
+                    m.args.iter().for_each(|a| self.infer(a, ty));
+                }
+                let name =
+                    if m.op() == pg_query::protobuf::MinMaxOp::IsGreatest { "greatest" } else { "least" };
+                Typed { ty, nullable: args.iter().all(|a| a.nullable), name: Some(name.into()) }
             }
             NodeEnum::SqlvalueFunction(f) => sql_value_function(f.op()),
             NodeEnum::SubLink(s) => self.sublink(s, scope),
             NodeEnum::CaseExpr(c) => self.case(c, scope),
             NodeEnum::AArrayExpr(a) => {
                 let elements: Vec<Typed> = a.elements.iter().map(|e| self.expr(e, scope)).collect();
-                let ty = elements.iter().find_map(|e| e.ty.clone());
+                let ty = elements.iter().fold(None, |acc, e| common_type(acc, e.ty.clone()));
                 if let Some(ty) = &ty {
                     a.elements.iter().for_each(|e| self.infer(e, ty));
                 }
@@ -258,8 +274,17 @@ impl Analysis<'_> {
                 Typed { ty: l.ty, nullable: true, name: Some("nullif".into()) }
             }
             _ => {
-                let r = self.binary_operands(left, right, &l, scope);
-                let nullable = l.nullable || r.nullable;
+                let r = match (json_key_type(op), right) {
+                    // `data ->> $1`, `data ? $1`: the right side is a key or path, not a json value.
+                    (Some(key), Some(right))
+                        if l.ty.as_ref().is_some_and(|t| t.is("jsonb") || t.is("json")) =>
+                    {
+                        self.expr_expecting(right, scope, &key)
+                    }
+                    _ => self.binary_operands(left, right, &l, scope),
+                };
+                // A missing key or path gives NULL whatever the operands.
+                let nullable = l.nullable || r.nullable || matches!(op, "->" | "->>" | "#>" | "#>>");
                 let ty = super::functions::operator_result(op, l.ty.as_ref(), r.ty.as_ref());
                 Typed { ty, nullable, name: Some("?column?".into()) }
             }
@@ -337,8 +362,17 @@ impl Analysis<'_> {
         }
         let default = c.defresult.as_deref().map(|d| self.expr(d, scope));
         let nullable = default.as_ref().is_none_or(|d| d.nullable) || results.iter().any(|r| r.nullable);
-        let ty = results.iter().chain(default.as_ref()).find_map(|r| r.ty.clone());
+        let ty = results.iter().chain(default.as_ref()).fold(None, |acc, r| common_type(acc, r.ty.clone()));
         Typed { ty, nullable, name: Some("case".into()) }
+    }
+}
+
+/// The right operand type of the json operators that take a key or path.
+fn json_key_type(op: &str) -> Option<SqlType> {
+    match op {
+        "->" | "->>" | "?" | "-" => Some(SqlType::new("text")),
+        "#>" | "#>>" | "?|" | "?&" | "#-" => Some(SqlType::new("text").array_of()),
+        _ => None,
     }
 }
 

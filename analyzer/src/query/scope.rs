@@ -14,6 +14,8 @@ pub struct ScopeColumn {
     pub ty: Option<SqlType>,
     /// Nullable in the schema (no NOT NULL) or as produced by a subquery.
     pub base_nullable: bool,
+    /// A `JOIN ... USING` column of one side: unqualified, the name means the merged column.
+    pub merged_away: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -66,7 +68,8 @@ impl<'p> Scope<'p> {
             if source.unresolved {
                 return Lookup::Unresolved;
             }
-            if let Some(c) = source.columns.iter().find(|c| c.name == column) {
+            let visible = |c: &&ScopeColumn| c.name == column && (qualifier.is_some() || !c.merged_away);
+            if let Some(c) = source.columns.iter().find(visible) {
                 if found.is_some() {
                     return Lookup::Ambiguous;
                 }
@@ -108,7 +111,10 @@ impl Analysis<'_> {
             Some(NodeEnum::RangeVar(rv)) => self.relation(rv).into_iter().collect(),
             Some(NodeEnum::JoinExpr(join)) => {
                 let mut left = join.larg.as_deref().map(|n| self.range_item(n, outer)).unwrap_or_default();
-                let mut right = join.rarg.as_deref().map(|n| self.range_item(n, outer)).unwrap_or_default();
+                // The right side sees the left (needed by LATERAL; Postgres rejects the rest).
+                let left_scope = Scope { sources: left.clone(), parent: Some(outer) };
+                let mut right =
+                    join.rarg.as_deref().map(|n| self.range_item(n, &left_scope)).unwrap_or_default();
                 let (left_optional, right_optional) = match join.jointype() {
                     JoinType::JoinLeft => (false, true),
                     JoinType::JoinRight => (true, false),
@@ -117,20 +123,38 @@ impl Analysis<'_> {
                 };
                 left.iter_mut().for_each(|s| s.nullable_from_join |= left_optional);
                 right.iter_mut().for_each(|s| s.nullable_from_join |= right_optional);
-                left.append(&mut right);
+                let merged = self.merge_using(join, &mut left, &mut right);
+                let mut sources: Vec<Source> = merged.into_iter().collect();
+                sources.append(&mut left);
+                sources.append(&mut right);
                 if let Some(quals) = &join.quals {
-                    let scope = Scope { sources: left.clone(), parent: Some(outer) };
+                    let scope = Scope { sources: sources.clone(), parent: Some(outer) };
                     self.condition(quals, &scope);
                 }
-                left
+                sources
             }
             Some(NodeEnum::RangeSubselect(sub)) => {
                 let Some(query) = sub.subquery.as_deref() else {
                     return vec![];
                 };
-                let name = sub.alias.as_ref().map(|a| a.aliasname.clone()).unwrap_or_default();
-                // LATERAL subqueries may refer to earlier FROM items; others only to the outer query.
-                let columns = self.subquery_columns(query, outer);
+                let Some(alias) = &sub.alias else {
+                    self.error_at(
+                        self.opening_paren(query),
+                        "42601",
+                        "subquery in FROM must have an alias",
+                        Some("add one, e.g. (SELECT ...) AS s (optional only from PostgreSQL 16 on)"),
+                    );
+                    let unresolved = Source {
+                        name: String::new(),
+                        columns: vec![],
+                        nullable_from_join: false,
+                        unresolved: true,
+                    };
+                    return vec![unresolved];
+                };
+                let mut columns = self.subquery_columns(query, outer);
+                super::statements::rename_columns(&mut columns, &alias.colnames);
+                let name = alias.aliasname.clone();
                 vec![Source {
                     name,
                     columns: to_scope_columns(columns),
@@ -180,8 +204,21 @@ impl Analysis<'_> {
         let columns = table
             .columns
             .iter()
-            .map(|c| ScopeColumn { name: c.name.clone(), ty: Some(c.ty.clone()), base_nullable: !c.not_null })
-            .collect();
+            .map(|c| ScopeColumn {
+                name: c.name.clone(),
+                ty: Some(c.ty.clone()),
+                base_nullable: !c.not_null,
+                merged_away: false,
+            })
+            .collect::<Vec<_>>();
+        let mut columns = columns;
+        if let Some(alias) = &rv.alias {
+            for (column, new) in columns.iter_mut().zip(&alias.colnames) {
+                if let Some(NodeEnum::String(s)) = &new.node {
+                    column.name = s.sval.clone();
+                }
+            }
+        }
         Some(Source { name, columns, nullable_from_join: false, unresolved: false })
     }
 
@@ -200,5 +237,83 @@ impl Analysis<'_> {
 }
 
 pub fn to_scope_columns(columns: Vec<Output>) -> Vec<ScopeColumn> {
-    columns.into_iter().map(|c| ScopeColumn { name: c.name, ty: c.ty, base_nullable: c.nullable }).collect()
+    columns
+        .into_iter()
+        .map(|c| ScopeColumn { name: c.name, ty: c.ty, base_nullable: c.nullable, merged_away: false })
+        .collect()
+}
+
+impl Analysis<'_> {
+    /// Where a parenthesised subquery starts: a SELECT has no location of its own, its targets do.
+    fn opening_paren(&self, query: &Node) -> i32 {
+        let first_target = match &query.node {
+            Some(NodeEnum::SelectStmt(s)) => s.target_list.first().map(super::node_location),
+            _ => None,
+        };
+        let before = usize::try_from(first_target.unwrap_or(-1)).unwrap_or(0);
+        self.sql.get(..before).and_then(|t| t.rfind('(')).map_or(-1, |i| i as i32)
+    }
+
+    /// `JOIN ... USING (a, b)` and `NATURAL JOIN`: one merged column per name, listed first, and
+    /// the sides' own columns reachable only qualified.
+    fn merge_using(
+        &mut self,
+        join: &pg_query::protobuf::JoinExpr,
+        left: &mut [Source],
+        right: &mut [Source],
+    ) -> Option<Source> {
+        let visible = |sources: &[Source]| -> Vec<String> {
+            sources
+                .iter()
+                .flat_map(|s| s.columns.iter().filter(|c| !c.merged_away).map(|c| c.name.clone()))
+                .collect()
+        };
+        let names: Vec<String> = if join.is_natural {
+            let right_names = visible(right);
+            visible(left).into_iter().filter(|n| right_names.contains(n)).collect()
+        } else {
+            join.using_clause
+                .iter()
+                .filter_map(|n| match &n.node {
+                    Some(NodeEnum::String(s)) => Some(s.sval.clone()),
+                    _ => None,
+                })
+                .collect()
+        };
+        if names.is_empty() {
+            return None;
+        }
+        let mut merged = Vec::new();
+        for name in names {
+            let (l, r) = (take_side(left, &name), take_side(right, &name));
+            let (Some(l), Some(r)) = (l, r) else {
+                let msg =
+                    format!("column \"{name}\" specified in USING clause does not exist in both tables");
+                self.error_at(-1, "42703", &msg, None);
+                continue;
+            };
+            let base_nullable = match join.jointype() {
+                JoinType::JoinLeft => l.1,
+                JoinType::JoinRight => r.1,
+                JoinType::JoinFull => l.1 && r.1,
+                // Only equal, hence non-null, values match.
+                _ => false,
+            };
+            let ty = super::functions::common_type(l.0, r.0);
+            merged.push(ScopeColumn { name, ty, base_nullable, merged_away: false });
+        }
+        Some(Source { name: String::new(), columns: merged, nullable_from_join: false, unresolved: false })
+    }
+}
+
+/// Marks a side's USING column as merged away; returns its type and effective nullability.
+fn take_side(sources: &mut [Source], name: &str) -> Option<(Option<SqlType>, bool)> {
+    for source in sources.iter_mut() {
+        let join_nullable = source.nullable_from_join;
+        if let Some(c) = source.columns.iter_mut().find(|c| c.name == name && !c.merged_away) {
+            c.merged_away = true;
+            return Some((c.ty.clone(), c.base_nullable || join_nullable));
+        }
+    }
+    None
 }

@@ -5,6 +5,7 @@ use pg_query::protobuf::{
 };
 use pg_query::NodeEnum;
 
+use super::functions::common_type;
 use super::scope::{Scope, Source};
 use super::{node_location, Analysis, Output};
 
@@ -50,13 +51,28 @@ impl Analysis<'_> {
             let Some(query) = cte.ctequery.as_deref() else {
                 continue;
             };
-            let mut columns = self.subquery_columns(query, outer);
-            for (column, alias) in columns.iter_mut().zip(&cte.aliascolnames) {
-                if let Some(NodeEnum::String(s)) = &alias.node {
-                    column.name = s.sval.clone();
+            // A recursive CTE refers to itself in its second arm: type the first arm, make the
+            // CTE visible with those columns, then check the second.
+            let recursive_arms = match &query.node {
+                Some(NodeEnum::SelectStmt(sel)) if with.recursive && sel.op() == SetOperation::SetopUnion => {
+                    sel.larg.as_deref().zip(sel.rarg.as_deref())
+                }
+                _ => None,
+            };
+            let mut columns = match recursive_arms {
+                Some((first, _)) => self.select(first, outer),
+                None => self.subquery_columns(query, outer),
+            };
+            rename_columns(&mut columns, &cte.aliascolnames);
+            self.ctes.push((cte.ctename.clone(), columns));
+            if let Some((_, second)) = recursive_arms {
+                let produced = self.select(second, outer);
+                if let Some((_, columns)) = self.ctes.last_mut() {
+                    for (column, other) in columns.iter_mut().zip(produced) {
+                        column.nullable |= other.nullable;
+                    }
                 }
             }
-            self.ctes.push((cte.ctename.clone(), columns));
         }
         self.ctes.len() - before
     }
@@ -75,9 +91,7 @@ impl Analysis<'_> {
                 .map(|(i, mut out)| {
                     if let Some(r) = right.get(i) {
                         out.nullable |= r.nullable;
-                        if out.ty.is_none() {
-                            out.ty = r.ty.clone();
-                        }
+                        out.ty = common_type(out.ty.take(), r.ty.clone());
                     }
                     out
                 })
@@ -90,13 +104,15 @@ impl Analysis<'_> {
             if let Some(w) = &s.where_clause {
                 self.condition(w, &scope);
             }
+            let outputs = self.target_list(&s.target_list, &scope);
             for g in &s.group_clause {
-                self.expr(g, &scope);
+                if !names_output(g, &outputs) {
+                    self.expr(g, &scope);
+                }
             }
             if let Some(h) = &s.having_clause {
-                self.expr(h, &scope);
+                self.condition(h, &scope);
             }
-            let outputs = self.target_list(&s.target_list, &scope);
             self.order_by(&s.sort_clause, &scope, &outputs);
             outputs
         };
@@ -115,20 +131,9 @@ impl Analysis<'_> {
             let Some(node) = by.node.as_deref() else {
                 continue;
             };
-            // ORDER BY may name an output column alias or position.
-            if let Some(NodeEnum::ColumnRef(c)) = &node.node {
-                if let [f] = c.fields.as_slice() {
-                    if let Some(NodeEnum::String(s)) = &f.node {
-                        if outputs.iter().any(|o| o.name == s.sval) {
-                            continue;
-                        }
-                    }
-                }
+            if !names_output(node, outputs) {
+                self.expr(node, scope);
             }
-            if matches!(&node.node, Some(NodeEnum::AConst(_))) {
-                continue;
-            }
-            self.expr(node, scope);
         }
     }
 
@@ -144,7 +149,7 @@ impl Analysis<'_> {
                 match outputs.get_mut(i) {
                     Some(out) => {
                         out.nullable |= typed.nullable;
-                        out.ty = out.ty.take().or(typed.ty);
+                        out.ty = common_type(out.ty.take(), typed.ty);
                     }
                     None => outputs.push(Output {
                         name: format!("column{}", i + 1),
@@ -220,7 +225,8 @@ impl Analysis<'_> {
             sources
                 .into_iter()
                 .flat_map(|s| {
-                    s.columns.iter().map(move |col| Output {
+                    let qualified = qualifier.is_some();
+                    s.columns.iter().filter(move |col| qualified || !col.merged_away).map(move |col| Output {
                         name: col.name.clone(),
                         ty: col.ty.clone(),
                         nullable: col.base_nullable || s.nullable_from_join,
@@ -391,4 +397,25 @@ struct Modify<'s> {
     set: &'s [Node],
     filter: Option<&'s Node>,
     returning: Option<&'s pg_query::protobuf::ReturningClause>,
+}
+
+/// GROUP BY and ORDER BY may name an output column by alias or position.
+fn names_output(node: &Node, outputs: &[Output]) -> bool {
+    match &node.node {
+        Some(NodeEnum::AConst(_)) => true,
+        Some(NodeEnum::ColumnRef(c)) => match c.fields.as_slice() {
+            [f] => matches!(&f.node, Some(NodeEnum::String(s)) if outputs.iter().any(|o| o.name == s.sval)),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Column aliases: `WITH t(a, b) AS ...`, `(SELECT ...) AS s(a, b)`.
+pub(crate) fn rename_columns(columns: &mut [Output], aliases: &[Node]) {
+    for (column, alias) in columns.iter_mut().zip(aliases) {
+        if let Some(NodeEnum::String(s)) = &alias.node {
+            column.name = s.sval.clone();
+        }
+    }
 }

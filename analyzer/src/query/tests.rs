@@ -16,7 +16,8 @@ CREATE TABLE posts (
     title varchar(200) NOT NULL,
     body text,
     tags text[]
-);";
+);
+CREATE TABLE events (id bigint PRIMARY KEY, data jsonb NOT NULL, at timestamp NOT NULL);";
 
 fn catalog() -> Catalog {
     let statements = crate::parse_script(SCHEMA).unwrap();
@@ -208,5 +209,83 @@ fn syntax_errors_and_multiple_statements() {
     assert_eq!(
         errors("CREATE TABLE x (a int)")[0],
         "1:1: checked queries must be SELECT, INSERT, UPDATE or DELETE [run DDL in a migration instead]"
+    );
+}
+
+#[test]
+fn function_and_operator_types_follow_postgres_resolution() {
+    // Each expected type was checked with pg_typeof on PostgreSQL 15.
+    let (cols, _) = shape(
+        "SELECT date_trunc('day', created_at) AS d, date_trunc('hour', e.at) AS h, round(age) AS r, \
+         2 ^ 3 AS p, age * 1.5::float4 AS f, ntile(4) OVER () AS q, \
+         1::int8 AS i8, 'x'::text, (age + 1)::int8 FROM users, events e",
+    );
+    assert_eq!(
+        cols,
+        [
+            "d timestamptz",
+            "h timestamp",
+            "r float8 null",
+            "p float8",
+            "f float8 null",
+            "q int4 null",
+            "i8 int8",
+            "text text",
+            "int8 int8 null"
+        ]
+    );
+}
+
+#[test]
+fn json_operators_are_nullable_and_take_text_keys() {
+    let (cols, params) =
+        shape("SELECT data ->> 'k' AS k, data -> $1 AS v, data #>> $2 AS p FROM events WHERE data ? $3");
+    assert_eq!(cols, ["k text null", "v jsonb null", "p text null"]);
+    assert_eq!(params, ["$1 text", "$2 text[]", "$3 text"]);
+}
+
+#[test]
+fn shared_types_resolve_to_the_widest() {
+    let (cols, _) = shape("SELECT id FROM posts UNION ALL SELECT id FROM users");
+    assert_eq!(cols, ["id int8"]);
+    let (cols, _) = shape(
+        "SELECT coalesce(p.id, p.author_id) AS c, CASE WHEN true THEN 1 ELSE 2.5 END AS k, \
+         ARRAY[p.id, p.author_id] AS a, greatest(p.id, 2::int8) AS g FROM posts p",
+    );
+    assert_eq!(cols, ["c int8", "k numeric", "a int8[]", "g int8"]);
+}
+
+#[test]
+fn using_and_natural_joins_merge_columns() {
+    let (cols, _) = shape("SELECT id, u.email FROM users u JOIN posts p USING (id)");
+    assert_eq!(cols, ["id int8", "email text"]);
+    let (cols, _) = shape("SELECT * FROM users JOIN posts USING (id)");
+    assert_eq!(cols[0], "id int8");
+    assert_eq!(cols.iter().filter(|c| c.starts_with("id ")).count(), 1, "{cols:?}");
+    let (cols, _) = shape("SELECT id FROM users NATURAL LEFT JOIN posts");
+    assert_eq!(cols, ["id int8"]);
+    let (cols, _) = shape("SELECT id FROM posts RIGHT JOIN users USING (id)");
+    assert_eq!(cols, ["id int8"]);
+}
+
+#[test]
+fn lateral_group_by_alias_recursive_cte_and_aliases() {
+    let (cols, _) = shape(
+        "SELECT u.email, x.title FROM users u LEFT JOIN LATERAL \
+         (SELECT title FROM posts p WHERE p.author_id = u.id LIMIT 1) x ON true",
+    );
+    assert_eq!(cols, ["email text", "title varchar null"]);
+    let (cols, _) = shape("SELECT lower(email) AS e, count(*) AS n FROM users GROUP BY e");
+    assert_eq!(cols, ["e text", "n int8"]);
+    let (cols, _) = shape(
+        "WITH RECURSIVE chain(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM chain WHERE n < 10) SELECT n FROM chain",
+    );
+    assert_eq!(cols, ["n int4"]);
+    let (cols, _) =
+        shape("SELECT v.a, s.b FROM (VALUES (1, 'x')) AS v(a, b2), (SELECT email FROM users) AS s(b)");
+    assert_eq!(cols, ["a int4", "b text"]);
+    assert_eq!(
+        errors("SELECT n FROM (SELECT count(*) AS n FROM users)")[0],
+        "1:15: subquery in FROM must have an alias [add one, e.g. (SELECT ...) AS s (optional only from PostgreSQL 16 on)]"
     );
 }

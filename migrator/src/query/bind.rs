@@ -25,7 +25,7 @@ macro_rules! bind_owned {
     )*};
 }
 
-bind_owned!(bool, i16, i32, i64, u32, f32, f64, String);
+bind_owned!(bool, i8, i16, i32, i64, u32, f32, f64, String);
 
 impl Bind<String> for &str {}
 impl Bind<String> for Option<&str> {}
