@@ -13,10 +13,9 @@ impl Catalog {
             return Ok(()); // ALTER INDEX / SEQUENCE / VIEW ... ALTER: no columns change
         }
         let Some(rv) = &s.relation else { return Ok(()) };
-        if s.missing_ok && !self.tables.contains_key(&key(rv)) {
-            return Ok(());
+        if !self.tables.contains_key(&key(rv)) {
+            return if s.missing_ok { Ok(()) } else { self.missing_relation(src, rv) };
         }
-        self.existing(src, rv)?;
         for cmd in &s.cmds {
             if let Some(NodeEnum::AlterTableCmd(cmd)) = &cmd.node {
                 self.alter_table_cmd(src, s, cmd)?;

@@ -6,6 +6,7 @@
 //! missing object can say why.
 
 mod alter_table;
+mod relations;
 mod table;
 pub mod types;
 
@@ -50,11 +51,21 @@ pub struct Catalog {
     tables: BTreeMap<(String, String), Table>,
     /// Statements that may change the schema in ways not modelled yet, with where they are.
     pub unsupported: Vec<Diagnostic>,
+    /// Views, sequences, CREATE TABLE AS ...: they exist, their columns are not modelled.
+    other_relations: BTreeSet<(String, String)>,
+    /// A DO block or an unknown statement ran: it may have created relations unseen.
+    opaque_statements_seen: bool,
 }
 
 impl Default for Catalog {
     fn default() -> Self {
-        Catalog { schemas: ["public".to_string()].into(), tables: BTreeMap::new(), unsupported: Vec::new() }
+        Catalog {
+            schemas: ["public".to_string()].into(),
+            tables: BTreeMap::new(),
+            unsupported: Vec::new(),
+            other_relations: BTreeSet::new(),
+            opaque_statements_seen: false,
+        }
     }
 }
 
@@ -105,8 +116,12 @@ impl Catalog {
             NodeEnum::RenameStmt(s) => self.rename(src, s),
             NodeEnum::DropStmt(s) => self.drop(src, s),
             NodeEnum::CreateSchemaStmt(s) => self.create_schema(src, s),
+            NodeEnum::AlterObjectSchemaStmt(s) => self.set_schema(src, s),
+            node if self.apply_other(src, node).is_some() => Ok(()),
             node if has_no_effect_on_tables(node) => Ok(()),
             node => {
+                self.opaque_statements_seen |=
+                    matches!(node, NodeEnum::DoStmt(_)) || statement_kind(node) == "this statement";
                 self.note_unsupported(src, statement_kind(node));
                 Ok(())
             }
@@ -126,6 +141,11 @@ impl Catalog {
         self.tables.get(&(schema.unwrap_or(DEFAULT_SCHEMA).to_string(), name.to_string()))
     }
 
+    /// A view, sequence, CREATE TABLE AS ...: it exists but its columns are not modelled.
+    pub fn is_unmodelled(&self, schema: Option<&str>, name: &str) -> bool {
+        self.other_relations.contains(&(schema.unwrap_or(DEFAULT_SCHEMA).to_string(), name.to_string()))
+    }
+
     pub fn tables(&self) -> impl Iterator<Item = &Table> {
         self.tables.values()
     }
@@ -139,8 +159,13 @@ impl Catalog {
         src: &Source<'_>,
         s: &pg_query::protobuf::CreateSchemaStmt,
     ) -> Result<(), Diagnostic> {
-        if !self.schemas.insert(s.schemaname.clone()) && !s.if_not_exists {
-            return Err(src.error(-1, "42P06", format!("schema \"{}\" already exists", s.schemaname)));
+        // `CREATE SCHEMA AUTHORIZATION joe` names the schema after the role.
+        let name = match (&s.schemaname, &s.authrole) {
+            (n, Some(role)) if n.is_empty() => role.rolename.clone(),
+            (n, _) => n.clone(),
+        };
+        if !self.schemas.insert(name.clone()) && !s.if_not_exists {
+            return Err(src.error(-1, "42P06", format!("schema \"{name}\" already exists")));
         }
         if !s.schema_elts.is_empty() {
             self.note_unsupported(src, "CREATE SCHEMA with schema elements");
@@ -164,7 +189,6 @@ fn has_no_effect_on_tables(node: &NodeEnum) -> bool {
             | NodeEnum::UpdateStmt(_)
             | NodeEnum::DeleteStmt(_)
             | NodeEnum::SelectStmt(_)
-            | NodeEnum::CreateSeqStmt(_)
             | NodeEnum::AlterSeqStmt(_)
             | NodeEnum::CreateTrigStmt(_)
             | NodeEnum::CreatePolicyStmt(_)

@@ -44,11 +44,15 @@ pub(crate) fn column_from_def(def: &ColumnDef) -> Column {
 impl Catalog {
     pub(crate) fn create_table(&mut self, src: &Source<'_>, s: &CreateStmt) -> Result<(), Diagnostic> {
         let Some(rv) = &s.relation else { return Ok(()) };
+        // Temporary tables vanish with the migrating session; later migrations never see them.
+        if rv.relpersistence == "t" {
+            return Ok(());
+        }
         let key = key(rv);
         if !self.schemas.contains(&key.0) {
             return Err(src.error(rv.location, "3F000", format!("schema \"{}\" does not exist", key.0)));
         }
-        if self.tables.contains_key(&key) {
+        if self.tables.contains_key(&key) || self.other_relations.contains(&key) {
             if s.if_not_exists {
                 return Ok(());
             }
@@ -66,8 +70,7 @@ impl Catalog {
         // Inherited and partition-parent columns come first, as in Postgres.
         for parent in &s.inh_relations {
             if let Some(NodeEnum::RangeVar(parent)) = &parent.node {
-                let parent_table = self.existing(src, parent)?;
-                columns.extend(parent_table.columns.iter().cloned());
+                columns.extend(self.columns_of(src, parent)?);
             }
         }
         let mut primary_keys = Vec::new();
@@ -94,8 +97,7 @@ impl Catalog {
                 }
                 Some(NodeEnum::TableLikeClause(like)) => {
                     if let Some(source) = &like.relation {
-                        let source = self.existing(src, source)?;
-                        columns.extend(source.columns.iter().cloned());
+                        columns.extend(self.columns_of(src, source)?);
                     }
                 }
                 _ => {}
@@ -117,14 +119,17 @@ impl Catalog {
         Ok(())
     }
 
-    /// The table a statement names, or the error the server would give.
-    pub(crate) fn existing(&self, src: &Source<'_>, rv: &RangeVar) -> Result<&Table, Diagnostic> {
-        let key = key(rv);
-        self.tables.get(&key).ok_or_else(|| {
-            src.error(rv.location, "42P01", format!("relation \"{}\" does not exist", display(&key)))
-        })
+    /// The columns of a LIKE or INHERITS source; none (noted) for relations not modelled.
+    fn columns_of(&mut self, src: &Source<'_>, rv: &RangeVar) -> Result<Vec<Column>, Diagnostic> {
+        if let Some(table) = self.tables.get(&key(rv)) {
+            return Ok(table.columns.clone());
+        }
+        self.missing_relation(src, rv)?;
+        self.note_unsupported(src, "copying columns from a relation that is not modelled");
+        Ok(vec![])
     }
 
+    /// The table a statement names, or the error the server would give.
     pub(crate) fn existing_mut(&mut self, src: &Source<'_>, rv: &RangeVar) -> Result<&mut Table, Diagnostic> {
         let key = key(rv);
         self.tables.get_mut(&key).ok_or_else(|| {
@@ -133,25 +138,30 @@ impl Catalog {
     }
 
     pub(crate) fn drop(&mut self, src: &Source<'_>, s: &DropStmt) -> Result<(), Diagnostic> {
+        let keys = s.objects.iter().filter_map(|object| match &object.node {
+            Some(NodeEnum::List(list)) => {
+                qualified(&list.items.iter().filter_map(string_value).collect::<Vec<_>>())
+            }
+            _ => None,
+        });
         match s.remove_type() {
             ObjectType::ObjectTable => {
-                for object in &s.objects {
-                    let Some(NodeEnum::List(list)) = &object.node else {
-                        continue;
-                    };
-                    let names: Vec<&str> = list.items.iter().filter_map(string_value).collect();
-                    let key = match names.as_slice() {
-                        [name] => (DEFAULT_SCHEMA.to_string(), name.to_string()),
-                        [.., schema, name] => (schema.to_string(), name.to_string()),
-                        [] => continue,
-                    };
-                    if self.tables.remove(&key).is_none() && !s.missing_ok {
-                        return Err(src.error(
-                            -1,
-                            "42P01",
-                            format!("table \"{}\" does not exist", display(&key)),
-                        ));
+                for key in keys.collect::<Vec<_>>() {
+                    if self.tables.remove(&key).is_none()
+                        && !self.other_relations.remove(&key)
+                        && !s.missing_ok
+                    {
+                        self.missing(src, key, -1, "table")?;
                     }
+                }
+                Ok(())
+            }
+            ObjectType::ObjectView
+            | ObjectType::ObjectMatview
+            | ObjectType::ObjectSequence
+            | ObjectType::ObjectForeignTable => {
+                for key in keys.collect::<Vec<_>>() {
+                    self.other_relations.remove(&key);
                 }
                 Ok(())
             }
@@ -165,14 +175,8 @@ impl Catalog {
                     }
                     // RESTRICT would have failed on a non-empty schema; CASCADE drops its tables.
                     self.tables.retain(|(schema, _), _| schema != name);
+                    self.other_relations.retain(|(schema, _)| schema != name);
                 }
-                Ok(())
-            }
-            ObjectType::ObjectView
-            | ObjectType::ObjectMatview
-            | ObjectType::ObjectType
-            | ObjectType::ObjectDomain => {
-                self.note_unsupported(src, "DROP of a view or type");
                 Ok(())
             }
             _ => Ok(()),
@@ -182,26 +186,29 @@ impl Catalog {
     pub(crate) fn rename(&mut self, src: &Source<'_>, s: &RenameStmt) -> Result<(), Diagnostic> {
         let Some(rv) = &s.relation else { return Ok(()) };
         match s.rename_type() {
-            ObjectType::ObjectTable => {
-                if s.missing_ok && !self.tables.contains_key(&key(rv)) {
-                    return Ok(());
+            ObjectType::ObjectTable
+            | ObjectType::ObjectView
+            | ObjectType::ObjectMatview
+            | ObjectType::ObjectSequence
+            | ObjectType::ObjectForeignTable => {
+                let old = key(rv);
+                let new_key = (old.0.clone(), s.newname.clone());
+                if self.tables.contains_key(&new_key) || self.other_relations.contains(&new_key) {
+                    let msg = format!("relation \"{}\" already exists", display(&new_key));
+                    return Err(src.error(-1, "42P07", msg));
                 }
-                let table = self.existing(src, rv)?.clone();
-                let new_key = (table.schema.clone(), s.newname.clone());
-                if self.tables.contains_key(&new_key) {
-                    return Err(src.error(
-                        -1,
-                        "42P07",
-                        format!("relation \"{}\" already exists", display(&new_key)),
-                    ));
+                if let Some(table) = self.tables.remove(&old) {
+                    self.tables.insert(new_key, Table { name: s.newname.clone(), ..table });
+                } else if self.other_relations.remove(&old) {
+                    self.other_relations.insert(new_key);
+                } else if !s.missing_ok {
+                    self.missing_relation(src, rv)?;
                 }
-                self.tables.remove(&key(rv));
-                self.tables.insert(new_key, Table { name: s.newname.clone(), ..table });
                 Ok(())
             }
-            ObjectType::ObjectColumn if s.relation_type() == ObjectType::ObjectTable => {
-                if s.missing_ok && !self.tables.contains_key(&key(rv)) {
-                    return Ok(());
+            ObjectType::ObjectColumn => {
+                if !self.tables.contains_key(&key(rv)) {
+                    return if s.missing_ok { Ok(()) } else { self.missing_relation(src, rv) };
                 }
                 let table = self.existing_mut(src, rv)?;
                 if table.column(&s.newname).is_some() {
@@ -220,10 +227,6 @@ impl Catalog {
                 column.name = s.newname.clone();
                 Ok(())
             }
-            ObjectType::ObjectView | ObjectType::ObjectMatview => {
-                self.note_unsupported(src, "ALTER VIEW ... RENAME");
-                Ok(())
-            }
             _ => Ok(()),
         }
     }
@@ -233,5 +236,14 @@ pub(crate) fn string_value(node: &pg_query::protobuf::Node) -> Option<&str> {
     match &node.node {
         Some(NodeEnum::String(s)) => Some(s.sval.as_str()),
         _ => None,
+    }
+}
+
+/// `[schema.]name` from a DROP's name list.
+fn qualified(names: &[&str]) -> Option<(String, String)> {
+    match names {
+        [name] => Some((DEFAULT_SCHEMA.to_string(), name.to_string())),
+        [.., schema, name] => Some((schema.to_string(), name.to_string())),
+        [] => None,
     }
 }

@@ -125,3 +125,46 @@ fn unsupported_ddl_is_reported_not_skipped() {
     assert_eq!(c.unsupported[0].line, 2);
     assert!(c.unsupported[0].message.starts_with("CREATE VIEW"));
 }
+
+#[test]
+fn pg_dump_style_sequences_views_and_ctas_replay() {
+    let c = replay(
+        "CREATE TABLE public.users (id integer NOT NULL, email text);
+         CREATE SEQUENCE public.users_id_seq AS integer START WITH 1;
+         ALTER TABLE public.users_id_seq OWNER TO app;
+         ALTER SEQUENCE public.users_id_seq OWNED BY public.users.id;
+         ALTER TABLE ONLY public.users ALTER COLUMN id SET DEFAULT nextval('public.users_id_seq'::regclass);
+         ALTER TABLE ONLY public.users ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+         CREATE VIEW active AS SELECT * FROM users;
+         ALTER VIEW active RENAME TO active_users;
+         ALTER TABLE active_users OWNER TO app;
+         CREATE TABLE backup AS SELECT * FROM users;
+         ALTER TABLE backup ADD PRIMARY KEY (id);
+         DROP TABLE backup;
+         SELECT * INTO snapshot FROM users;
+         DROP VIEW active_users;
+         CREATE TEMP TABLE scratch (id int);
+         CREATE TABLE scratch (id int, note text);
+         CREATE SCHEMA AUTHORIZATION app;
+         ALTER TABLE scratch SET SCHEMA app;",
+    )
+    .unwrap();
+    assert_eq!(columns(&c, "users"), ["id int4 not null", "email text"]);
+    assert!(c.table(Some("app"), "scratch").is_some() && c.table(None, "scratch").is_none());
+    let notes: Vec<&str> = c.unsupported.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(notes.len(), 3, "{notes:#?}");
+    assert!(notes[0].starts_with("CREATE VIEW"));
+    assert!(notes[1].starts_with("CREATE TABLE AS"));
+    assert!(notes[2].starts_with("SELECT ... INTO"));
+}
+
+#[test]
+fn unknown_relations_stay_errors_unless_something_unseen_could_have_made_them() {
+    assert_eq!(error("ALTER TABLE ghost OWNER TO app;"), "1:13: relation \"ghost\" does not exist (42P01)");
+    let c = replay(
+        "DO $$ BEGIN EXECUTE 'CREATE TABLE ghost (id int)'; END $$;\nALTER TABLE ghost ADD COLUMN x int;",
+    )
+    .unwrap();
+    assert_eq!(c.unsupported.len(), 2);
+    assert_eq!(c.unsupported[1].line, 2);
+}

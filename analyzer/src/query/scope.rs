@@ -193,6 +193,16 @@ impl Analysis<'_> {
         let schema = (!rv.schemaname.is_empty()).then_some(rv.schemaname.as_str());
         let Some(table) = self.catalog.table(schema, &rv.relname) else {
             let shown = schema.map_or_else(|| rv.relname.clone(), |s| format!("{s}.{}", rv.relname));
+            if self.catalog.is_unmodelled(schema, &rv.relname) {
+                let msg = format!("\"{shown}\" is a view or a table made by CREATE TABLE AS, which the strata analyzer does not model yet");
+                self.error_at(
+                    rv.location,
+                    "0A000",
+                    &msg,
+                    Some("query the underlying tables, or open an issue"),
+                );
+                return Some(Source { name, columns: vec![], nullable_from_join: false, unresolved: true });
+            }
             let known: Vec<&str> = self.catalog.tables().map(|t| t.name.as_str()).collect();
             let hint = match super::closest(&rv.relname, &known) {
                 Some(similar) => format!("did you mean \"{similar}\"?"),

@@ -289,3 +289,18 @@ fn lateral_group_by_alias_recursive_cte_and_aliases() {
         "1:15: subquery in FROM must have an alias [add one, e.g. (SELECT ...) AS s (optional only from PostgreSQL 16 on)]"
     );
 }
+
+#[test]
+fn views_are_reported_as_not_modelled() {
+    let sql = "CREATE TABLE t (a int); CREATE VIEW v AS SELECT a FROM t;";
+    let statements = crate::parse_script(sql).unwrap();
+    let mut c = Catalog::default();
+    c.apply_script(sql, &PathBuf::from("m.sql"), &statements).unwrap();
+    let errs = describe(&c, "SELECT a FROM v").unwrap_err();
+    assert_eq!(errs.len(), 1);
+    assert!(
+        errs[0].message.starts_with("\"v\" is a view or a table made by CREATE TABLE AS"),
+        "{}",
+        errs[0].message
+    );
+}
