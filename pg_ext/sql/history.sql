@@ -2,7 +2,9 @@
 --
 -- The migrator writes a row in the same transaction as the migration's SQL
 -- (through strata.record), so a row exists if and only if the migration
--- committed. DBAs may read it directly; the column comments below are what
+-- committed. Non-transactional migrations are the exception: they get a
+-- 'running' row before they start (strata.start, sql/journal.sql). DBAs may
+-- read the table directly; the column comments below are what
 -- `\d+ strata.history` shows them.
 
 CREATE TABLE strata.history (
@@ -25,7 +27,7 @@ CREATE TABLE strata.history (
 );
 
 COMMENT ON TABLE strata.history IS
-    'Migrations applied by the strata migrator, one row per version. Written by strata.record() in the migration''s own transaction; compare with the migration files using strata.plan().';
+    'Migrations applied by the strata migrator, one row per version. Written by strata.record() in the migration''s own transaction, or by strata.start() / strata.finish() around a non-transactional migration; compare with the migration files using strata.plan().';
 COMMENT ON COLUMN strata.history.version IS
     'Migration version from the file name: a plain integer or a UTC timestamp YYYYMMDDHHMMSS. Migrations run in ascending version order.';
 COMMENT ON COLUMN strata.history.name IS
@@ -35,11 +37,11 @@ COMMENT ON COLUMN strata.history.checksum IS
 COMMENT ON COLUMN strata.history.state IS
     'applied: committed. running / failed: a non-transactional migration that started and has not finished, or failed part way; a DBA must inspect the database before retrying.';
 COMMENT ON COLUMN strata.history.applied_at IS
-    'Start of the transaction that applied the migration (now()).';
+    'Start of the transaction that applied the migration (now()); for a non-transactional migration, when strata.finish() recorded it as applied (running / failed rows: when it started).';
 COMMENT ON COLUMN strata.history.applied_by IS
     'Session user (login role) that applied the migration.';
 COMMENT ON COLUMN strata.history.duration IS
-    'How long the migration took, measured inside its transaction.';
+    'How long the migration took, measured inside its transaction (non-transactional: as passed to strata.finish(); 0 while running).';
 COMMENT ON COLUMN strata.history.transactional IS
     'false if the migration ran outside a transaction (e.g. CREATE INDEX CONCURRENTLY).';
 

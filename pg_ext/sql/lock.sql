@@ -38,7 +38,26 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION strata.holds_lock() IS
-    'true if this session holds the strata migration lock. strata.record() requires it.';
+    'true if this session holds the strata migration lock. strata.record(), strata.start() and strata.finish() require it.';
+
+-- Raise unless this session holds the lock. Shared by every function that
+-- writes the ledger, so they all fail the same way: without the lock, two
+-- migrators could interleave and record each other's half-applied state.
+-- caller names the public function in the message (e.g. 'strata.record').
+CREATE FUNCTION strata.require_lock(caller text) RETURNS void
+LANGUAGE plpgsql VOLATILE
+AS $$
+BEGIN
+    IF NOT strata.holds_lock() THEN
+        RAISE EXCEPTION '%: this session does not hold the migration lock', caller
+            USING ERRCODE = 'lock_not_available',
+                  HINT = 'Call SELECT strata.try_lock() until it returns true before applying migrations, and keep the session until they are recorded.';
+    END IF;
+END
+$$;
+
+COMMENT ON FUNCTION strata.require_lock(text) IS
+    'Raise 55P03 (lock_not_available) unless this session holds the strata migration lock; caller prefixes the message. Internal, used by strata.record(), strata.start() and strata.finish().';
 
 -- Take the lock without waiting. Advisory locks stack (two takes need two
 -- releases), so a second call in the same session returns true without

@@ -1,5 +1,6 @@
 //! The `strata` PostgreSQL extension: the migration ledger (`strata.history`),
-//! the migration lock and the plan/record functions the strata migrator calls.
+//! the migration lock and the plan/record/start/finish functions the strata
+//! migrator calls.
 //!
 //! Everything is plain SQL in `sql/*.sql` (reviewable by DBAs, no Rust on the
 //! hot path); this crate only packages it with pgrx. The `requires` chains fix
@@ -15,6 +16,8 @@ extension_sql_file!("../sql/history.sql", name = "history");
 extension_sql_file!("../sql/lock.sql", name = "lock");
 extension_sql_file!("../sql/plan.sql", name = "plan", requires = ["history"]);
 extension_sql_file!("../sql/record.sql", name = "record", requires = ["history", "lock"]);
+// Needs record for strata.check_new_entry, shared with strata.record.
+extension_sql_file!("../sql/journal.sql", name = "journal", requires = ["history", "lock", "record"]);
 // Last, so the REVOKEs cover every object above.
 extension_sql_file!("../sql/privileges.sql", name = "privileges", finalize);
 

@@ -98,7 +98,10 @@ mod tests {
              WHERE c.relnamespace = 'strata'::regnamespace AND a.grantee = 0",
         );
         assert_eq!(public_grants, Rows::new());
-        assert_eq!(one::<i64>("SELECT count(*) FROM pg_proc WHERE pronamespace = 'strata'::regnamespace"), 6);
+        assert_eq!(
+            one::<i64>("SELECT count(*) FROM pg_proc WHERE pronamespace = 'strata'::regnamespace"),
+            10
+        );
     }
 
     #[pg_test]
@@ -108,10 +111,14 @@ mod tests {
              WHERE pronamespace = 'strata'::regnamespace ORDER BY proname",
         );
         let expected = [
+            ("check_new_entry", "v"),
+            ("finish", "v"),
             ("holds_lock", "v"),
             ("lock_key", "i"),
             ("plan", "s"),
             ("record", "v"),
+            ("require_lock", "v"),
+            ("start", "v"),
             ("try_lock", "v"),
             ("unlock", "v"),
         ];

@@ -12,6 +12,7 @@
 use pgrx::prelude::*;
 
 mod history;
+mod journal;
 mod lock;
 mod plan;
 mod record;
