@@ -82,7 +82,9 @@ fn syntax_error(script: &str, error: pg_query::Error) -> SyntaxError {
 /// shortest such prefix.
 fn error_offset(script: &str, message: &str) -> usize {
     let Ok(scan) = pg_query::scan(script) else {
-        return 0;
+        // The scanner itself failed (unterminated string, comment or $$ body): the message
+        // quotes the rest of the input from where the bad token starts.
+        return near_text(message).and_then(|near| script.rfind(near)).unwrap_or(0);
     };
     let ends: Vec<(usize, usize)> = scan
         .tokens
@@ -112,6 +114,13 @@ fn error_offset(script: &str, message: &str) -> usize {
     ends[low].0
 }
 
+/// `... at or near "X"` → `X`.
+fn near_text(message: &str) -> Option<&str> {
+    let start = message.find("at or near \"")? + "at or near \"".len();
+    let rest = &message[start..];
+    rest.rfind('"').map(|end| &rest[..end]).filter(|t| !t.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +148,14 @@ mod tests {
         let script = "CREATE TABLE a (id int";
         let err = parse_script(script).unwrap_err();
         assert_eq!(err.offset, script.len());
+    }
+
+    #[test]
+    fn scanner_errors_are_located_too() {
+        let script = "CREATE TABLE a (id int);\nINSERT INTO a VALUES ('x);\n";
+        let err = parse_script(script).unwrap_err();
+        assert!(err.message.contains("unterminated quoted string"), "{}", err.message);
+        assert_eq!(err.offset, script.find("'x").unwrap());
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! `migrate!`: the directory's migrations as a `strata::Migrator` literal, loaded with the same
-//! analyzer code the CLI uses. `include_str!` per file makes an edit rebuild the crate.
+//! analyzer code the CLI uses. `include_bytes!` per file makes an edit rebuild the crate.
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
@@ -21,6 +21,7 @@ pub fn expand(input: &MigrateInput) -> syn::Result<TokenStream> {
         let path =
             m.up.path.canonicalize().unwrap_or_else(|_| m.up.path.clone()).to_string_lossy().into_owned();
         let checksum = m.checksum.iter();
+        let text = &m.up.text;
         let transactional = !m.directives.no_transaction;
         let statements: Vec<&str> =
             if transactional { vec![] } else { m.up.statements.iter().map(|s| s.text(&m.up.text)).collect() };
@@ -28,7 +29,11 @@ pub fn expand(input: &MigrateInput) -> syn::Result<TokenStream> {
             ::strata::Migration {
                 version: #version,
                 name: ::std::borrow::Cow::Borrowed(#name),
-                sql: ::std::borrow::Cow::Borrowed(include_str!(#path)),
+                sql: ::std::borrow::Cow::Borrowed({
+                    // Rebuild when the file changes; the text itself comes without a BOM.
+                    const _: &[u8] = include_bytes!(#path);
+                    #text
+                }),
                 checksum: [#(#checksum),*],
                 transactional: #transactional,
                 statements: ::std::borrow::Cow::Borrowed(&[#(::std::borrow::Cow::Borrowed(#statements)),*]),

@@ -176,3 +176,56 @@ fn no_database_url_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("set DATABASE_URL or pass --database-url"));
 }
+
+#[test]
+fn a_failed_no_transaction_migration_is_journaled_and_blocks_later_runs() {
+    let db = TestDb::new();
+    let dir = MigrationsDir::new(&[
+        ("000001_users.up.sql", USERS),
+        (
+            "000002_index.up.sql",
+            "-- strata:no-transaction\nCREATE INDEX CONCURRENTLY users_email ON users (email);\n\
+             CREATE INDEX CONCURRENTLY users_name ON users (name);",
+        ),
+    ]);
+    let run = strata(&db, &dir, &["up"]);
+    assert_eq!(run.code, 1);
+    // the real file name (golang-migrate's zero-padded versions), line and column of the failure
+    assert!(
+        run.stderr.contains("000002_index.up.sql: migration 2 (index) failed at line 3, column 1"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("marks it 'failed'"), "{}", run.stderr);
+    let state: String =
+        db.client().query_one("SELECT state FROM strata.history WHERE version = 2", &[]).unwrap().get(0);
+    assert_eq!(state, "failed");
+    assert!(db.table_exists("users_email"), "the statement before the failing one stays applied");
+
+    let again = strata(&db, &dir, &["up"]);
+    assert_eq!(again.code, 1);
+    assert!(
+        again.stderr.contains("2 index: a non-transactional run of it did not complete"),
+        "{}",
+        again.stderr
+    );
+    let status = strata(&db, &dir, &["status"]);
+    assert_eq!(status.code, 1);
+    assert!(status.stdout.contains("failed"), "{}", status.stdout);
+
+    // The DBA's way out (pg_ext/README.md): fix, delete the row, run again.
+    db.client()
+        .batch_execute("DROP INDEX users_email; DELETE FROM strata.history WHERE version = 2")
+        .unwrap();
+    dir.write(
+        "000002_index.up.sql",
+        "-- strata:no-transaction\nCREATE INDEX CONCURRENTLY users_email ON users (email);",
+    );
+    let fixed = strata(&db, &dir, &["up"]);
+    assert_eq!(fixed.code, 0, "{}", fixed.stderr);
+    let row = db
+        .client()
+        .query_one("SELECT state, transactional FROM strata.history WHERE version = 2", &[])
+        .unwrap();
+    assert_eq!((row.get::<_, String>(0), row.get::<_, bool>(1)), ("applied".to_string(), false));
+}

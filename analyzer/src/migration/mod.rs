@@ -144,18 +144,24 @@ fn load_migration(
         }
     };
     let directives = directives::parse(&up.text).map_err(|d| vec![d.in_file(&up.path)])?;
-    if !directives.no_transaction {
-        if let Some(s) =
-            up.statements.iter().find(|s| matches!(s.node, pg_query::NodeEnum::TransactionStmt(_)))
-        {
-            return Err(vec![Diagnostic::error(format!(
-                "\"{}\" inside a migration would end the transaction strata runs it in",
-                s.text(&up.text)
-            ))
+    // Transaction control would break strata's own: the transaction it runs a migration in, or,
+    // without one, the guarantee that every statement is committed when it is recorded.
+    if let Some(s) = up.statements.iter().find(|s| matches!(s.node, pg_query::NodeEnum::TransactionStmt(_))) {
+        let (problem, hint) = if directives.no_transaction {
+            (
+                "would leave statements of a no-transaction migration uncommitted or aborted",
+                "remove it: without -- strata:no-transaction strata runs the file in one transaction",
+            )
+        } else {
+            (
+                "inside a migration would end the transaction strata runs it in",
+                "remove it: each migration already runs in its own transaction",
+            )
+        };
+        return Err(vec![Diagnostic::error(format!("\"{}\" {problem}", s.text(&up.text)))
             .in_file(&up.path)
             .at(&up.text, s.offset)
-            .hint("remove it: each migration already runs in its own transaction (or add -- strata:no-transaction)")]);
-        }
+            .hint(hint)]);
     }
     let checksum = checksum(&up.text);
     Ok(Migration { version, name, up, down, checksum, directives })
@@ -172,6 +178,11 @@ fn read_sql(path: &Path) -> Result<SqlFile, Diagnostic> {
             .at(&text, valid)
             .hint("save migrations as UTF-8")
     })?;
+    // A byte-order mark is invisible in editors; Postgres's parser would reject it.
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
     let statements = parse_script(&text).map_err(|e| {
         Diagnostic::error(e.message)
             .in_file(path)

@@ -113,6 +113,19 @@ fn transaction_control_in_a_transactional_migration_is_refused() {
         errs,
         ["1_a.up.sql:1:1: \"BEGIN\" inside a migration would end the transaction strata runs it in"]
     );
-    let dir = Dir::new(&[("1_a.up.sql", "-- strata:no-transaction\nCOMMIT;\nVACUUM;")]);
+    let errs = errors(&[("1_a.up.sql", "-- strata:no-transaction\nVACUUM;\nCOMMIT;")]);
+    assert_eq!(
+        errs,
+        ["1_a.up.sql:3:1: \"COMMIT\" would leave statements of a no-transaction migration uncommitted or aborted"]
+    );
+    let dir = Dir::new(&[("1_a.up.sql", "-- strata:no-transaction\nVACUUM;")]);
     assert!(MigrationSet::load(&dir.0).is_ok());
+}
+
+#[test]
+fn a_byte_order_mark_is_ignored() {
+    let dir = Dir::new(&[("1_a.up.sql", "\u{feff}-- strata:no-transaction\nCREATE TABLE a (id int);")]);
+    let set = MigrationSet::load(&dir.0).unwrap();
+    assert!(set.migrations[0].directives.no_transaction);
+    assert_eq!(set.migrations[0].checksum, checksum("-- strata:no-transaction\nCREATE TABLE a (id int);"));
 }

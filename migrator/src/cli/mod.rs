@@ -2,6 +2,7 @@
 //! lock, plan and record.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -48,21 +49,21 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
-    let migrator = load(&cli.dir)?;
+    let (migrator, files) = load(&cli.dir)?;
     let url = cli.database_url.ok_or("no database given: set DATABASE_URL or pass --database-url")?;
     let mut client = postgres::Client::connect(&url, postgres::NoTls).map_err(|e| {
         format!("cannot connect to the database: {e}\n  hint: check DATABASE_URL / --database-url")
     })?;
     match cli.command {
         Command::Up { lock_timeout } => {
-            up(&mut client, migrator.lock_timeout(Duration::from_secs(lock_timeout)), &cli.dir)
+            up(&mut client, migrator.lock_timeout(Duration::from_secs(lock_timeout)), &files)
         }
         Command::Status => status(&mut client, &migrator),
     }
 }
 
 /// Reads and parses every migration file; all problems are printed, none applied.
-fn load(dir: &Path) -> Result<Migrator, String> {
+fn load(dir: &Path) -> Result<(Migrator, Files), String> {
     let set = MigrationSet::load(dir).map_err(|errors| {
         let mut text = format!("{} problem(s) in {}:", errors.len(), dir.display());
         for e in errors {
@@ -71,6 +72,7 @@ fn load(dir: &Path) -> Result<Migrator, String> {
         text.push_str("\nnothing was applied");
         text
     })?;
+    let files = set.migrations.iter().map(|m| (m.version, m.up.path.clone())).collect();
     let migrations = set
         .migrations
         .iter()
@@ -83,10 +85,13 @@ fn load(dir: &Path) -> Result<Migrator, String> {
             statements: m.up.statements.iter().map(|s| Cow::Owned(s.text(&m.up.text).to_string())).collect(),
         })
         .collect();
-    Ok(Migrator::new(migrations))
+    Ok((Migrator::new(migrations), files))
 }
 
-fn up(client: &mut postgres::Client, migrator: Migrator, dir: &Path) -> Result<ExitCode, String> {
+/// The up file of each version, for messages.
+type Files = HashMap<i64, PathBuf>;
+
+fn up(client: &mut postgres::Client, migrator: Migrator, files: &Files) -> Result<ExitCode, String> {
     match migrator.run(client) {
         Ok(applied) if applied.is_empty() => {
             println!("strata: up to date ({} migration(s) applied before)", migrator.migrations().len());
@@ -100,16 +105,11 @@ fn up(client: &mut postgres::Client, migrator: Migrator, dir: &Path) -> Result<E
             Ok(ExitCode::SUCCESS)
         }
         Err(e @ MigrateError::Failed { version, .. }) => {
-            let file = migrator.migrations().iter().find(|m| m.version == version).map(|m| file_of(dir, m));
-            Err(format!("{}{e}", file.map(|f| format!("{f}: ")).unwrap_or_default()))
+            let file = files.get(&version).map(|f| format!("{}: ", f.display())).unwrap_or_default();
+            Err(format!("{file}{e}"))
         }
         Err(e) => Err(e.to_string()),
     }
-}
-
-fn file_of(dir: &Path, m: &Migration) -> String {
-    let up = dir.join(format!("{}_{}.up.sql", m.version, m.name));
-    if up.exists() { up } else { dir.join(format!("{}_{}.sql", m.version, m.name)) }.display().to_string()
 }
 
 fn status(client: &mut postgres::Client, migrator: &Migrator) -> Result<ExitCode, String> {

@@ -153,6 +153,10 @@ pub(crate) async fn run(conn: &mut impl Conn, migrator: &Migrator) -> Result<Vec
     ensure_extension(conn).await?;
     lock(conn, migrator.lock_timeout).await?;
     let result = apply_pending(conn, migrator).await;
+    if result.is_err() {
+        // Never leave the session inside a transaction; harmless when there is none.
+        let _ = conn.batch("ROLLBACK").await;
+    }
     // Always release, also on error: a held lock would stall every later run on this session.
     let unlocked = conn.batch("SELECT strata.unlock()").await;
     let applied = result?;
@@ -218,11 +222,11 @@ const BEGIN: &str = "BEGIN;\n";
 /// The migration and its history row in one transaction, sent in one round trip.
 async fn apply_in_transaction(conn: &mut impl Conn, m: &Migration) -> Result<(), MigrateError> {
     let script = format!(
-        "{BEGIN}{}\n;\nSELECT strata.record({}, {}, '\\x{}'::bytea, true);\nCOMMIT;",
+        "{BEGIN}{}\n;\nSELECT strata.record({}, {}, {}, true);\nCOMMIT;",
         m.sql,
         m.version,
         literal(&m.name),
-        hex(&m.checksum)
+        bytea(&m.checksum)
     );
     if let Err(e) = conn.batch(&script).await {
         // The failed statement left the transaction aborted; end it before reporting.
@@ -232,23 +236,29 @@ async fn apply_in_transaction(conn: &mut impl Conn, m: &Migration) -> Result<(),
     Ok(())
 }
 
-/// `-- strata:no-transaction`: each statement on its own, then the history row.
+/// `-- strata:no-transaction`: a committed 'running' row first, then each statement on its own,
+/// then the row marked applied or failed. A crash leaves 'running', which stops later runs.
 async fn apply_statements(conn: &mut impl Conn, m: &Migration) -> Result<(), MigrateError> {
+    let recording = || MigrateError::db(format!("recording migration {} in strata.history", m.version));
+    let start_row =
+        format!("SELECT strata.start({}, {}, {})", m.version, literal(&m.name), bytea(&m.checksum));
+    conn.batch(&start_row).await.map_err(recording())?;
     let start = Instant::now();
+    let finish = |ok: bool, elapsed: Duration| {
+        format!("SELECT strata.finish({}, {ok}, '{} seconds'::interval)", m.version, elapsed.as_secs_f64())
+    };
+    let mut search_from = 0;
     for statement in m.statements.iter() {
+        // Statements repeat (two identical ALTERs): find each after the previous one.
+        let offset = m.sql[search_from..].find(statement.as_ref()).map_or(search_from, |i| search_from + i);
+        search_from = offset + statement.len();
         if let Err(e) = conn.batch(statement).await {
-            let offset = m.sql.find(statement.as_ref()).unwrap_or(0);
-            return Err(failure(m, e, 0).at_offset(m, offset));
+            let failed = failure(m, e, 0).at_offset(m, offset);
+            conn.batch(&finish(false, start.elapsed())).await.map_err(recording())?;
+            return Err(failed);
         }
     }
-    let record = format!(
-        "SELECT strata.record({}, {}, '\\x{}'::bytea, false, '{} seconds'::interval)",
-        m.version,
-        literal(&m.name),
-        hex(&m.checksum),
-        start.elapsed().as_secs_f64()
-    );
-    conn.batch(&record).await.map_err(MigrateError::db(format!("recording migration {}", m.version)))
+    conn.batch(&finish(true, start.elapsed())).await.map_err(recording())
 }
 
 fn failure(m: &Migration, e: tokio_postgres::Error, prefix_chars: usize) -> MigrateError {
@@ -310,8 +320,10 @@ fn literal(s: &str) -> String {
     }
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// A bytea literal that reads the same whatever `standard_conforming_strings` says.
+fn bytea(bytes: &[u8]) -> String {
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("decode('{hex}', 'hex')")
 }
 
 #[cfg(test)]

@@ -32,8 +32,9 @@ pub enum MigrateError {
         if *.transactional {
             "nothing of it was applied (its transaction was rolled back); fix the file and run again"
         } else {
-            "it runs without a transaction: statements before the failing one stay applied, \
-             so check the database before running again"
+            "it runs without a transaction: statements before the failing one stay applied and \
+             strata.history marks it 'failed'; check the database, then delete its history row \
+             to run it again (see pg_ext/README.md)"
         }
     )]
     Failed {
