@@ -23,12 +23,7 @@ pub fn rust_type(ty: &SqlType) -> Result<String, String> {
         "timestamp" => "::strata::types::Timestamp",
         "date" => "::strata::types::Date",
         "time" => "::strata::types::Time",
-        other => {
-            return Err(format!(
-                "values of type {other} cannot be read into Rust yet; cast the column to a type \
-                 that can (for example `::text`)"
-            ))
-        }
+        other => return Err(format!("strata has no Rust type for {other} values yet; cast it")),
     };
     Ok(if ty.array { format!("::std::vec::Vec<{element}>") } else { element.to_string() })
 }

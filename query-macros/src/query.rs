@@ -67,7 +67,10 @@ fn generate(input: &QueryInput, d: &QueryDescription) -> Result<TokenStream, Vec
             Ok(ty) => binds.push(quote_spanned!(arg.span()=> ::strata::bind::<#ty, _>(&(#arg)))),
             Err(why) => errors.push(syn::Error::new(
                 arg.span(),
-                format!("parameter ${} has type {}: {why}", param.index, param.ty),
+                format!(
+                    "parameter ${} has type {}: {why} in the query, e.g. `${}::text`",
+                    param.index, param.ty, param.index
+                ),
             )),
         }
     }
@@ -104,7 +107,10 @@ fn generate(input: &QueryInput, d: &QueryDescription) -> Result<TokenStream, Vec
             Err(why) => {
                 errors.push(syn::Error::new(
                     span,
-                    format!("output column \"{}\" has type {}: {why}", column.name, column.ty),
+                    format!(
+                        "output column \"{}\" has type {}: {why} (`{}::text`)",
+                        column.name, column.ty, column.name
+                    ),
                 ));
                 continue;
             }
