@@ -108,7 +108,7 @@ fn generate(input: &QueryInput, d: &QueryDescription) -> Result<TokenStream, Vec
                 errors.push(syn::Error::new(
                     span,
                     format!(
-                        "output column \"{}\" has type {}: {why} (`{}::text`)",
+                        "output column \"{}\" has type {}: {why} in the query, e.g. `(expression)::text AS {}`",
                         column.name, column.ty, column.name
                     ),
                 ));
