@@ -2,7 +2,7 @@
 
 #[pgrx::pg_schema]
 mod tests {
-    use crate::tests::{catch, one, query, run, s, take_lock, unlock, Rows};
+    use crate::tests::{assert_errors, catch, one, query, run, s, take_lock, unlock, Rows};
     use pgrx::prelude::*;
 
     /// The strata.history row of `version` as text: state, transactional,
@@ -150,13 +150,7 @@ mod tests {
                 "strata.finish: succeeded and duration of version 4201 must not be NULL",
             ),
         ];
-        for (stmt, expected_state, expected_message) in cases {
-            let (sqlstate, message, hint) = catch(stmt);
-            assert_eq!(sqlstate.as_deref(), Some(expected_state), "{stmt}");
-            let message = message.unwrap();
-            assert!(message.starts_with(expected_message), "{stmt}: {message}");
-            assert!(hint.is_some(), "{stmt}: errors carry a HINT");
-        }
+        assert_errors(&cases);
 
         // start shares strata.record's checks: same messages bar the function
         // name, same HINTs.

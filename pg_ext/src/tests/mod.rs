@@ -74,6 +74,17 @@ pub(crate) fn catch(stmt: &str) -> (Option<String>, Option<String>, Option<Strin
     (sqlstate, message, hint)
 }
 
+/// Asserts that each `(statement, sqlstate, message prefix)` raises that error, with a HINT.
+pub(crate) fn assert_errors(cases: &[(&str, &str, &str)]) {
+    for (stmt, expected_state, expected_message) in cases {
+        let (sqlstate, message, hint) = catch(stmt);
+        assert_eq!(sqlstate.as_deref(), Some(*expected_state), "{stmt}");
+        let message = message.unwrap();
+        assert!(message.starts_with(expected_message), "{stmt}: {message}");
+        assert!(hint.is_some(), "{stmt}: errors carry a HINT");
+    }
+}
+
 /// Take the migration lock, waiting while a concurrent test holds it.
 pub(crate) fn take_lock() {
     for _ in 0..3000 {

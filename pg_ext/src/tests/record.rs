@@ -2,7 +2,7 @@
 
 #[pgrx::pg_schema]
 mod tests {
-    use crate::tests::{catch, one, query, run, s, take_lock, unlock};
+    use crate::tests::{assert_errors, catch, one, query, run, s, take_lock, unlock};
     use pgrx::prelude::*;
 
     #[pg_test]
@@ -80,13 +80,7 @@ mod tests {
                 "strata.record: version 2201 (first) is already recorded as applied at ",
             ),
         ];
-        for (stmt, expected_state, expected_message) in cases {
-            let (sqlstate, message, hint) = catch(stmt);
-            assert_eq!(sqlstate.as_deref(), Some(expected_state), "{stmt}");
-            let message = message.unwrap();
-            assert!(message.starts_with(expected_message), "{stmt}: {message}");
-            assert!(hint.is_some(), "{stmt}: errors carry a HINT");
-        }
+        assert_errors(&cases);
         // The duplicate error names who applied it.
         let (_, message, _) = catch("SELECT strata.record(2201, 'again', sha256('a'))");
         let by = one::<String>("SELECT ' by ' || session_user");
