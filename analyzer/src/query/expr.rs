@@ -163,6 +163,7 @@ impl Analysis<'_> {
                 }
                 Typed { ty: ty.map(SqlType::array_of), nullable: false, name: Some("array".into()) }
             }
+            NodeEnum::AIndirection(ind) => self.indirection(ind, scope),
             NodeEnum::CollateClause(c) => {
                 c.arg.as_deref().map_or_else(Typed::unknown, |a| self.expr(a, scope))
             }
@@ -218,7 +219,9 @@ impl Analysis<'_> {
         let op = e.name.iter().filter_map(string).next_back().unwrap_or("");
         let left = e.lexpr.as_deref();
         let right = e.rexpr.as_deref();
-        let l = left.map(|n| self.expr(n, scope)).unwrap_or_default();
+        let typed_left = left.map(|n| self.expr(n, scope)).unwrap_or_default();
+        // Parameters next to the left operand take its operator input type (varchar → text).
+        let l = Typed { ty: typed_left.ty.clone().map(operand_type), ..typed_left.clone() };
         match e.kind() {
             AExprKind::AexprIn => {
                 let mut nullable = l.nullable;
@@ -271,7 +274,7 @@ impl Analysis<'_> {
             }
             AExprKind::AexprNullif => {
                 self.binary_operands(left, right, &l, scope);
-                Typed { ty: l.ty, nullable: true, name: Some("nullif".into()) }
+                Typed { ty: typed_left.ty, nullable: true, name: Some("nullif".into()) }
             }
             _ => {
                 let r = match (json_key_type(op), right) {
@@ -307,7 +310,7 @@ impl Analysis<'_> {
             None => self.expr(right, scope),
         };
         if let (Some(left), None, Some(ty)) = (left, &l.ty, &r.ty) {
-            self.infer(left, ty);
+            self.infer(left, &operand_type(ty.clone()));
         }
         r
     }
@@ -342,6 +345,29 @@ impl Analysis<'_> {
         }
     }
 
+    /// `arr[i]` is an element (NULL when out of range), `arr[i:j]` a slice.
+    fn indirection(&mut self, ind: &pg_query::protobuf::AIndirection, scope: &Scope<'_>) -> Typed {
+        let base = ind.arg.as_deref().map(|a| self.expr(a, scope)).unwrap_or_default();
+        let mut slice = false;
+        let mut subscripts = 0;
+        for item in &ind.indirection {
+            if let Some(NodeEnum::AIndices(ix)) = &item.node {
+                subscripts += 1;
+                slice |= ix.is_slice;
+                for bound in [&ix.lidx, &ix.uidx].into_iter().flatten() {
+                    self.expr_expecting(bound, scope, &SqlType::new("int4"));
+                }
+            }
+        }
+        let ty = match base.ty {
+            Some(t) if t.array && subscripts == ind.indirection.len() && subscripts > 0 => {
+                Some(if slice { t } else { t.element() })
+            }
+            _ => None,
+        };
+        Typed { ty, nullable: true, name: base.name }
+    }
+
     fn case(&mut self, c: &pg_query::protobuf::CaseExpr, scope: &Scope<'_>) -> Typed {
         let subject = c.arg.as_deref().map(|a| self.expr(a, scope));
         let mut results = Vec::new();
@@ -364,6 +390,16 @@ impl Analysis<'_> {
         let nullable = default.as_ref().is_none_or(|d| d.nullable) || results.iter().any(|r| r.nullable);
         let ty = results.iter().chain(default.as_ref()).fold(None, |acc, r| common_type(acc, r.ty.clone()));
         Typed { ty, nullable, name: Some("case".into()) }
+    }
+}
+
+/// The type an operator takes for a value of `ty`: varchar has no operators of its own, so
+/// Postgres compares it (and types parameters next to it) as text.
+fn operand_type(ty: SqlType) -> SqlType {
+    if ty.name == "varchar" {
+        SqlType { name: "text".into(), array: ty.array }
+    } else {
+        ty
     }
 }
 
