@@ -23,8 +23,8 @@ pub fn expand(input: &MigrateInput) -> syn::Result<TokenStream> {
         let checksum = m.checksum.iter();
         let text = &m.up.text;
         let transactional = !m.directives.no_transaction;
-        let statements: Vec<&str> =
-            if transactional { vec![] } else { m.up.statements.iter().map(|s| s.text(&m.up.text)).collect() };
+        // Statement texts: run one by one without a transaction, and used to locate a failure.
+        let statements: Vec<&str> = m.up.statements.iter().map(|s| s.text(&m.up.text)).collect();
         quote! {
             ::strata::Migration {
                 version: #version,

@@ -229,3 +229,22 @@ fn a_failed_no_transaction_migration_is_journaled_and_blocks_later_runs() {
         .unwrap();
     assert_eq!((row.get::<_, String>(0), row.get::<_, bool>(1)), ("applied".to_string(), false));
 }
+
+#[test]
+fn a_failure_without_a_server_position_is_located_by_statement() {
+    let db = TestDb::new();
+    let dir = MigrationsDir::new(&[(
+        "1_three.up.sql",
+        "CREATE TABLE a (id int);\nCREATE TABLE b (id int);\n  ALTER TABLE nope ADD COLUMN x int;\nCREATE TABLE c (id int);",
+    )]);
+    let run = strata(&db, &dir, &["up"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("1_three.up.sql: migration 1 (three) failed at line 3, column 3"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("relation \"nope\" does not exist (SQLSTATE 42P01)"), "{}", run.stderr);
+    assert!(!db.table_exists("a") && !db.table_exists("b"), "locating the statement leaves nothing behind");
+    assert!(db.history().is_empty());
+}

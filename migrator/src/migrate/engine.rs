@@ -228,12 +228,55 @@ async fn apply_in_transaction(conn: &mut impl Conn, m: &Migration) -> Result<(),
         literal(&m.name),
         bytea(&m.checksum)
     );
+    let started = Instant::now();
     if let Err(e) = conn.batch(&script).await {
         // The failed statement left the transaction aborted; end it before reporting.
         let _ = conn.batch("ROLLBACK").await;
-        return Err(failure(m, e, BEGIN.len()));
+        let failed = failure(m, e, BEGIN.len());
+        if failed.has_position() || m.statements.len() < 2 || started.elapsed() > LOCATE_WITHIN {
+            return Err(failed);
+        }
+        return Err(match locate_failing_statement(conn, m).await {
+            Some(offset) => failed.at_offset(m, offset),
+            None => failed,
+        });
     }
     Ok(())
+}
+
+/// Re-running a failed migration to find its failing statement is only worth it when it failed
+/// fast (a typo, a missing table), never for a long data migration.
+const LOCATE_WITHIN: Duration = Duration::from_secs(1);
+
+/// Many errors (most DDL ones) carry no position and a batch does not say which statement failed:
+/// run the statements one by one in a transaction that is always rolled back, and return the
+/// byte offset of the first that fails.
+async fn locate_failing_statement(conn: &mut impl Conn, m: &Migration) -> Option<usize> {
+    conn.batch("BEGIN").await.ok()?;
+    let mut found = None;
+    for (offset, statement) in statement_offsets(m) {
+        if conn.batch(statement).await.is_err() {
+            found = Some(offset);
+            break;
+        }
+    }
+    let _ = conn.batch("ROLLBACK").await;
+    found
+}
+
+/// Each statement with its byte offset in the migration; statements may repeat, so each is
+/// searched after the previous one.
+fn statement_offsets(m: &Migration) -> Vec<(usize, &str)> {
+    let mut search_from = 0;
+    m.statements
+        .iter()
+        .map(|statement| {
+            let offset =
+                m.sql[search_from..].find(statement.as_ref()).map_or(search_from, |i| search_from + i);
+            search_from = offset + statement.len();
+            (offset, statement.as_ref())
+        })
+        .collect()
 }
 
 /// `-- strata:no-transaction`: a committed 'running' row first, then each statement on its own,
@@ -247,11 +290,7 @@ async fn apply_statements(conn: &mut impl Conn, m: &Migration) -> Result<(), Mig
     let finish = |ok: bool, elapsed: Duration| {
         format!("SELECT strata.finish({}, {ok}, '{} seconds'::interval)", m.version, elapsed.as_secs_f64())
     };
-    let mut search_from = 0;
-    for statement in m.statements.iter() {
-        // Statements repeat (two identical ALTERs): find each after the previous one.
-        let offset = m.sql[search_from..].find(statement.as_ref()).map_or(search_from, |i| search_from + i);
-        search_from = offset + statement.len();
+    for (offset, statement) in statement_offsets(m) {
         if let Err(e) = conn.batch(statement).await {
             let failed = failure(m, e, 0).at_offset(m, offset);
             conn.batch(&finish(false, start.elapsed())).await.map_err(recording())?;
@@ -286,6 +325,10 @@ fn failure(m: &Migration, e: tokio_postgres::Error, prefix_chars: usize) -> Migr
 }
 
 impl MigrateError {
+    fn has_position(&self) -> bool {
+        matches!(self, MigrateError::Failed { at, .. } if !at.is_empty())
+    }
+
     /// For statements run one by one: positions are relative to the statement.
     fn at_offset(mut self, m: &Migration, statement_offset: usize) -> Self {
         if let MigrateError::Failed { at, source, .. } = &mut self {

@@ -23,7 +23,8 @@ pub struct Migration {
     pub checksum: [u8; 32],
     /// `false` for `-- strata:no-transaction` migrations, whose statements run one by one.
     pub transactional: bool,
-    /// The statements, split by the Postgres parser (used when not transactional).
+    /// The statements, split by the Postgres parser: run one by one when not transactional, and
+    /// used to locate a failure.
     pub statements: Cow<'static, [Cow<'static, str>]>,
 }
 
