@@ -19,6 +19,7 @@ pub fn rust_type(ty: &SqlType) -> Result<String, String> {
         "bytea" => "::std::vec::Vec<u8>",
         "uuid" => "::strata::types::Uuid",
         "json" | "jsonb" => "::strata::types::Json",
+        "numeric" => "::strata::types::Numeric",
         "timestamptz" => "::strata::types::Timestamptz",
         "timestamp" => "::strata::types::Timestamp",
         "date" => "::strata::types::Date",
@@ -37,6 +38,7 @@ mod tests {
         assert_eq!(rust_type(&SqlType::new("int4")).unwrap(), "i32");
         assert_eq!(rust_type(&SqlType::new("varchar")).unwrap(), "::std::string::String");
         assert_eq!(rust_type(&SqlType::new("int8").array_of()).unwrap(), "::std::vec::Vec<i64>");
-        assert!(rust_type(&SqlType::new("numeric")).unwrap_err().contains("numeric"));
+        assert_eq!(rust_type(&SqlType::new("numeric")).unwrap(), "::strata::types::Numeric");
+        assert!(rust_type(&SqlType::new("interval")).unwrap_err().contains("interval"));
     }
 }

@@ -18,6 +18,7 @@ macro_rules! feature_type {
 
 feature_type!(Uuid, "uuid", uuid::Uuid, enable_the_uuid_feature_of_strata);
 feature_type!(Json, "json", serde_json::Value, enable_the_json_feature_of_strata);
+feature_type!(Numeric, "decimal", rust_decimal::Decimal, enable_the_decimal_feature_of_strata);
 
 #[cfg(feature = "time")]
 mod datetime {

@@ -90,6 +90,14 @@ fn checked_queries_round_trip_types_and_nullability_sync() {
     assert_eq!(updated.len(), 1);
     assert_eq!((updated[0].karma, updated[0].bio.clone()), (47, None));
 
+    // numeric maps to rust_decimal::Decimal (feature `decimal`): aggregates and parameters.
+    let price = rust_decimal::Decimal::new(1999, 2);
+    let stats = strata::query!("SELECT avg(karma) AS mean, $1::numeric * 2 AS doubled FROM accounts", price)
+        .fetch_one(&mut client)
+        .unwrap();
+    assert_eq!(stats.mean, Some(rust_decimal::Decimal::new(235, 1)));
+    assert_eq!(stats.doubled, Some(rust_decimal::Decimal::new(3998, 2)));
+
     // Works inside a transaction too, and rolls back with it.
     let mut tx = client.transaction().unwrap();
     strata::query!("DELETE FROM notes WHERE account_id = $1", id).execute(&mut tx).unwrap();

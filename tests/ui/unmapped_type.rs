@@ -1,3 +1,3 @@
 fn main() {
-    let _ = strata::query!("SELECT karma * 1.5 AS score FROM accounts");
+    let _ = strata::query!("SELECT now() - created_at AS age FROM accounts");
 }

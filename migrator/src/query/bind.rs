@@ -42,6 +42,8 @@ impl<X: ToSql + Sync> Bind<Vec<X>> for Option<&[X]> {}
 bind_owned!(uuid::Uuid);
 #[cfg(feature = "json")]
 bind_owned!(serde_json::Value);
+#[cfg(feature = "decimal")]
+bind_owned!(rust_decimal::Decimal);
 #[cfg(feature = "time")]
 bind_owned!(time::OffsetDateTime, time::PrimitiveDateTime, time::Date, time::Time);
 #[cfg(all(feature = "chrono", not(feature = "time")))]
