@@ -26,7 +26,11 @@ pub fn rust_type(ty: &SqlType) -> Result<String, String> {
         "time" => "::strata::types::Time",
         other => return Err(format!("strata has no Rust type for {other} values yet; cast it")),
     };
-    Ok(if ty.array { format!("::std::vec::Vec<{element}>") } else { element.to_string() })
+    Ok(match (ty.array, ty.element_nullable) {
+        (true, true) => format!("::std::vec::Vec<::std::option::Option<{element}>>"),
+        (true, false) => format!("::std::vec::Vec<{element}>"),
+        (false, _) => element.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -38,6 +42,10 @@ mod tests {
         assert_eq!(rust_type(&SqlType::new("int4")).unwrap(), "i32");
         assert_eq!(rust_type(&SqlType::new("varchar")).unwrap(), "::std::string::String");
         assert_eq!(rust_type(&SqlType::new("int8").array_of()).unwrap(), "::std::vec::Vec<i64>");
+        assert_eq!(
+            rust_type(&SqlType::new("text").array_of_nullable(true)).unwrap(),
+            "::std::vec::Vec<::std::option::Option<::std::string::String>>"
+        );
         assert_eq!(rust_type(&SqlType::new("numeric")).unwrap(), "::strata::types::Numeric");
         assert!(rust_type(&SqlType::new("interval")).unwrap_err().contains("interval"));
     }

@@ -12,19 +12,27 @@ pub struct SqlType {
     pub name: String,
     /// `name[]` (Postgres does not distinguish dimensions in the type system).
     pub array: bool,
+    /// For arrays built by the query (`array_agg`, `ARRAY[...]`), whether elements may be NULL.
+    /// Array columns are assumed to hold no NULL elements, as sqlx does.
+    pub element_nullable: bool,
 }
 
 impl SqlType {
     pub fn new(name: &str) -> Self {
-        SqlType { name: canonical(name).to_string(), array: false }
+        SqlType { name: canonical(name).to_string(), array: false, element_nullable: false }
     }
 
     pub fn array_of(self) -> Self {
-        SqlType { array: true, ..self }
+        SqlType { array: true, element_nullable: false, ..self }
+    }
+
+    /// An array whose elements may be NULL when `nullable`.
+    pub fn array_of_nullable(self, nullable: bool) -> Self {
+        SqlType { array: true, element_nullable: nullable, ..self }
     }
 
     pub fn element(&self) -> Self {
-        SqlType { name: self.name.clone(), array: false }
+        SqlType::new(&self.name)
     }
 
     pub fn is(&self, name: &str) -> bool {

@@ -161,7 +161,9 @@ impl Analysis<'_> {
                 if let Some(ty) = &ty {
                     a.elements.iter().for_each(|e| self.infer(e, ty));
                 }
-                Typed { ty: ty.map(SqlType::array_of), nullable: false, name: Some("array".into()) }
+                let nullable_elements = elements.iter().any(|e| e.nullable);
+                let ty = ty.map(|t| t.array_of_nullable(nullable_elements));
+                Typed { ty, nullable: false, name: Some("array".into()) }
             }
             NodeEnum::AIndirection(ind) => self.indirection(ind, scope),
             NodeEnum::CollateClause(c) => {
@@ -328,7 +330,7 @@ impl Analysis<'_> {
                 }
             }
             SubLinkType::ArraySublink => Typed {
-                ty: columns.first().and_then(|c| c.ty.clone()).map(SqlType::array_of),
+                ty: columns.first().and_then(|c| c.ty.clone().map(|t| t.array_of_nullable(c.nullable))),
                 nullable: false,
                 name: Some("array".into()),
             },
@@ -397,7 +399,7 @@ impl Analysis<'_> {
 /// Postgres compares it (and types parameters next to it) as text.
 fn operand_type(ty: SqlType) -> SqlType {
     if ty.name == "varchar" {
-        SqlType { name: "text".into(), array: ty.array }
+        SqlType { name: "text".into(), ..ty }
     } else {
         ty
     }

@@ -40,7 +40,7 @@ impl Analysis<'_> {
             "sum" => (first.and_then(|t| sum_type(&t)), true),
             "avg" => (first.map(|t| SqlType::new(if is_float(&t) { "float8" } else { "numeric" })), true),
             "min" | "max" => (first, true),
-            "array_agg" => (first.map(SqlType::array_of), true),
+            "array_agg" => (first.map(|t| t.array_of_nullable(any_nullable)), true),
             "string_agg" => (Some(SqlType::new("text")), true),
             "bool_and" | "bool_or" | "every" => (Some(SqlType::new("bool")), true),
             "row_number" | "rank" | "dense_rank" => (Some(SqlType::new("int8")), false),

@@ -304,3 +304,15 @@ fn views_are_reported_as_not_modelled() {
         errs[0].message
     );
 }
+
+#[test]
+fn aggregated_arrays_know_when_elements_may_be_null() {
+    let d = describe(
+        &catalog(),
+        "SELECT array_agg(p.title) AS titles, array_agg(u.email) AS emails, ARRAY[u.name] AS names \
+         FROM users u LEFT JOIN posts p ON p.author_id = u.id GROUP BY u.id",
+    )
+    .unwrap();
+    let elements: Vec<bool> = d.columns.iter().map(|c| c.ty.element_nullable).collect();
+    assert_eq!(elements, [true, false, true]);
+}
