@@ -2,7 +2,7 @@
 //! where they appear (`col = $1`, `col IN ($1, $2)`, `col = ANY($1)`, `$1::int8`, ...).
 
 use pg_query::protobuf::a_const::Val;
-use pg_query::protobuf::{AExpr, AExprKind, BoolExprType, Node, SqlValueFunctionOp, SubLinkType};
+use pg_query::protobuf::{AExpr, AExprKind, BoolExprType, Node, SqlValueFunctionOp};
 use pg_query::NodeEnum;
 
 use super::functions::common_type;
@@ -29,7 +29,7 @@ impl Typed {
         Typed { ty: None, nullable: true, name: None }
     }
 
-    fn named(mut self, name: &str) -> Typed {
+    pub(super) fn named(mut self, name: &str) -> Typed {
         self.name = Some(name.to_string());
         self
     }
@@ -315,83 +315,6 @@ impl Analysis<'_> {
             self.infer(left, &operand_type(ty.clone()));
         }
         r
-    }
-
-    fn sublink(&mut self, s: &pg_query::protobuf::SubLink, scope: &Scope<'_>) -> Typed {
-        let columns = s.subselect.as_deref().map(|q| self.subquery_columns(q, scope)).unwrap_or_default();
-        match s.sub_link_type() {
-            SubLinkType::ExistsSublink => Typed::of("bool", false).named("exists"),
-            SubLinkType::ExprSublink => {
-                let first = columns.first();
-                Typed {
-                    ty: first.and_then(|c| c.ty.clone()),
-                    nullable: true,
-                    name: first.map(|c| c.name.clone()),
-                }
-            }
-            SubLinkType::ArraySublink => Typed {
-                ty: columns.first().and_then(|c| c.ty.clone().map(|t| t.array_of_nullable(c.nullable))),
-                nullable: false,
-                name: Some("array".into()),
-            },
-            _ => {
-                if let (Some(test), Some(ty)) =
-                    (s.testexpr.as_deref(), columns.first().and_then(|c| c.ty.clone()))
-                {
-                    self.expr_expecting(test, scope, &ty);
-                } else if let Some(test) = s.testexpr.as_deref() {
-                    self.expr(test, scope);
-                }
-                Typed::of("bool", true)
-            }
-        }
-    }
-
-    /// `arr[i]` is an element (NULL when out of range), `arr[i:j]` a slice.
-    fn indirection(&mut self, ind: &pg_query::protobuf::AIndirection, scope: &Scope<'_>) -> Typed {
-        let base = ind.arg.as_deref().map(|a| self.expr(a, scope)).unwrap_or_default();
-        let mut slice = false;
-        let mut subscripts = 0;
-        for item in &ind.indirection {
-            if let Some(NodeEnum::AIndices(ix)) = &item.node {
-                subscripts += 1;
-                slice |= ix.is_slice;
-                for bound in [&ix.lidx, &ix.uidx].into_iter().flatten() {
-                    self.expr_expecting(bound, scope, &SqlType::new("int4"));
-                }
-            }
-        }
-        let ty = match base.ty {
-            Some(t) if t.array && subscripts == ind.indirection.len() && subscripts > 0 => {
-                Some(if slice { t } else { t.element() })
-            }
-            _ => None,
-        };
-        Typed { ty, nullable: true, name: base.name }
-    }
-
-    fn case(&mut self, c: &pg_query::protobuf::CaseExpr, scope: &Scope<'_>) -> Typed {
-        let subject = c.arg.as_deref().map(|a| self.expr(a, scope));
-        let mut results = Vec::new();
-        for when in &c.args {
-            let Some(NodeEnum::CaseWhen(w)) = &when.node else {
-                continue;
-            };
-            if let Some(cond) = w.expr.as_deref() {
-                match subject.as_ref().and_then(|s| s.ty.clone()) {
-                    Some(ty) => self.expr_expecting(cond, scope, &ty),
-                    None if subject.is_none() => self.expr_expecting(cond, scope, &SqlType::new("bool")),
-                    None => self.expr(cond, scope),
-                };
-            }
-            if let Some(r) = w.result.as_deref() {
-                results.push(self.expr(r, scope));
-            }
-        }
-        let default = c.defresult.as_deref().map(|d| self.expr(d, scope));
-        let nullable = default.as_ref().is_none_or(|d| d.nullable) || results.iter().any(|r| r.nullable);
-        let ty = results.iter().chain(default.as_ref()).fold(None, |acc, r| common_type(acc, r.ty.clone()));
-        Typed { ty, nullable, name: Some("case".into()) }
     }
 }
 

@@ -1,6 +1,8 @@
 //! Types a query against a [`Catalog`]: its parameters and its output columns, with
 //! nullability, as Postgres would describe a prepared statement.
 
+mod compound;
+mod dml;
 mod expr;
 mod functions;
 mod scope;
