@@ -1,6 +1,9 @@
 //! Benchmark: apply N generated small migrations with `strata up` and with one `psql -f` session
 //! (each migration in BEGIN/COMMIT), on fresh databases of the same server, and print the ratio.
 //! Rounds alternate the two so machine noise hits both. Usage: `bench-up [N] [ROUNDS]`.
+//! Commit fsyncs dominate both sides and make the disk's noise the result; with
+//! `BENCH_SYNC_COMMIT=off` both connect with `synchronous_commit=off`, which leaves the tools'
+//! own costs (round trips, the ledger's work).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -44,8 +47,10 @@ fn main() {
         ratios.push(ratio);
     }
     ratios.sort_by(f64::total_cmp);
+    let mode =
+        std::env::var("BENCH_SYNC_COMMIT").map(|m| format!(", synchronous_commit={m}")).unwrap_or_default();
     println!(
-        "bench-up: strata up / psql -f = {:.3} (median of {rounds} rounds, {n} migrations)",
+        "bench-up: strata up / psql -f = {:.3} (median of {rounds} rounds, {n} migrations{mode})",
         ratios[rounds / 2]
     );
 }
@@ -54,11 +59,19 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// The connection string for a bench database, with the commit mode asked for.
+fn url(db: &TestDb) -> String {
+    match std::env::var("BENCH_SYNC_COMMIT") {
+        Ok(mode) => format!("{} options='-c synchronous_commit={mode}'", db.url()),
+        Err(_) => db.url(),
+    }
+}
+
 fn time_psql(script: &Path) -> Duration {
     let db = TestDb::new();
     let start = Instant::now();
     let status = Command::new("psql")
-        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &db.url(), "-f"])
+        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &url(&db), "-f"])
         .arg(script)
         .stdout(std::process::Stdio::null())
         .status()
@@ -72,7 +85,7 @@ fn time_strata(bin: &PathBuf, dir: &Path, n: usize) -> Duration {
     let db = TestDb::new();
     let start = Instant::now();
     let out =
-        Command::new(bin).args(["up", "--dir"]).arg(dir).env("DATABASE_URL", db.url()).output().unwrap();
+        Command::new(bin).args(["up", "--dir"]).arg(dir).env("DATABASE_URL", url(&db)).output().unwrap();
     let elapsed = start.elapsed();
     assert!(out.status.success(), "strata up failed: {}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(db.history().len(), n);
