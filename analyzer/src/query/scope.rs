@@ -4,6 +4,7 @@
 use pg_query::protobuf::{JoinType, Node, RangeVar};
 use pg_query::NodeEnum;
 
+use super::statements::rename_columns;
 use super::{Analysis, Output};
 use crate::catalog::SqlType;
 
@@ -153,7 +154,7 @@ impl Analysis<'_> {
                     return vec![unresolved];
                 };
                 let mut columns = self.subquery_columns(query, outer);
-                super::statements::rename_columns(&mut columns, &alias.colnames);
+                rename_columns(columns.iter_mut().map(|c| &mut c.name), &alias.colnames);
                 let name = alias.aliasname.clone();
                 vec![Source {
                     name,
@@ -175,8 +176,16 @@ impl Analysis<'_> {
         }
     }
 
-    /// A table or CTE named in FROM, UPDATE, INSERT INTO or DELETE FROM.
+    /// A table or CTE named in FROM, UPDATE, INSERT INTO or DELETE FROM, with its column aliases.
     pub(super) fn relation(&mut self, rv: &RangeVar) -> Option<Source> {
+        let mut source = self.named_relation(rv)?;
+        if let Some(alias) = &rv.alias {
+            rename_columns(source.columns.iter_mut().map(|c| &mut c.name), &alias.colnames);
+        }
+        Some(source)
+    }
+
+    fn named_relation(&mut self, rv: &RangeVar) -> Option<Source> {
         let name = rv.alias.as_ref().map_or_else(|| rv.relname.clone(), |a| a.aliasname.clone());
         if rv.schemaname.is_empty() {
             if let Some(columns) =
@@ -220,15 +229,7 @@ impl Analysis<'_> {
                 base_nullable: !c.not_null,
                 merged_away: false,
             })
-            .collect::<Vec<_>>();
-        let mut columns = columns;
-        if let Some(alias) = &rv.alias {
-            for (column, new) in columns.iter_mut().zip(&alias.colnames) {
-                if let Some(NodeEnum::String(s)) = &new.node {
-                    column.name = s.sval.clone();
-                }
-            }
-        }
+            .collect();
         Some(Source { name, columns, nullable_from_join: false, unresolved: false })
     }
 

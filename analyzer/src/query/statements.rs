@@ -61,7 +61,7 @@ impl Analysis<'_> {
                 Some((first, _)) => self.select(first, outer),
                 None => self.subquery_columns(query, outer),
             };
-            rename_columns(&mut columns, &cte.aliascolnames);
+            rename_columns(columns.iter_mut().map(|c| &mut c.name), &cte.aliascolnames);
             self.ctes.push((cte.ctename.clone(), columns));
             if let Some((_, second)) = recursive_arms {
                 let produced = self.select(second, outer);
@@ -249,11 +249,11 @@ fn names_output(node: &Node, outputs: &[Output]) -> bool {
     }
 }
 
-/// Column aliases: `WITH t(a, b) AS ...`, `(SELECT ...) AS s(a, b)`.
-pub(crate) fn rename_columns(columns: &mut [Output], aliases: &[Node]) {
-    for (column, alias) in columns.iter_mut().zip(aliases) {
+/// Column aliases, in order: `WITH t(a, b) AS ...`, `(SELECT ...) AS s(a, b)`, `FROM t AS x(a, b)`.
+pub(crate) fn rename_columns<'a>(names: impl Iterator<Item = &'a mut String>, aliases: &[Node]) {
+    for (name, alias) in names.zip(aliases) {
         if let Some(NodeEnum::String(s)) = &alias.node {
-            column.name = s.sval.clone();
+            *name = s.sval.clone();
         }
     }
 }

@@ -284,6 +284,10 @@ fn lateral_group_by_alias_recursive_cte_and_aliases() {
     let (cols, _) =
         shape("SELECT v.a, s.b FROM (VALUES (1, 'x')) AS v(a, b2), (SELECT email FROM users) AS s(b)");
     assert_eq!(cols, ["a int4", "b text"]);
+    let (cols, _) = shape("WITH c AS (SELECT id, email FROM users) SELECT x.k, x.e FROM c AS x(k, e)");
+    assert_eq!(cols, ["k int8", "e text"]);
+    let (cols, _) = shape("SELECT u.uid FROM users AS u(uid)");
+    assert_eq!(cols, ["uid int8"]);
     assert_eq!(
         errors("SELECT n FROM (SELECT count(*) AS n FROM users)")[0],
         "1:15: subquery in FROM must have an alias [add one, e.g. (SELECT ...) AS s (optional only from PostgreSQL 16 on)]"
