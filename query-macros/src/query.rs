@@ -63,7 +63,7 @@ fn generate(input: &QueryInput, d: &QueryDescription) -> Result<TokenStream, Vec
     }
     let mut binds = Vec::new();
     for (param, arg) in d.params.iter().zip(&input.args) {
-        match rust_type(&param.ty).and_then(|t| syn::parse_str::<syn::Type>(&t).map_err(|e| e.to_string())) {
+        match rust_syn_type(&param.ty) {
             Ok(ty) => binds.push(quote_spanned!(arg.span()=> ::strata::bind::<#ty, _>(&(#arg)))),
             Err(why) => errors.push(syn::Error::new(
                 arg.span(),
@@ -99,9 +99,7 @@ fn generate(input: &QueryInput, d: &QueryDescription) -> Result<TokenStream, Vec
             }
         };
         names.push(&column.name);
-        let ty = match rust_type(&column.ty)
-            .and_then(|t| syn::parse_str::<syn::Type>(&t).map_err(|e| e.to_string()))
-        {
+        let ty = match rust_syn_type(&column.ty) {
             Ok(ty) if column.nullable => quote!(::std::option::Option<#ty>),
             Ok(ty) => quote!(#ty),
             Err(why) => {
@@ -138,6 +136,11 @@ fn generate(input: &QueryInput, d: &QueryDescription) -> Result<TokenStream, Vec
         }
         ::strata::Query::<Record, #n>::new(#sql, [#(#binds),*])
     })
+}
+
+/// The Rust type generated code uses for `ty`, or why there is none.
+fn rust_syn_type(ty: &strata_analyzer::catalog::SqlType) -> Result<syn::Type, String> {
+    rust_type(ty).and_then(|t| syn::parse_str::<syn::Type>(&t).map_err(|e| e.to_string()))
 }
 
 /// A Rust field for a column name: as is, `r#` for keywords, `None` if it cannot be one.
