@@ -16,25 +16,33 @@ AS $$ SELECT 1398034497, 1413563725 $$;
 COMMENT ON FUNCTION strata.lock_key() IS
     'The (key1, key2) pair of the two-int advisory lock used as the migration lock. Internal; use strata.try_lock() / strata.unlock().';
 
--- Does this session hold the lock? Read from pg_locks because Postgres has no
--- function that tests for a held advisory lock. Two-int advisory locks show up
--- as classid = key1, objid = key2, objsubid = 2, scoped to the database.
+-- Which session holds the lock (NULL when free)? Read from pg_locks because
+-- Postgres has no function that reports advisory lock holders. Two-int advisory
+-- locks show up as classid = key1, objid = key2, objsubid = 2, scoped to the
+-- database; the lock is exclusive, so at most one granted row matches.
 -- VOLATILE: the answer changes within a statement when try_lock/unlock run.
+CREATE FUNCTION strata.lock_holder_pid() RETURNS integer
+LANGUAGE sql VOLATILE
+AS $$
+    SELECT l.pid
+    FROM pg_catalog.pg_locks l, strata.lock_key() k
+    WHERE l.locktype = 'advisory'
+      AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d
+                        WHERE d.datname = pg_catalog.current_database())
+      AND l.classid = k.key1::oid
+      AND l.objid = k.key2::oid
+      AND l.objsubid = 2
+      AND l.granted
+$$;
+
+COMMENT ON FUNCTION strata.lock_holder_pid() IS
+    'The pid of the session holding the strata migration lock in this database, NULL when it is free. Internal; see strata.lock_holder.';
+
+-- Does this session hold the lock?
 CREATE FUNCTION strata.holds_lock() RETURNS boolean
 LANGUAGE sql VOLATILE
 AS $$
-    SELECT EXISTS (
-        SELECT 1
-        FROM pg_catalog.pg_locks l, strata.lock_key() k
-        WHERE l.locktype = 'advisory'
-          AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d
-                            WHERE d.datname = pg_catalog.current_database())
-          AND l.classid = k.key1::oid
-          AND l.objid = k.key2::oid
-          AND l.objsubid = 2
-          AND l.pid = pg_catalog.pg_backend_pid()
-          AND l.granted
-    )
+    SELECT strata.lock_holder_pid() IS NOT DISTINCT FROM pg_catalog.pg_backend_pid()
 $$;
 
 COMMENT ON FUNCTION strata.holds_lock() IS
@@ -108,16 +116,8 @@ SELECT a.pid,
        a.backend_start,
        a.state,
        a.query
-FROM pg_catalog.pg_locks l
-JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
-CROSS JOIN strata.lock_key() k
-WHERE l.locktype = 'advisory'
-  AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d
-                    WHERE d.datname = pg_catalog.current_database())
-  AND l.classid = k.key1::oid
-  AND l.objid = k.key2::oid
-  AND l.objsubid = 2
-  AND l.granted;
+FROM pg_catalog.pg_stat_activity a
+WHERE a.pid = strata.lock_holder_pid();
 
 COMMENT ON VIEW strata.lock_holder IS
     'The session holding the strata migration lock in this database (no row when free). query is its current or last statement; to end a stuck run: SELECT pg_terminate_backend(pid) FROM strata.lock_holder.';

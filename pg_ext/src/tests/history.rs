@@ -100,7 +100,7 @@ mod tests {
         assert_eq!(public_grants, Rows::new());
         assert_eq!(
             one::<i64>("SELECT count(*) FROM pg_proc WHERE pronamespace = 'strata'::regnamespace"),
-            10
+            11
         );
     }
 
@@ -114,6 +114,7 @@ mod tests {
             ("check_new_entry", "v"),
             ("finish", "v"),
             ("holds_lock", "v"),
+            ("lock_holder_pid", "v"),
             ("lock_key", "i"),
             ("plan", "s"),
             ("record", "v"),
