@@ -8,7 +8,11 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
-pub const TEMPLATE: &str = "strata_e2e_template";
+/// The template database name; `STRATA_TEST_TEMPLATE` overrides it so that two checkouts can run
+/// their end-to-end tests against one server at the same time.
+pub fn template_name() -> String {
+    std::env::var("STRATA_TEST_TEMPLATE").unwrap_or_else(|_| "strata_e2e_template".to_string())
+}
 
 pub fn server_url(dbname: &str) -> String {
     let base =
@@ -26,12 +30,13 @@ fn admin() -> postgres::Client {
 fn template() {
     static DONE: OnceLock<()> = OnceLock::new();
     DONE.get_or_init(|| {
+        let template = template_name();
         let mut admin = admin();
         // Serialise template creation across concurrently running test binaries.
         admin.batch_execute("SELECT pg_advisory_lock(7234001)").unwrap();
-        admin.batch_execute(&format!("DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")).unwrap();
-        admin.batch_execute(&format!("CREATE DATABASE {TEMPLATE}")).unwrap();
-        let mut t = postgres::Client::connect(&server_url(TEMPLATE), postgres::NoTls).unwrap();
+        admin.batch_execute(&format!("DROP DATABASE IF EXISTS {template} WITH (FORCE)")).unwrap();
+        admin.batch_execute(&format!("CREATE DATABASE {template}")).unwrap();
+        let mut t = postgres::Client::connect(&server_url(&template), postgres::NoTls).unwrap();
         t.batch_execute("CREATE EXTENSION strata")
             .expect("the strata extension is installed (scripts/setup)");
         drop(t);
@@ -51,7 +56,7 @@ impl TestDb {
         let name = format!("strata_e2e_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
         let mut admin = admin();
         admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).unwrap();
-        admin.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {TEMPLATE}")).unwrap();
+        admin.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {}", template_name())).unwrap();
         TestDb { name }
     }
 

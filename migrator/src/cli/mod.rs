@@ -1,5 +1,9 @@
-//! `strata up` and `strata status`. Thin: read the files with the analyzer, let the extension
-//! lock, plan and record.
+//! The `strata` CLI: argument parsing and dispatch. Each subcommand lives in its own file
+//! (`up.rs`, `status.rs`, …). Thin: read the files with the analyzer, let the extension lock, plan
+//! and record.
+
+mod status;
+mod up;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -10,7 +14,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use strata_analyzer::MigrationSet;
 
-use crate::migrate::{MigrateError, Migration, Migrator, Status};
+use crate::migrate::{Migration, Migrator};
 
 #[derive(Parser)]
 #[command(name = "strata", version, about = "PostgreSQL migrations with the ledger in the database")]
@@ -56,9 +60,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     })?;
     match cli.command {
         Command::Up { lock_timeout } => {
-            up(&mut client, migrator.lock_timeout(Duration::from_secs(lock_timeout)), &files)
+            up::run(&mut client, migrator.lock_timeout(Duration::from_secs(lock_timeout)), &files)
         }
-        Command::Status => status(&mut client, &migrator),
+        Command::Status => status::run(&mut client, &migrator),
     }
 }
 
@@ -89,46 +93,4 @@ fn load(dir: &Path) -> Result<(Migrator, Files), String> {
 }
 
 /// The up file of each version, for messages.
-type Files = HashMap<i64, PathBuf>;
-
-fn up(client: &mut postgres::Client, migrator: Migrator, files: &Files) -> Result<ExitCode, String> {
-    match migrator.run(client) {
-        Ok(applied) if applied.is_empty() => {
-            println!("strata: up to date ({} migration(s) applied before)", migrator.migrations().len());
-            Ok(ExitCode::SUCCESS)
-        }
-        Ok(applied) => {
-            for a in &applied {
-                println!("applied {} {} ({:.1} ms)", a.version, a.name, a.duration.as_secs_f64() * 1000.0);
-            }
-            println!("strata: applied {} migration(s)", applied.len());
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(e @ MigrateError::Failed { version, .. }) => {
-            let file = files.get(&version).map(|f| format!("{}: ", f.display())).unwrap_or_default();
-            Err(format!("{file}{e}"))
-        }
-        Err(e) => Err(e.to_string()),
-    }
-}
-
-fn status(client: &mut postgres::Client, migrator: &Migrator) -> Result<ExitCode, String> {
-    let plan = migrator.status(client).map_err(|e| e.to_string())?;
-    let width = plan.iter().map(|e| e.name.len()).max().unwrap_or(4).max(4);
-    println!("{:>14}  {:<width$}  {:<17}  APPLIED AT", "VERSION", "NAME", "STATUS");
-    for e in &plan {
-        let at = e.applied_at.as_deref().unwrap_or("");
-        println!("{:>14}  {:<width$}  {:<17}  {at}", e.version, e.name, e.status.as_str());
-    }
-    let pending = plan.iter().filter(|e| e.status == Status::Pending).count();
-    let problems: Vec<_> = plan.iter().filter(|e| e.status.blocks()).collect();
-    println!(
-        "strata: {} applied, {pending} pending, {} problem(s)",
-        plan.iter().filter(|e| e.status == Status::Applied).count(),
-        problems.len()
-    );
-    for p in &problems {
-        eprintln!("  {} {}: {}", p.version, p.name, p.status.explain());
-    }
-    Ok(if problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
-}
+pub(crate) type Files = HashMap<i64, PathBuf>;
