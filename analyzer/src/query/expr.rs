@@ -123,6 +123,7 @@ impl Analysis<'_> {
             }
             NodeEnum::NullTest(t) => {
                 if let Some(arg) = t.arg.as_deref() {
+                    self.param_target(arg, true);
                     self.expr(arg, scope);
                 }
                 Typed::of("bool", false)
@@ -135,6 +136,7 @@ impl Analysis<'_> {
             }
             NodeEnum::FuncCall(f) => self.func_call(f, scope),
             NodeEnum::CoalesceExpr(c) => {
+                c.args.iter().for_each(|a| self.param_target(a, true));
                 let args: Vec<Typed> = c.args.iter().map(|a| self.expr(a, scope)).collect();
                 let ty = args.iter().fold(None, |acc, a| common_type(acc, a.ty.clone()));
                 if let Some(ty) = &ty {
@@ -271,6 +273,9 @@ impl Analysis<'_> {
                 Typed::of("bool", l.nullable || r.nullable)
             }
             AExprKind::AexprDistinct | AExprKind::AexprNotDistinct => {
+                for operand in [left, right].into_iter().flatten() {
+                    self.param_target(operand, true);
+                }
                 self.binary_operands(left, right, &l, scope);
                 Typed::of("bool", false)
             }

@@ -320,3 +320,30 @@ fn aggregated_arrays_know_when_elements_may_be_null() {
     let elements: Vec<bool> = d.columns.iter().map(|c| c.ty.element_nullable).collect();
     assert_eq!(elements, [true, false, true]);
 }
+
+/// `$n nullable` for parameters whose target allows NULL.
+fn nullable_params(sql: &str) -> Vec<usize> {
+    let d = describe(&catalog(), sql).unwrap_or_else(|e| panic!("{sql}: {e:#?}"));
+    d.params.iter().filter(|p| p.nullable).map(|p| p.index).collect()
+}
+
+#[test]
+fn parameters_know_whether_their_target_allows_null() {
+    assert_eq!(nullable_params("UPDATE users SET name = $1, email = $2 WHERE id = $3"), [1]);
+    assert_eq!(nullable_params("INSERT INTO users (email, name, age) VALUES ($1, $2, $3::int4)"), [2, 3]);
+    assert_eq!(nullable_params("INSERT INTO posts VALUES ($1, $2, $3, $4, $5)"), [4, 5]);
+    assert_eq!(nullable_params("SELECT id FROM users WHERE name IS NOT DISTINCT FROM $1"), [1]);
+    assert_eq!(
+        nullable_params("SELECT id FROM users WHERE ($1::text IS NULL OR name = $1) AND age > $2"),
+        [1]
+    );
+    assert_eq!(nullable_params("SELECT coalesce($1, name) FROM users WHERE id = $2"), [1]);
+    // One use into a NOT NULL column is enough to need a value.
+    assert_eq!(nullable_params("UPDATE users SET name = $1, email = $1 WHERE id = $2"), Vec::<usize>::new());
+    assert_eq!(
+        nullable_params(
+            "INSERT INTO users (email, name) VALUES ($1, $2) ON CONFLICT (email) DO UPDATE SET name = $3"
+        ),
+        [2, 3]
+    );
+}
