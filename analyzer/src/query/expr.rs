@@ -5,6 +5,7 @@ use pg_query::protobuf::a_const::Val;
 use pg_query::protobuf::{AExpr, AExprKind, BoolExprType, Node, SqlValueFunctionOp};
 use pg_query::NodeEnum;
 
+use super::calls::{Input, Unresolved};
 use super::functions::common_type;
 use super::scope::{Lookup, Scope};
 use super::{node_location, Analysis};
@@ -58,7 +59,7 @@ impl Analysis<'_> {
         self.expr(node, scope)
     }
 
-    fn infer(&mut self, node: &Node, expected: &SqlType) {
+    pub(super) fn infer(&mut self, node: &Node, expected: &SqlType) {
         match &node.node {
             Some(NodeEnum::ParamRef(p)) => {
                 let n = usize::try_from(p.number).unwrap_or(0);
@@ -284,6 +285,11 @@ impl Analysis<'_> {
                 Typed { ty: typed_left.ty, nullable: true, name: Some("nullif".into()) }
             }
             _ => {
+                let typed_right = right.map(|r| self.expr(r, scope)).unwrap_or_default();
+                if let Some(typed) = self.resolved_operator(e, op, (left, &typed_left), (right, &typed_right))
+                {
+                    return typed;
+                }
                 let r = match (json_key_type(op), right) {
                     // `data ->> $1`, `data ? $1`: the right side is a key or path, not a json value.
                     (Some(key), Some(right))
@@ -297,6 +303,48 @@ impl Analysis<'_> {
                 let nullable = l.nullable || r.nullable || matches!(op, "->" | "->>" | "#>" | "#>>");
                 let ty = super::functions::operator_result(op, l.ty.as_ref(), r.ty.as_ref());
                 Typed { ty, nullable, name: Some("?column?".into()) }
+            }
+        }
+    }
+
+    /// `left op right` resolved against the catalog's operators; `None` when an operand's type
+    /// is not one the catalog knows (the caller falls back to the common operators' rules).
+    fn resolved_operator(
+        &mut self,
+        e: &AExpr,
+        op: &str,
+        (left, typed_left): (Option<&Node>, &Typed),
+        (right, typed_right): (Option<&Node>, &Typed),
+    ) -> Option<Typed> {
+        let right = right?;
+        let left_input = left.map(|n| self.input_type(n, typed_left));
+        let right_input = self.input_type(right, typed_right);
+        if right_input == Input::Opaque || left_input == Some(Input::Opaque) {
+            return None;
+        }
+        let left_oid = left_input.map(Input::oid);
+        match self.catalog.resolve_operator(op, left_oid, right_input.oid()) {
+            Ok(m) => {
+                let nodes: Vec<&Node> = left.into_iter().chain([right]).collect();
+                let declared = if left.is_some() { vec![m.left, m.right] } else { vec![m.right] };
+                self.apply_declared(&nodes, &declared);
+                // A missing key or path gives NULL whatever the operands.
+                let nullable = (left.is_some() && typed_left.nullable)
+                    || typed_right.nullable
+                    || !m.op.strict
+                    || matches!(op, "->" | "->>" | "#>" | "#>>");
+                Some(Typed {
+                    ty: Some(self.catalog.sql_type(m.result)),
+                    nullable,
+                    name: Some("?column?".into()),
+                })
+            }
+            Err(_) if self.catalog.operators(op).is_empty() && self.catalog.may_have_unseen_functions() => {
+                None
+            }
+            Err(error) => {
+                self.resolve_error(error, Unresolved::Operator(op, left_oid, right_input.oid()), e.location);
+                Some(Typed { ty: None, nullable: true, name: Some("?column?".into()) })
             }
         }
     }

@@ -1,6 +1,7 @@
 //! Types a query against a [`Catalog`]: its parameters and its output columns, with
 //! nullability, as Postgres would describe a prepared statement.
 
+mod calls;
 mod compound;
 mod dml;
 mod expr;

@@ -195,11 +195,57 @@ fn unnamed_expressions_keep_postgres_names() {
 }
 
 #[test]
-fn untyped_output_asks_for_a_cast() {
+fn unknown_functions_and_operators_are_the_servers_errors() {
+    let no_function =
+        "No function matches the given name and argument types. You might need to add explicit type casts.";
     assert_eq!(
         errors("SELECT my_func(id) AS v FROM users"),
-        ["1:8: cannot infer the type of output column 1 (\"v\") [add a cast, e.g. (expression)::text]"]
+        [format!("1:8: function my_func(bigint) does not exist [{no_function}]")]
     );
+    assert_eq!(
+        errors("SELECT lower(age) FROM users"),
+        [format!("1:8: function lower(integer) does not exist [{no_function}]")]
+    );
+    let no_operator =
+        "No operator matches the given name and argument types. You might need to add explicit type casts.";
+    assert_eq!(
+        errors("SELECT id FROM users WHERE id = 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid"),
+        [format!("1:31: operator does not exist: bigint = uuid [{no_operator}]")]
+    );
+    assert_eq!(
+        errors("SELECT id FROM users WHERE id = 'x'"),
+        ["1:33: invalid input syntax for type bigint: \"x\""]
+    );
+    assert_eq!(
+        errors("SELECT email - 1 FROM users"),
+        [format!("1:14: operator does not exist: text - integer [{no_operator}]")]
+    );
+}
+
+#[test]
+fn built_in_functions_come_from_the_generated_catalog() {
+    let (cols, params) = shape(
+        "SELECT make_interval(days => $1) AS i, set_config('a.b', $2, true) AS s, encode(sha256('x'), 'hex') AS h, \
+         avg(created_at - created_at) AS a, date_part('year', created_at) AS y, extract(year FROM created_at) AS x, \
+         pg_notify('c', email) AS n, array_position(ARRAY[1, 2], age) AS p FROM users",
+    );
+    assert_eq!(
+        cols,
+        [
+            "i interval null",
+            "s text null",
+            "h text",
+            "a interval null",
+            "y float8",
+            "x numeric",
+            "n void null",
+            "p int4 null"
+        ]
+    );
+    assert_eq!(params, ["$1 int4", "$2 text"]);
+    let (_, params) =
+        shape("SELECT id FROM users WHERE lower(email) = lower($1) AND age = abs($2) AND name || $3 = 'x'");
+    assert_eq!(params, ["$1 text", "$2 int4", "$3 text"]);
 }
 
 #[test]
