@@ -245,7 +245,7 @@ fn built_in_functions_come_from_the_generated_catalog() {
     assert_eq!(params, ["$1 int4", "$2 text"]);
     let (_, params) =
         shape("SELECT id FROM users WHERE lower(email) = lower($1) AND age = abs($2) AND name || $3 = 'x'");
-    assert_eq!(params, ["$1 text", "$2 int4", "$3 text"]);
+    assert_eq!(params, ["$1 text", "$2 float8", "$3 text"]);
 }
 
 #[test]
