@@ -18,6 +18,7 @@ use std::path::Path;
 
 use pg_query::NodeEnum;
 
+pub(crate) use table::column_from_def;
 pub use types::SqlType;
 
 use crate::migration::MigrationSet;
@@ -68,6 +69,8 @@ pub struct Catalog {
     /// Functions the migrations create, by name.
     user_procs: BTreeMap<String, Vec<builtin::Proc>>,
     enum_labels: BTreeMap<builtin::Oid, Vec<String>>,
+    /// The attributes of composite types the migrations create.
+    composites: BTreeMap<builtin::Oid, Vec<Column>>,
     next_oid: builtin::Oid,
 }
 
@@ -85,6 +88,7 @@ impl Default for Catalog {
             user_ranges: BTreeMap::new(),
             user_procs: BTreeMap::new(),
             enum_labels: BTreeMap::new(),
+            composites: BTreeMap::new(),
             // Above any oid the built-ins or the extensions' dump use.
             next_oid: 1_000_000,
         }
@@ -186,6 +190,11 @@ impl Catalog {
     /// The labels of an enum type, in order.
     pub fn enum_labels(&self, oid: builtin::Oid) -> Option<&[String]> {
         self.enum_labels.get(&oid).map(Vec::as_slice)
+    }
+
+    /// The attributes of a composite type.
+    pub fn composite_columns(&self, oid: builtin::Oid) -> Option<&[Column]> {
+        self.composites.get(&oid).map(Vec::as_slice)
     }
 
     pub fn has_schema(&self, schema: &str) -> bool {

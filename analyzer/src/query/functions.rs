@@ -10,7 +10,7 @@ use super::expr::Typed;
 use super::scope::Scope;
 use super::Analysis;
 use crate::catalog::builtin::Proc;
-use crate::catalog::resolve::{CallArgs, ResolveError};
+use crate::catalog::resolve::{CallArgs, FuncMatch, ResolveError};
 use crate::catalog::SqlType;
 
 /// Strict functions that return a value for any non-NULL arguments (they raise an error rather
@@ -218,8 +218,15 @@ const NEVER_NULL: &[&str] = &[
     "pg_current_xact_id",
 ];
 
-impl Analysis<'_> {
+impl<'a> Analysis<'a> {
     pub fn func_call(&mut self, f: &FuncCall, scope: &Scope<'_>) -> Typed {
+        self.call(f, scope).0
+    }
+
+    /// A call's type, and the function it resolved to (`None` when it did not, or when an
+    /// argument's type is not one the catalog knows).
+    pub fn call(&mut self, f: &FuncCall, scope: &Scope<'_>) -> (Typed, Option<FuncMatch<'a>>) {
+        let catalog: &'a crate::Catalog = self.catalog;
         let name = f
             .funcname
             .iter()
@@ -261,7 +268,7 @@ impl Analysis<'_> {
         if !inputs.contains(&Input::Opaque) {
             let types: Vec<Option<u32>> = inputs.iter().map(|i| i.oid()).collect();
             let call = CallArgs { types: &types, names: &names, variadic: f.func_variadic };
-            match self.catalog.resolve_function(&name, &call) {
+            match catalog.resolve_function(&name, &call) {
                 Ok(m) => {
                     self.apply_declared(&nodes, &m.args);
                     let any_nullable = args.iter().any(|a| a.nullable);
@@ -270,27 +277,25 @@ impl Analysis<'_> {
                         ty = ty.array_of_nullable(any_nullable);
                     }
                     let nullable = self.call_nullable(&name, m.proc, &args, f);
-                    return Typed { ty: Some(ty), nullable, name: Some(name) };
+                    return (Typed { ty: Some(ty), nullable, name: Some(name) }, Some(m));
                 }
                 // `int8(x)`, `text(x)`: a function-style cast.
                 Err(ResolveError::NoMatch)
                     if args.len() == 1 && self.catalog.type_oid(&SqlType::new(&name)).is_some() =>
                 {
-                    return Typed {
-                        ty: Some(SqlType::new(&name)),
-                        nullable: args[0].nullable,
-                        name: Some(name),
-                    };
+                    let typed =
+                        Typed { ty: Some(SqlType::new(&name)), nullable: args[0].nullable, name: Some(name) };
+                    return (typed, None);
                 }
                 Err(ResolveError::NoMatch)
                     if self.catalog.procs(&name).is_empty() && self.catalog.may_have_unseen_functions() => {}
                 Err(e) => {
                     self.resolve_error(e, Unresolved::Function(&name, &types), f.location);
-                    return Typed { ty: None, nullable: true, name: Some(name) };
+                    return (Typed { ty: None, nullable: true, name: Some(name) }, None);
                 }
             }
         }
-        self.fallback_call(&name, &args)
+        (self.fallback_call(&name, &args), None)
     }
 
     /// Whether a resolved call may return NULL.

@@ -5,6 +5,7 @@ mod calls;
 mod compound;
 mod dml;
 mod expr;
+mod from_functions;
 mod functions;
 mod scope;
 mod statements;

@@ -163,6 +163,7 @@ impl Analysis<'_> {
                     unresolved: false,
                 }]
             }
+            Some(NodeEnum::RangeFunction(rf)) => vec![self.range_function(rf, outer)],
             Some(_) => {
                 self.error_at(
                     super::node_location(item),

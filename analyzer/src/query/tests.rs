@@ -393,3 +393,27 @@ fn parameters_know_whether_their_target_allows_null() {
         [2, 3]
     );
 }
+
+#[test]
+fn functions_in_from_with_aliases_ordinality_and_lateral() {
+    let (cols, params) = shape("SELECT * FROM unnest($1::text[], $2::int[]) AS t(name, n)");
+    assert_eq!(cols, ["name text null", "n int4 null"]);
+    assert_eq!(params, ["$1 text[]", "$2 int4[]"]);
+    let (cols, _) = shape("SELECT g, g.g AS again FROM generate_series(1, 10) AS g");
+    assert_eq!(cols, ["g int4", "again int4"]);
+    let (cols, _) = shape("SELECT * FROM generate_series(now(), now() + interval '1 day', '1 hour') WITH ORDINALITY AS s(at, i)");
+    assert_eq!(cols, ["at timestamptz", "i int8"]);
+    let (cols, _) = shape("SELECT e.id, kv.key, kv.value FROM events e, jsonb_each(e.data) kv");
+    assert_eq!(cols, ["id int8", "key text", "value jsonb"]);
+    let (cols, _) =
+        shape("SELECT x.value FROM events e CROSS JOIN LATERAL jsonb_array_elements_text(e.data) AS x");
+    assert_eq!(cols, ["value text null"]);
+    let (cols, _) = shape("SELECT r.a, r.b FROM events e, jsonb_to_recordset(e.data) AS r(a int, b text)");
+    assert_eq!(cols, ["a int4 null", "b text null"]);
+    let (cols, _) = shape("SELECT u.id, t.tag FROM posts u, unnest(u.tags) AS t(tag)");
+    assert_eq!(cols, ["id int4", "tag text"]);
+    let (cols, _) = shape("SELECT * FROM ROWS FROM (generate_series(1, 2), unnest(ARRAY['a'])) AS r(n, s)");
+    assert_eq!(cols, ["n int4 null", "s text null"]);
+    let (cols, _) = shape("SELECT l FROM lower('ABC') AS l");
+    assert_eq!(cols, ["l text"]);
+}
