@@ -242,6 +242,9 @@ impl Analysis<'_> {
                 Typed::of("bool", nullable)
             }
             AExprKind::AexprOpAny | AExprKind::AexprOpAll => {
+                if let Some(typed) = self.any_all(op, e.location, (left, &typed_left), right, scope) {
+                    return typed;
+                }
                 let r = match (right, &l.ty) {
                     (Some(r), Some(ty)) => self.expr_expecting(r, scope, &ty.clone().array_of()),
                     (Some(r), None) => self.expr(r, scope),
@@ -303,6 +306,50 @@ impl Analysis<'_> {
                 let nullable = l.nullable || r.nullable || matches!(op, "->" | "->>" | "#>" | "#>>");
                 let ty = super::functions::operator_result(op, l.ty.as_ref(), r.ty.as_ref());
                 Typed { ty, nullable, name: Some("?column?".into()) }
+            }
+        }
+    }
+
+    /// `x op ANY (array)`: the operator between `x` and the array's element type.
+    fn any_all(
+        &mut self,
+        op: &str,
+        location: i32,
+        (left, typed_left): (Option<&Node>, &Typed),
+        right: Option<&Node>,
+        scope: &Scope<'_>,
+    ) -> Option<Typed> {
+        let (left, right) = (left?, right?);
+        let typed_right = self.expr(right, scope);
+        let left_input = self.input_type(left, typed_left);
+        let elem = match self.input_type(right, &typed_right) {
+            Input::Known(array) => self.catalog.element_of(array).map_or(Input::Opaque, Input::Known),
+            other => other,
+        };
+        if left_input == Input::Opaque || elem == Input::Opaque {
+            return None;
+        }
+        match self.catalog.resolve_operator(op, Some(left_input.oid()), elem.oid()) {
+            Ok(m) => {
+                self.apply_declared(&[left], &[m.left]);
+                if let (Some(NodeEnum::ParamRef(_)), Some(array)) =
+                    (&right.node, self.catalog.array_of(m.right))
+                {
+                    let ty = self.catalog.sql_type(array);
+                    self.infer(right, &ty);
+                }
+                Some(Typed::of("bool", typed_left.nullable || typed_right.nullable || !m.op.strict))
+            }
+            Err(_) if self.catalog.operators(op).is_empty() && self.catalog.may_have_unseen_functions() => {
+                None
+            }
+            Err(error) => {
+                self.resolve_error(
+                    error,
+                    Unresolved::Operator(op, Some(left_input.oid()), elem.oid()),
+                    location,
+                );
+                Some(Typed::of("bool", true))
             }
         }
     }

@@ -83,7 +83,8 @@ impl Analysis<'_> {
         if let Some(alias) = alias {
             super::statements::rename_columns(columns.iter_mut().map(|c| &mut c.name), &alias.colnames);
         }
-        Source { name, columns, nullable_from_join: false, unresolved: false }
+        let scalar = scalar_name.is_some() || (columns.len() == 1 && !several);
+        Source { name, columns, nullable_from_join: false, unresolved: false, table: false, scalar }
     }
 
     /// The columns one call in FROM produces, and whether it is a scalar one that the alias

@@ -253,11 +253,22 @@ impl<'a> Analysis<'a> {
                 }
             }
         }
+        // `percentile_cont(0.5) WITHIN GROUP (ORDER BY x)`: the ordered arguments follow.
+        if f.agg_within_group {
+            for order in &f.agg_order {
+                if let Some(NodeEnum::SortBy(by)) = &order.node {
+                    if let Some(n) = by.node.as_deref() {
+                        nodes.push(n);
+                        names.push(None);
+                    }
+                }
+            }
+        }
         let args: Vec<Typed> = nodes.iter().map(|a| self.expr(a, scope)).collect();
         if let Some(filter) = f.agg_filter.as_deref() {
             self.condition(filter, scope);
         }
-        for order in &f.agg_order {
+        for order in f.agg_order.iter().filter(|_| !f.agg_within_group) {
             if let Some(NodeEnum::SortBy(by)) = &order.node {
                 if let Some(n) = by.node.as_deref() {
                     self.expr(n, scope);
