@@ -18,7 +18,7 @@ use std::path::Path;
 
 use pg_query::NodeEnum;
 
-pub(crate) use table::column_from_def;
+pub(crate) use table::{column_from_def, string_value};
 pub use types::SqlType;
 
 use crate::migration::MigrationSet;

@@ -37,6 +37,8 @@ pub struct Column {
     pub name: String,
     pub ty: SqlType,
     pub nullable: bool,
+    /// Why the column may be NULL, in words (`strata describe` shows it); `None` when not.
+    pub why_nullable: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +80,7 @@ pub struct Output {
     pub location: i32,
     /// Typing it already reported an error, so its unknown type needs no second one.
     pub failed: bool,
+    pub why_nullable: Option<String>,
 }
 
 pub(crate) struct Analysis<'a> {
@@ -137,7 +140,13 @@ impl Analysis<'_> {
         let mut columns = Vec::with_capacity(outputs.len());
         for (i, out) in outputs.into_iter().enumerate() {
             match out.ty {
-                Some(ty) => columns.push(Column { name: out.name, ty, nullable: out.nullable }),
+                Some(ty) => {
+                    let why_nullable = out
+                        .why_nullable
+                        .filter(|_| out.nullable)
+                        .or_else(|| out.nullable.then(|| "it may be NULL where it comes from".to_string()));
+                    columns.push(Column { name: out.name, ty, nullable: out.nullable, why_nullable })
+                }
                 None if out.failed => {}
                 None => self.error_at(
                     out.location,

@@ -104,6 +104,27 @@ impl<'p> Scope<'p> {
         }
     }
 
+    /// Why `qualifier.column` may be NULL, in words for `strata describe`.
+    pub fn why_nullable(&self, qualifier: Option<&str>, column: &str) -> Option<String> {
+        for source in &self.sources {
+            if qualifier.is_some_and(|q| q != source.name) {
+                continue;
+            }
+            let Some(c) = source.columns.iter().find(|c| c.name == column) else { continue };
+            let shown = if source.name.is_empty() { "the join" } else { source.name.as_str() };
+            if source.nullable_from_join {
+                return Some(format!("\"{shown}\" is on the nullable side of an outer join"));
+            }
+            if c.base_nullable {
+                return Some(match (source.table, c.ty.is_some()) {
+                    (true, _) => format!("column \"{column}\" of \"{shown}\" allows NULL (no NOT NULL)"),
+                    _ => format!("\"{shown}\".\"{column}\" may be NULL where it comes from"),
+                });
+            }
+        }
+        self.parent.and_then(|p| p.why_nullable(qualifier, column))
+    }
+
     /// A system column of a table, or the alias of a scalar function in FROM.
     fn special_column(&self, qualifier: Option<&str>, column: &str) -> Option<Resolved> {
         let named = |s: &&Source| qualifier.is_none_or(|q| q == s.name);
