@@ -31,6 +31,14 @@ impl Catalog {
         cmd: &AlterTableCmd,
     ) -> Result<(), Diagnostic> {
         let Some(rv) = &s.relation else { return Ok(()) };
+        let added = match cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
+            Some(NodeEnum::ColumnDef(def)) if cmd.subtype() == AlterTableType::AtAddColumn => {
+                let mut column = column_from_def(def);
+                self.domain_not_null(&mut column);
+                Some(column)
+            }
+            _ => None,
+        };
         let table = self.existing_mut(src, rv)?;
         let table_name = table.name.clone();
         let no_column = |name: &str| {
@@ -41,7 +49,7 @@ impl Catalog {
                 let Some(NodeEnum::ColumnDef(def)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) else {
                     return Ok(());
                 };
-                let column = column_from_def(def);
+                let Some(column) = added else { return Ok(()) };
                 if table.column(&column.name).is_some() {
                     if cmd.missing_ok {
                         return Ok(()); // ADD COLUMN IF NOT EXISTS

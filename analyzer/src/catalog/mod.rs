@@ -7,17 +7,21 @@
 
 mod alter_table;
 pub mod builtin;
+mod functions;
 mod relations;
 pub mod resolve;
 mod table;
 pub mod types;
 mod typesys;
+mod user_types;
+mod views;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use pg_query::NodeEnum;
 
+pub use relations::Relation;
 pub(crate) use table::{column_from_def, string_value};
 pub use types::SqlType;
 
@@ -55,7 +59,9 @@ pub struct Catalog {
     tables: BTreeMap<(String, String), Table>,
     /// Statements that may change the schema in ways not modelled yet, with where they are.
     pub unsupported: Vec<Diagnostic>,
-    /// Views, sequences, CREATE TABLE AS ...: they exist, their columns are not modelled.
+    /// Views and materialized views, with the columns their queries produce.
+    views: BTreeMap<(String, String), Table>,
+    /// Sequences, foreign tables ...: they exist, their columns are not modelled.
     other_relations: BTreeSet<(String, String)>,
     /// A DO block or an unknown statement ran: it may have created relations unseen.
     opaque_statements_seen: bool,
@@ -69,6 +75,8 @@ pub struct Catalog {
     /// Functions the migrations create, by name.
     user_procs: BTreeMap<String, Vec<builtin::Proc>>,
     enum_labels: BTreeMap<builtin::Oid, Vec<String>>,
+    /// A CREATE FUNCTION used a type the catalog does not know: calls are not checked.
+    opaque_functions: bool,
     /// The attributes of composite types the migrations create.
     composites: BTreeMap<builtin::Oid, Vec<Column>>,
     next_oid: builtin::Oid,
@@ -79,6 +87,7 @@ impl Default for Catalog {
         Catalog {
             schemas: ["public".to_string()].into(),
             tables: BTreeMap::new(),
+            views: BTreeMap::new(),
             unsupported: Vec::new(),
             other_relations: BTreeSet::new(),
             opaque_statements_seen: false,
@@ -88,6 +97,7 @@ impl Default for Catalog {
             user_ranges: BTreeMap::new(),
             user_procs: BTreeMap::new(),
             enum_labels: BTreeMap::new(),
+            opaque_functions: false,
             composites: BTreeMap::new(),
             // Above any oid the built-ins or the extensions' dump use.
             next_oid: 1_000_000,
@@ -144,6 +154,30 @@ impl Catalog {
             NodeEnum::CreateSchemaStmt(s) => self.create_schema(src, s),
             NodeEnum::AlterObjectSchemaStmt(s) => self.set_schema(src, s),
             NodeEnum::CreateExtensionStmt(s) => self.create_extension(src, s),
+            NodeEnum::CreateEnumStmt(s) => self.create_enum(src, s),
+            NodeEnum::AlterEnumStmt(s) => self.alter_enum(src, s),
+            NodeEnum::CreateDomainStmt(s) => self.create_domain(src, s),
+            NodeEnum::CompositeTypeStmt(s) => self.create_composite(src, s),
+            NodeEnum::CreateRangeStmt(s) => self.create_range(src, s),
+            NodeEnum::CreateFunctionStmt(s) => self.create_function(src, s),
+            NodeEnum::ViewStmt(v) => {
+                let query = v.query.as_deref();
+                self.create_from_query(src, v.view.as_ref(), query, &v.aliases, views::Made::View, v.replace)
+            }
+            NodeEnum::CreateTableAsStmt(c) => {
+                let into = c.into.as_deref();
+                let rel = into.and_then(|i| i.rel.as_ref());
+                let aliases = into.map_or(&[][..], |i| i.col_names.as_slice());
+                let made = Catalog::made_by(c.objtype());
+                self.create_from_query(src, rel, c.query.as_deref(), aliases, made, c.if_not_exists)
+            }
+            NodeEnum::SelectStmt(s) if s.into_clause.is_some() => {
+                let into = s.into_clause.as_deref();
+                let rel = into.and_then(|i| i.rel.as_ref());
+                let aliases = into.map_or(&[][..], |i| i.col_names.as_slice());
+                let node = pg_query::protobuf::Node { node: Some(src.statement.node.clone()) };
+                self.create_from_query(src, rel, Some(&node), aliases, views::Made::Table, false)
+            }
             node if self.apply_other(src, node).is_some() => Ok(()),
             node if has_no_effect_on_tables(node) => Ok(()),
             node => {
@@ -171,6 +205,15 @@ impl Catalog {
     /// A view, sequence, CREATE TABLE AS ...: it exists but its columns are not modelled.
     pub fn is_unmodelled(&self, schema: Option<&str>, name: &str) -> bool {
         self.other_relations.contains(&(schema.unwrap_or(DEFAULT_SCHEMA).to_string(), name.to_string()))
+    }
+
+    /// A view or materialized view, with the columns its query produces.
+    pub fn view(&self, schema: Option<&str>, name: &str) -> Option<&Table> {
+        self.views.get(&(schema.unwrap_or(DEFAULT_SCHEMA).to_string(), name.to_string()))
+    }
+
+    pub fn views(&self) -> impl Iterator<Item = &Table> {
+        self.views.values()
     }
 
     pub fn tables(&self) -> impl Iterator<Item = &Table> {

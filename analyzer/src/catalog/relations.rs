@@ -6,10 +6,42 @@ use pg_query::protobuf::{AlterObjectSchemaStmt, ObjectType, RangeVar};
 use pg_query::NodeEnum;
 
 use super::table::{display, key};
-use super::{Catalog, Source};
+use super::{Catalog, Column, Source, DEFAULT_SCHEMA};
 use crate::Diagnostic;
 
+/// A relation a query can read: a table, a view, or a system catalog or view.
+pub struct Relation<'c> {
+    pub columns: std::borrow::Cow<'c, [Column]>,
+    /// A table (it has system columns), not a view.
+    pub is_table: bool,
+}
+
 impl Catalog {
+    /// The relation `[schema.]name` resolves to: the migrations' tables and views, then
+    /// `pg_catalog` (unqualified) and `information_schema` relations, then extensions' views.
+    pub fn relation(&self, schema: Option<&str>, name: &str) -> Option<Relation<'_>> {
+        let key = (schema.unwrap_or(DEFAULT_SCHEMA).to_string(), name.to_string());
+        if let Some(t) = self.tables.get(&key) {
+            return Some(Relation { columns: t.columns.as_slice().into(), is_table: true });
+        }
+        if let Some(v) = self.views.get(&key) {
+            return Some(Relation { columns: v.columns.as_slice().into(), is_table: false });
+        }
+        let b = super::builtin::builtins();
+        let system = (schema.unwrap_or("pg_catalog").to_string(), name.to_string());
+        let columns = b.core.relations.get(&system).or_else(|| {
+            let ext_schema = schema.unwrap_or(DEFAULT_SCHEMA);
+            self.extensions.iter().filter(|(_, s)| *s == ext_schema).find_map(|(e, _)| {
+                b.extensions.get(e).and_then(|e| e.relations.get(&("@".to_string(), name.to_string())))
+            })
+        })?;
+        let columns: Vec<Column> = columns
+            .iter()
+            .map(|c| Column { name: c.name.clone(), ty: self.sql_type(c.ty), not_null: c.not_null })
+            .collect();
+        Some(Relation { columns: columns.into(), is_table: !name.starts_with("pg_stat") })
+    }
+
     /// Records a relation that a statement creates without a modelled column list.
     pub(crate) fn create_other(&mut self, src: &Source<'_>, rv: Option<&RangeVar>, what: &str) {
         if let Some(rv) = rv.filter(|rv| rv.relpersistence != "t") {
@@ -35,7 +67,7 @@ impl Catalog {
         location: i32,
         noun: &str,
     ) -> Result<(), Diagnostic> {
-        if self.other_relations.contains(&key) {
+        if self.other_relations.contains(&key) || self.views.contains_key(&key) {
             return Ok(());
         }
         if self.opaque_statements_seen {
@@ -54,6 +86,18 @@ impl Catalog {
         src: &Source<'_>,
         s: &AlterObjectSchemaStmt,
     ) -> Result<(), Diagnostic> {
+        if matches!(s.object_type(), ObjectType::ObjectType | ObjectType::ObjectDomain) {
+            let key = match s.object.as_deref().and_then(|o| o.node.as_ref()) {
+                Some(NodeEnum::List(l)) => super::user_types::qualified_name(&l.items),
+                Some(NodeEnum::TypeName(t)) => super::user_types::qualified_name(&t.names),
+                _ => return Ok(()),
+            };
+            if !self.schemas.contains(&s.newschema) {
+                return Err(src.error(-1, "3F000", format!("schema \"{}\" does not exist", s.newschema)));
+            }
+            self.set_type_schema(&key, &s.newschema);
+            return Ok(());
+        }
         let Some(rv) = &s.relation else { return Ok(()) };
         if !matches!(
             s.object_type(),
@@ -72,6 +116,9 @@ impl Catalog {
         if let Some(mut table) = self.tables.remove(&old) {
             table.schema = s.newschema.clone();
             self.tables.insert(new, table);
+        } else if let Some(mut view) = self.views.remove(&old) {
+            view.schema = s.newschema.clone();
+            self.views.insert(new, view);
         } else if self.other_relations.remove(&old) {
             self.other_relations.insert(new);
         } else if !s.missing_ok {

@@ -77,7 +77,8 @@ impl Catalog {
         for elt in &s.table_elts {
             match &elt.node {
                 Some(NodeEnum::ColumnDef(def)) => {
-                    let column = column_from_def(def);
+                    let mut column = column_from_def(def);
+                    self.domain_not_null(&mut column);
                     if let Some(existing) = columns.iter_mut().find(|c| c.name == column.name) {
                         if s.inh_relations.is_empty() {
                             return Err(src.error(
@@ -161,7 +162,41 @@ impl Catalog {
             | ObjectType::ObjectSequence
             | ObjectType::ObjectForeignTable => {
                 for key in keys.collect::<Vec<_>>() {
-                    self.other_relations.remove(&key);
+                    let found = self.views.remove(&key).is_some() | self.other_relations.remove(&key);
+                    if !found && !s.missing_ok && !self.opaque_statements_seen {
+                        let noun = match s.remove_type() {
+                            ObjectType::ObjectView => "view",
+                            ObjectType::ObjectMatview => "materialized view",
+                            ObjectType::ObjectSequence => "sequence",
+                            _ => "foreign table",
+                        };
+                        return Err(src.error(
+                            -1,
+                            "42P01",
+                            format!("{noun} \"{}\" does not exist", display(&key)),
+                        ));
+                    }
+                }
+                Ok(())
+            }
+            ObjectType::ObjectType | ObjectType::ObjectDomain => {
+                for object in &s.objects {
+                    let key = match &object.node {
+                        Some(NodeEnum::TypeName(t)) => super::user_types::qualified_name(&t.names),
+                        Some(NodeEnum::List(l)) => super::user_types::qualified_name(&l.items),
+                        _ => continue,
+                    };
+                    if !self.drop_type(&key) && !s.missing_ok && !self.opaque_statements_seen {
+                        return Err(src.error(-1, "42704", format!("type \"{}\" does not exist", key.1)));
+                    }
+                }
+                Ok(())
+            }
+            ObjectType::ObjectFunction | ObjectType::ObjectProcedure | ObjectType::ObjectRoutine => {
+                for object in &s.objects {
+                    if let Some(NodeEnum::ObjectWithArgs(f)) = &object.node {
+                        self.drop_function(src, f, s.missing_ok)?;
+                    }
                 }
                 Ok(())
             }
@@ -184,6 +219,26 @@ impl Catalog {
     }
 
     pub(crate) fn rename(&mut self, src: &Source<'_>, s: &RenameStmt) -> Result<(), Diagnostic> {
+        if matches!(s.rename_type(), ObjectType::ObjectType | ObjectType::ObjectDomain) {
+            let key = match s.object.as_deref().and_then(|o| o.node.as_ref()) {
+                Some(NodeEnum::List(l)) => super::user_types::qualified_name(&l.items),
+                Some(NodeEnum::TypeName(t)) => super::user_types::qualified_name(&t.names),
+                _ => return Ok(()),
+            };
+            if !self.rename_type(&key, &s.newname) && !s.missing_ok && !self.opaque_statements_seen {
+                return Err(src.error(-1, "42704", format!("type \"{}\" does not exist", key.1)));
+            }
+            return Ok(());
+        }
+        if matches!(
+            s.rename_type(),
+            ObjectType::ObjectFunction | ObjectType::ObjectProcedure | ObjectType::ObjectRoutine
+        ) {
+            if let Some(NodeEnum::ObjectWithArgs(f)) = s.object.as_deref().and_then(|o| o.node.as_ref()) {
+                self.rename_function(f, &s.newname);
+            }
+            return Ok(());
+        }
         let Some(rv) = &s.relation else { return Ok(()) };
         match s.rename_type() {
             ObjectType::ObjectTable
@@ -199,6 +254,8 @@ impl Catalog {
                 }
                 if let Some(table) = self.tables.remove(&old) {
                     self.tables.insert(new_key, Table { name: s.newname.clone(), ..table });
+                } else if let Some(view) = self.views.remove(&old) {
+                    self.views.insert(new_key, Table { name: s.newname.clone(), ..view });
                 } else if self.other_relations.remove(&old) {
                     self.other_relations.insert(new_key);
                 } else if !s.missing_ok {

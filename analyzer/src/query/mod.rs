@@ -71,6 +71,48 @@ pub fn describe(catalog: &Catalog, sql: &str) -> Result<QueryDescription, Vec<Di
     analysis.finish(outputs)
 }
 
+/// The columns a view's or CREATE TABLE AS's query produces, typed against `catalog`; `text`
+/// is the migration file the node's locations point into. Errors (or a column of unknown type)
+/// mean the analyzer cannot model the relation.
+pub(crate) fn describe_relation(
+    catalog: &Catalog,
+    text: &str,
+    query: &Node,
+) -> Result<Vec<Column>, Vec<Diagnostic>> {
+    let mut analysis = Analysis {
+        catalog,
+        sql: text,
+        params: BTreeMap::new(),
+        param_nulls: BTreeMap::new(),
+        ctes: Vec::new(),
+        errors: Vec::new(),
+        quiet_failures: 0,
+    };
+    let Some(NodeEnum::SelectStmt(select)) = &query.node else {
+        return Err(vec![Diagnostic::error("not a SELECT")]);
+    };
+    let outputs = analysis.select(select, &scope::Scope::default());
+    if !analysis.errors.is_empty() || analysis.quiet_failures > 0 {
+        return Err(analysis.errors);
+    }
+    outputs
+        .into_iter()
+        .map(|o| match o.ty {
+            // Postgres stores an unknown-typed view column (`SELECT 'x'`, `NULL`) as text.
+            None if !o.failed => {
+                Ok(Column { name: o.name, ty: SqlType::new("text"), nullable: true, why_nullable: None })
+            }
+            None => Err(vec![Diagnostic::error("a column of unknown type")]),
+            Some(ty) => Ok(Column { name: o.name, ty, nullable: o.nullable, why_nullable: o.why_nullable }),
+        })
+        .collect()
+}
+
+/// Column aliases of a view or CREATE TABLE AS.
+pub(crate) fn rename_outputs(columns: &mut [Column], aliases: &[Node]) {
+    statements::rename_columns(columns.iter_mut().map(|c| &mut c.name), aliases);
+}
+
 /// An output column while analysing; its type may still be unknown.
 #[derive(Debug, Clone)]
 pub struct Output {

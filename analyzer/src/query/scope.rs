@@ -261,7 +261,7 @@ impl Analysis<'_> {
             }
         }
         let schema = (!rv.schemaname.is_empty()).then_some(rv.schemaname.as_str());
-        let Some(table) = self.catalog.table(schema, &rv.relname) else {
+        let Some(relation) = self.catalog.relation(schema, &rv.relname) else {
             let shown = schema.map_or_else(|| rv.relname.clone(), |s| format!("{s}.{}", rv.relname));
             if self.catalog.is_unmodelled(schema, &rv.relname) {
                 let msg = format!("\"{shown}\" is a view or a table made by CREATE TABLE AS, which the strata analyzer does not model yet");
@@ -295,7 +295,7 @@ impl Analysis<'_> {
                 scalar: false,
             });
         };
-        let columns = table
+        let columns = relation
             .columns
             .iter()
             .map(|c| ScopeColumn {
@@ -310,7 +310,7 @@ impl Analysis<'_> {
             columns,
             nullable_from_join: false,
             unresolved: false,
-            table: true,
+            table: relation.is_table,
             scalar: false,
         })
     }

@@ -341,18 +341,15 @@ fn lateral_group_by_alias_recursive_cte_and_aliases() {
 }
 
 #[test]
-fn views_are_reported_as_not_modelled() {
-    let sql = "CREATE TABLE t (a int); CREATE VIEW v AS SELECT a FROM t;";
+fn views_are_typed_from_their_query() {
+    let sql = "CREATE TABLE t (a int NOT NULL, b text); CREATE VIEW v (x) AS SELECT a, b FROM t; \
+               CREATE TABLE c AS SELECT a FROM t;";
     let statements = crate::parse_script(sql).unwrap();
     let mut c = Catalog::default();
     c.apply_script(sql, &PathBuf::from("m.sql"), &statements).unwrap();
-    let errs = describe(&c, "SELECT a FROM v").unwrap_err();
-    assert_eq!(errs.len(), 1);
-    assert!(
-        errs[0].message.starts_with("\"v\" is a view or a table made by CREATE TABLE AS"),
-        "{}",
-        errs[0].message
-    );
+    assert_eq!(shape_in(&c, "SELECT x, b FROM v").0, ["x int4", "b text null"]);
+    // A table made by a query has no NOT NULL.
+    assert_eq!(shape_in(&c, "SELECT a FROM c").0, ["a int4 null"]);
 }
 
 #[test]
@@ -416,4 +413,70 @@ fn functions_in_from_with_aliases_ordinality_and_lateral() {
     assert_eq!(cols, ["n int4 null", "s text null"]);
     let (cols, _) = shape("SELECT l FROM lower('ABC') AS l");
     assert_eq!(cols, ["l text"]);
+}
+
+fn catalog_with(extra: &str) -> Catalog {
+    let mut c = catalog();
+    let statements = crate::parse_script(extra).unwrap();
+    c.apply_script(extra, &PathBuf::from("extra.sql"), &statements).unwrap();
+    c
+}
+
+fn shape_in(c: &Catalog, sql: &str) -> (Vec<String>, Vec<String>) {
+    let d = describe(c, sql).unwrap_or_else(|e| panic!("{sql}: {e:#?}"));
+    let cols = d
+        .columns
+        .iter()
+        .map(|c| format!("{} {}{}", c.name, c.ty, if c.nullable { " null" } else { "" }))
+        .collect();
+    (cols, d.params.iter().map(|p| format!("${} {}", p.index, p.ty)).collect())
+}
+
+#[test]
+fn enums_domains_views_and_functions_are_modelled() {
+    let c = catalog_with(
+        "CREATE TYPE mood AS ENUM ('sad', 'ok');
+         ALTER TYPE mood ADD VALUE 'happy' AFTER 'ok';
+         ALTER TYPE mood RENAME VALUE 'sad' TO 'blue';
+         CREATE DOMAIN email AS text NOT NULL CHECK (VALUE LIKE '%@%');
+         CREATE TABLE people (id int PRIMARY KEY, m mood, contact email);
+         CREATE VIEW adults AS SELECT u.id, u.email, u.age, p.m AS mood FROM users u LEFT JOIN people p ON p.id = u.age WHERE u.age >= 18;
+         CREATE MATERIALIZED VIEW stats (n, oldest) AS SELECT count(*), max(age) FROM users;
+         CREATE FUNCTION add_one(x int, step int DEFAULT 1) RETURNS int LANGUAGE sql STRICT AS 'SELECT x + step';
+         CREATE FUNCTION recent(days int) RETURNS TABLE (id bigint, at timestamptz) LANGUAGE sql
+           AS 'SELECT id, created_at FROM users WHERE created_at > now() - make_interval(days => days)';
+         ALTER TYPE mood RENAME TO feeling;",
+    );
+    let (cols, params) = shape_in(&c, "SELECT id, m, contact FROM people WHERE m = $1 OR m = 'happy'");
+    assert_eq!(cols, ["id int4", "m feeling null", "contact email"]);
+    assert_eq!(params, ["$1 feeling"]);
+    let errs: Vec<String> = describe(&c, "SELECT id FROM people WHERE m = 'sad'")
+        .unwrap_err()
+        .iter()
+        .map(|d| d.message.clone())
+        .collect();
+    assert_eq!(errs, ["invalid input value for enum feeling: \"sad\""]);
+    let (cols, _) = shape_in(&c, "SELECT * FROM adults");
+    assert_eq!(cols, ["id int8", "email text", "age int4 null", "mood feeling null"]);
+    let (cols, _) = shape_in(&c, "SELECT n, oldest FROM stats");
+    assert_eq!(cols, ["n int8", "oldest int4 null"]);
+    let (cols, params) = shape_in(&c, "SELECT add_one(age) AS a, add_one($1, 2) AS b FROM users");
+    assert_eq!(cols, ["a int4 null", "b int4 null"]);
+    assert_eq!(params, ["$1 int4"]);
+    let (cols, _) = shape_in(&c, "SELECT r.id, r.at FROM recent(7) AS r");
+    assert_eq!(cols, ["id int8 null", "at timestamptz null"]);
+}
+
+#[test]
+fn system_catalogs_can_be_queried() {
+    let (cols, params) = shape(
+        "SELECT c.relname, c.relkind, a.attname, a.attnotnull FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid WHERE c.relname = $1",
+    );
+    assert_eq!(cols, ["relname name", "relkind char", "attname name", "attnotnull bool"]);
+    assert_eq!(params, ["$1 name"]);
+    let (cols, _) = shape("SELECT table_name, column_name, is_nullable FROM information_schema.columns");
+    assert_eq!(
+        cols,
+        ["table_name sql_identifier null", "column_name sql_identifier null", "is_nullable yes_or_no null"]
+    );
 }

@@ -1,0 +1,80 @@
+//! Views, materialized views, CREATE TABLE AS and SELECT INTO: their columns typed from their
+//! query by the query analyzer, against the catalog as it is at that point of the history (view
+//! columns keep the nullability the query implies; tables made by a query have no NOT NULL, as
+//! on the server). A query the analyzer cannot type leaves the relation known but unmodelled.
+
+use pg_query::protobuf::{Node, ObjectType, RangeVar};
+
+use super::table::{display, key};
+use super::{Catalog, Column, Source, Table};
+use crate::query::describe_relation;
+use crate::Diagnostic;
+
+/// What a query creates.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Made {
+    View,
+    MaterializedView,
+    Table,
+}
+
+impl Catalog {
+    pub(crate) fn create_from_query(
+        &mut self,
+        src: &Source<'_>,
+        rv: Option<&RangeVar>,
+        query: Option<&Node>,
+        aliases: &[Node],
+        made: Made,
+        replace_or_if_not_exists: bool,
+    ) -> Result<(), Diagnostic> {
+        let Some(rv) = rv.filter(|rv| rv.relpersistence != "t") else { return Ok(()) };
+        let key = key(rv);
+        let exists = self.tables.contains_key(&key)
+            || self.views.contains_key(&key)
+            || self.other_relations.contains(&key);
+        if exists && !replace_or_if_not_exists {
+            return Err(src.error(
+                rv.location,
+                "42P07",
+                format!("relation \"{}\" already exists", display(&key)),
+            ));
+        }
+        if exists && made != Made::View {
+            return Ok(()); // IF NOT EXISTS
+        }
+        if !self.schemas.contains(&key.0) {
+            return Err(src.error(rv.location, "3F000", format!("schema \"{}\" does not exist", key.0)));
+        }
+        let typed = query.map(|q| describe_relation(self, src.text, q));
+        let Some(Ok(mut columns)) = typed else {
+            let what = match made {
+                Made::View => "CREATE VIEW over a query the analyzer cannot type",
+                Made::MaterializedView => "CREATE MATERIALIZED VIEW over a query the analyzer cannot type",
+                Made::Table => "CREATE TABLE AS over a query the analyzer cannot type",
+            };
+            self.create_other(src, Some(rv), what);
+            return Ok(());
+        };
+        crate::query::rename_outputs(&mut columns, aliases);
+        let columns: Vec<Column> = columns
+            .into_iter()
+            .map(|c| Column { name: c.name, ty: c.ty, not_null: made != Made::Table && !c.nullable })
+            .collect();
+        let table = Table { schema: key.0.clone(), name: key.1.clone(), columns };
+        self.other_relations.remove(&key);
+        match made {
+            Made::Table => self.tables.insert(key, table),
+            _ => self.views.insert(key, table),
+        };
+        Ok(())
+    }
+
+    pub(crate) fn made_by(objtype: ObjectType) -> Made {
+        if objtype == ObjectType::ObjectMatview {
+            Made::MaterializedView
+        } else {
+            Made::Table
+        }
+    }
+}
