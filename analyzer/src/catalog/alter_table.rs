@@ -33,9 +33,7 @@ impl Catalog {
         let Some(rv) = &s.relation else { return Ok(()) };
         let added = match cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
             Some(NodeEnum::ColumnDef(def)) if cmd.subtype() == AlterTableType::AtAddColumn => {
-                let mut column = column_from_def(def);
-                self.domain_not_null(&mut column);
-                Some(column)
+                Some(column_from_def(def))
             }
             _ => None,
         };

@@ -77,8 +77,7 @@ impl Catalog {
         for elt in &s.table_elts {
             match &elt.node {
                 Some(NodeEnum::ColumnDef(def)) => {
-                    let mut column = column_from_def(def);
-                    self.domain_not_null(&mut column);
+                    let column = column_from_def(def);
                     if let Some(existing) = columns.iter_mut().find(|c| c.name == column.name) {
                         if s.inh_relations.is_empty() {
                             return Err(src.error(

@@ -162,11 +162,13 @@ impl Catalog {
         Ok(())
     }
 
-    /// A column's NOT NULL as its domain adds it.
-    pub(crate) fn domain_not_null(&self, column: &mut Column) {
-        if let Some(t) = self.type_oid(&column.ty).and_then(|o| self.type_info(o)) {
-            column.not_null |= t.typtype == b'd' && t.not_null && !column.ty.array;
-        }
+    /// Values of a NOT NULL domain are never NULL in a table (the column itself has no NOT NULL).
+    pub fn domain_not_null(&self, ty: &SqlType) -> bool {
+        !ty.array
+            && self
+                .type_oid(ty)
+                .and_then(|o| self.type_info(o))
+                .is_some_and(|t| t.typtype == b'd' && t.not_null)
     }
 
     /// DROP TYPE / DROP DOMAIN.

@@ -162,6 +162,18 @@ impl Analysis<'_> {
         *entry &= allows_null;
     }
 
+    fn output_type(&self, ty: SqlType) -> SqlType {
+        if ty.array {
+            return ty;
+        }
+        match self.catalog.type_oid(&ty) {
+            Some(oid) if self.catalog.base_type(oid) != oid => {
+                self.catalog.sql_type(self.catalog.base_type(oid))
+            }
+            _ => ty,
+        }
+    }
+
     fn finish(mut self, outputs: Vec<Output>) -> Result<QueryDescription, Vec<Diagnostic>> {
         let mut params = Vec::new();
         // An unknown column next to a parameter leaves it untyped: report only the cause.
@@ -187,6 +199,8 @@ impl Analysis<'_> {
                         .why_nullable
                         .filter(|_| out.nullable)
                         .or_else(|| out.nullable.then(|| "it may be NULL where it comes from".to_string()));
+                    // The server describes a domain-typed column by its base type.
+                    let ty = self.output_type(ty);
                     columns.push(Column { name: out.name, ty, nullable: out.nullable, why_nullable })
                 }
                 None if out.failed => {}

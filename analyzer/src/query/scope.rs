@@ -301,7 +301,7 @@ impl Analysis<'_> {
             .map(|c| ScopeColumn {
                 name: c.name.clone(),
                 ty: Some(c.ty.clone()),
-                base_nullable: !c.not_null,
+                base_nullable: !c.not_null && !self.catalog.domain_not_null(&c.ty),
                 merged_away: false,
             })
             .collect();

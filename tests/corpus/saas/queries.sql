@@ -45,3 +45,30 @@ SELECT plan::text AS plan, count(*) FROM tenants GROUP BY plan;
 
 -- name: CaseRole :many
 SELECT user_email, CASE role WHEN 'owner' THEN 3 WHEN 'admin' THEN 2 ELSE 1 END AS weight FROM members;
+
+-- name: ActiveTenants :many
+SELECT id, slug, plan, members FROM active_tenants ORDER BY members DESC;
+
+-- name: MonthlyRevenue :many
+SELECT tenant_id, month, cents FROM monthly_revenue WHERE tenant_id = $1;
+
+-- name: Balance :one
+SELECT tenant_balance($1) AS balance;
+
+-- name: MembersOf :many
+SELECT email, role FROM tenant_members($1);
+
+-- name: Slug :one
+SELECT slugify($1) AS slug, slugify($1, sep => '_') AS snake;
+
+-- name: InvoicesInState :many
+SELECT id, state, discount FROM invoices WHERE state = $1 OR state = 'void';
+
+-- name: SetState :exec
+UPDATE invoices SET state = $2, discount = $3 WHERE id = $1;
+
+-- name: StateLabels :many
+SELECT unnest(enum_range(NULL::invoice_state)) AS state;
+
+-- name: ViewJoin :many
+SELECT a.slug, i.amount_cents FROM active_tenants a JOIN invoices i ON i.tenant_id = a.id WHERE i.state <> 'draft';
