@@ -80,3 +80,23 @@ fn describe_json_from_stdin() {
     assert_eq!(v[0]["columns"][1]["type"], "timestamptz");
     assert_eq!(v[0]["columns"][1]["nullable"], true);
 }
+
+#[test]
+fn schema_lists_what_is_not_modelled_with_file_and_line() {
+    let dir = MigrationsDir::new(&[
+        ("1_t.up.sql", "CREATE TABLE t (id int PRIMARY KEY, note text);\nCREATE VIEW v AS SELECT id FROM t;"),
+        ("2_do.up.sql", "-- dynamic\n\nDO $$ BEGIN EXECUTE 'ALTER TABLE t ADD COLUMN x int'; END $$;"),
+    ]);
+    let run = |args: &[&str]| {
+        let out =
+            Command::new(strata_bin()).arg("schema").args(args).arg("--dir").arg(&dir.0).output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let (code, stdout) = run(&["--unsupported"]);
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("2_do.up.sql:3:1: warning: a DO block is not modelled"), "{stdout}");
+    assert!(stdout.contains("1 statement(s) not modelled"), "{stdout}");
+    let (_, stdout) = run(&[]);
+    assert!(stdout.contains("table public.t\n  id int4 not null\n  note text\n"), "{stdout}");
+    assert!(stdout.contains("view public.v\n  id int4 not null\n"), "{stdout}");
+}

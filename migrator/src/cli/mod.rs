@@ -3,6 +3,7 @@
 //! and record.
 
 mod describe;
+mod schema;
 mod status;
 mod up;
 
@@ -48,6 +49,12 @@ enum Command {
         json: bool,
         file: PathBuf,
     },
+    /// The schema the migrations build, replayed without a database; --unsupported lists the
+    /// statements the analyzer could not model, with file:line:col.
+    Schema {
+        #[arg(long)]
+        unsupported: bool,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -65,6 +72,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     if let Command::Describe { json, file } = &cli.command {
         return describe::run(&cli.dir, file, *json);
     }
+    if let Command::Schema { unsupported } = &cli.command {
+        return schema::run(&cli.dir, *unsupported);
+    }
     let (migrator, files) = load(&cli.dir)?;
     let url = cli.database_url.ok_or("no database given: set DATABASE_URL or pass --database-url")?;
     let mut client = postgres::Client::connect(&url, postgres::NoTls).map_err(|e| {
@@ -75,7 +85,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             up::run(&mut client, migrator.lock_timeout(Duration::from_secs(lock_timeout)), &files)
         }
         Command::Status => status::run(&mut client, &migrator),
-        Command::Describe { .. } => unreachable!("handled before connecting"),
+        Command::Describe { .. } | Command::Schema { .. } => unreachable!("handled before connecting"),
     }
 }
 
