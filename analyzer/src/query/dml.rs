@@ -59,6 +59,18 @@ impl Analysis<'_> {
                     }
                 }
                 _ => {
+                    // `INSERT ... SELECT $1, $2`: bare parameters in the select list take their
+                    // target column's type, as the server types them.
+                    if let Some(NodeEnum::SelectStmt(sel)) = &select.node {
+                        for (target, (_, ty, nullable)) in sel.target_list.iter().zip(&columns) {
+                            let Some(NodeEnum::ResTarget(rt)) = &target.node else { continue };
+                            let Some(val) = rt.val.as_deref() else { continue };
+                            self.param_target(val, *nullable);
+                            if let (Some(ty), Some(NodeEnum::ParamRef(_))) = (ty, &val.node) {
+                                self.infer(val, ty);
+                            }
+                        }
+                    }
                     let produced = self.subquery_columns(select, outer);
                     if produced.len() > columns.len() {
                         self.error_at(
@@ -112,6 +124,33 @@ impl Analysis<'_> {
                 continue;
             };
             let (ty, nullable) = self.target_column(target, rt).unwrap_or((None, true));
+            // `SET (a, b) = ($1, $2)`: each target takes its element of the row.
+            if let Some(NodeEnum::MultiAssignRef(m)) = rt.val.as_deref().and_then(|v| v.node.as_ref()) {
+                let row = match m.source.as_deref().and_then(|s| s.node.as_ref()) {
+                    Some(NodeEnum::RowExpr(r)) => Some(&r.args),
+                    Some(NodeEnum::List(l)) => Some(&l.items),
+                    _ => None,
+                };
+                let item =
+                    row.and_then(|args| args.get(usize::try_from(m.colno).unwrap_or(1).saturating_sub(1)));
+                match item {
+                    Some(item) => {
+                        self.param_target(item, nullable);
+                        match &ty {
+                            Some(ty) => self.expr_expecting(item, scope, ty),
+                            None => self.expr(item, scope),
+                        };
+                    }
+                    // `SET (a, b) = (SELECT ...)`: type the subquery once.
+                    None if m.colno == 1 => {
+                        if let Some(source) = m.source.as_deref() {
+                            self.expr(source, scope);
+                        }
+                    }
+                    None => {}
+                }
+                continue;
+            }
             if let Some(val) = rt.val.as_deref() {
                 self.param_target(val, nullable);
                 match &ty {

@@ -160,6 +160,19 @@ impl Analysis<'_> {
                 }
             }
         }
+        // A VALUES column of only NULLs and untyped parameters is text, as on the server.
+        for (i, out) in outputs.iter_mut().enumerate() {
+            if out.ty.is_none() {
+                out.ty = Some(crate::catalog::SqlType::new("text"));
+                for row in rows {
+                    if let Some(NodeEnum::List(list)) = &row.node {
+                        if let Some(item) = list.items.get(i) {
+                            self.infer(item, &crate::catalog::SqlType::new("text"));
+                        }
+                    }
+                }
+            }
+        }
         outputs
     }
 

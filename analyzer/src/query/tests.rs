@@ -477,3 +477,16 @@ fn system_catalogs_can_be_queried() {
     let (cols, _) = shape("SELECT table_name, column_name, is_nullable FROM information_schema.columns");
     assert_eq!(cols, ["table_name name null", "column_name name null", "is_nullable varchar null"]);
 }
+
+#[test]
+fn parameters_typed_from_insert_select_multi_assignment_and_values() {
+    let (_, params) = shape("INSERT INTO users (email, name) SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM users WHERE email = $1)");
+    assert_eq!(params, ["$1 text", "$2 text"]);
+    assert_eq!(nullable_params("INSERT INTO users (email, name) SELECT $1, $2"), [2]);
+    let (_, params) = shape("UPDATE users SET (name, age) = ($1, $2) WHERE id = $3");
+    assert_eq!(params, ["$1 text", "$2 int4", "$3 int8"]);
+    assert_eq!(nullable_params("UPDATE users SET (email, age) = ($1, $2) WHERE id = $3"), [2]);
+    let (cols, params) = shape("SELECT * FROM (VALUES (NULL, $1), (NULL, NULL)) AS v(a, b)");
+    assert_eq!(cols, ["a text null", "b text null"]);
+    assert_eq!(params, ["$1 text"]);
+}
