@@ -125,10 +125,16 @@ fn check(
     let db = PlainDb::new(tag);
     let mut client = db.client();
     for m in &set.migrations {
-        client.batch_execute(&m.up.text).unwrap_or_else(|e| panic!("{}: {e}", m.up.path.display()));
+        client.batch_execute(&m.up.text).unwrap_or_else(|e| {
+            let e = e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().to_string());
+            panic!("{}: {e}", m.up.path.display())
+        });
     }
     if let Some(seed) = seed {
-        client.batch_execute(seed).unwrap_or_else(|e| panic!("{tag} seed: {e}"));
+        client.batch_execute(seed).unwrap_or_else(|e| {
+            let e = e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().to_string());
+            panic!("{tag} seed: {e}")
+        });
     }
     let mut divergences = compare_catalogs(&catalog, &mut client);
     for (name, sql) in queries {

@@ -7,6 +7,18 @@ use super::table::{column_from_def, key, string_value};
 use super::{types, Catalog, Source};
 use crate::Diagnostic;
 
+/// Subcommands that change the columns of the children too.
+fn recurses(t: AlterTableType) -> bool {
+    matches!(
+        t,
+        AlterTableType::AtAddColumn
+            | AlterTableType::AtDropColumn
+            | AlterTableType::AtSetNotNull
+            | AlterTableType::AtDropNotNull
+            | AlterTableType::AtAlterColumnType
+    )
+}
+
 impl Catalog {
     pub(crate) fn alter_table(&mut self, src: &Source<'_>, s: &AlterTableStmt) -> Result<(), Diagnostic> {
         if s.objtype() != ObjectType::ObjectTable {
@@ -19,7 +31,36 @@ impl Catalog {
         for cmd in &s.cmds {
             if let Some(NodeEnum::AlterTableCmd(cmd)) = &cmd.node {
                 self.alter_table_cmd(src, s, cmd)?;
+                // Column changes reach partitions and inheritance children (unless ONLY).
+                if rv.inh && recurses(cmd.subtype()) {
+                    self.alter_children(src, s, cmd, key(rv), 0)?;
+                }
             }
+        }
+        Ok(())
+    }
+
+    fn alter_children(
+        &mut self,
+        src: &Source<'_>,
+        s: &AlterTableStmt,
+        cmd: &AlterTableCmd,
+        parent: (String, String),
+        depth: usize,
+    ) -> Result<(), Diagnostic> {
+        let children = self.children.get(&parent).cloned().unwrap_or_default();
+        for child in children.into_iter().filter(|_| depth < 32) {
+            if !self.tables.contains_key(&child) {
+                continue;
+            }
+            let mut relation = s.relation.clone().unwrap_or_default();
+            relation.schemaname = child.0.clone();
+            relation.relname = child.1.clone();
+            let stmt = AlterTableStmt { relation: Some(relation), ..s.clone() };
+            // A child that already has the column merges it; one without it has nothing to drop.
+            let cmd = AlterTableCmd { missing_ok: true, ..cmd.clone() };
+            self.alter_table_cmd(src, &stmt, &cmd)?;
+            self.alter_children(src, &stmt, &cmd, child, depth + 1)?;
         }
         Ok(())
     }

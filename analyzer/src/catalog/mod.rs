@@ -59,6 +59,8 @@ pub struct Catalog {
     tables: BTreeMap<(String, String), Table>,
     /// Statements that may change the schema in ways not modelled yet, with where they are.
     pub unsupported: Vec<Diagnostic>,
+    /// Partitions and inheritance children of each table, which its column changes reach.
+    children: BTreeMap<(String, String), Vec<(String, String)>>,
     /// Views and materialized views, with the columns their queries produce.
     views: BTreeMap<(String, String), Table>,
     /// Sequences, foreign tables ...: they exist, their columns are not modelled.
@@ -88,6 +90,7 @@ impl Default for Catalog {
             schemas: ["public".to_string()].into(),
             tables: BTreeMap::new(),
             views: BTreeMap::new(),
+            children: BTreeMap::new(),
             unsupported: Vec::new(),
             other_relations: BTreeSet::new(),
             opaque_statements_seen: false,

@@ -11,6 +11,10 @@ pub(crate) fn key(rv: &RangeVar) -> (String, String) {
     (schema.to_string(), rv.relname.clone())
 }
 
+fn key_of(rv: &RangeVar) -> (String, String) {
+    key(rv)
+}
+
 pub(crate) fn display(key: &(String, String)) -> String {
     if key.0 == DEFAULT_SCHEMA {
         key.1.clone()
@@ -71,6 +75,7 @@ impl Catalog {
         for parent in &s.inh_relations {
             if let Some(NodeEnum::RangeVar(parent)) = &parent.node {
                 columns.extend(self.columns_of(src, parent)?);
+                self.children.entry(key_of(parent)).or_default().push(key.clone());
             }
         }
         let mut primary_keys = Vec::new();
@@ -281,6 +286,14 @@ impl Catalog {
                     )
                 })?;
                 column.name = s.newname.clone();
+                // Children rename the inherited column too.
+                let mut pending = self.children.get(&key(rv)).cloned().unwrap_or_default();
+                while let Some(child) = pending.pop() {
+                    if let Some(c) = self.tables.get_mut(&child).and_then(|t| t.column_mut(&s.subname)) {
+                        c.name = s.newname.clone();
+                    }
+                    pending.extend(self.children.get(&child).cloned().unwrap_or_default());
+                }
                 Ok(())
             }
             _ => Ok(()),

@@ -2,14 +2,14 @@
 SELECT id, occurred_at, kind, user_id, props FROM events WHERE occurred_at >= $1 AND occurred_at < $2 ORDER BY occurred_at;
 
 -- name: CountByKind :many
-SELECT kind, count(*) AS n, count(user_id) AS with_user, sum(value) AS total FROM events GROUP BY kind ORDER BY kind;
+SELECT kind, count(*) AS n, count(user_id) AS with_user, sum(amount) AS total FROM events GROUP BY kind ORDER BY kind;
 
 -- name: Daily :many
 SELECT date_trunc('day', occurred_at) AS day, kind, count(*) AS n FROM events GROUP BY 1, 2 ORDER BY 1, 2;
 
 -- name: Rollup :exec
 INSERT INTO daily_rollup (day, kind, n, total)
-SELECT occurred_at::date, kind, count(*), sum(value) FROM events WHERE occurred_at::date = $1 GROUP BY 1, 2
+SELECT occurred_at::date, kind, count(*), sum(amount) FROM events WHERE occurred_at::date = $1 GROUP BY 1, 2
 ON CONFLICT (day, kind) DO UPDATE SET n = excluded.n, total = excluded.total;
 
 -- name: PartitionRows :many
@@ -25,10 +25,10 @@ SELECT id, ended_at - started_at AS length, coalesce(country, '??') AS country, 
 SELECT e.kind, e.occurred_at, s.device FROM events e JOIN sessions s ON s.id = e.session WHERE s.id = $1;
 
 -- name: DirectPartition :many
-SELECT kind, value FROM events_2024_01 WHERE user_id = $1;
+SELECT kind, amount, source FROM events_2024_01 WHERE user_id = $1;
 
 -- name: Percentiles :one
-SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY value) AS median, max(value) AS top FROM events;
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY amount) AS median, max(amount) AS top FROM events;
 
 -- name: TagsOfEvents :many
 SELECT e.id, t.tag FROM events e, jsonb_array_elements_text(e.props -> 'tags') AS t(tag);
@@ -51,3 +51,6 @@ SELECT extract(hour FROM occurred_at) AS hour, date_part('dow', occurred_at) AS 
 -- name: SeriesFill :many
 SELECT g.day::date AS day, coalesce(r.n, 0) AS n FROM generate_series($1::timestamptz, $2::timestamptz, '1 day') AS g(day)
 LEFT JOIN daily_rollup r ON r.day = g.day::date AND r.kind = $3;
+
+-- name: AuditTrail :many
+SELECT a.id, a.at, a.note, l.who FROM audit a LEFT JOIN audit_login l ON l.id = a.id ORDER BY a.at;

@@ -1,0 +1,9 @@
+ALTER TABLE events ADD COLUMN source text;
+ALTER TABLE events ALTER COLUMN kind TYPE varchar(64);
+ALTER TABLE events RENAME COLUMN value TO amount;
+CREATE TABLE events_2024_03 PARTITION OF events FOR VALUES FROM ('2024-03-01') TO ('2024-04-01');
+CREATE TABLE audit (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now());
+CREATE TABLE audit_login (who text NOT NULL) INHERITS (audit);
+ALTER TABLE audit ADD COLUMN note text;
+ALTER TABLE ONLY audit ALTER COLUMN note SET DEFAULT '';
+ALTER TABLE ONLY audit_login ALTER COLUMN note SET NOT NULL;
