@@ -315,7 +315,16 @@ impl<'a> Analysis<'a> {
         if NEVER_NULL.contains(&name) && f.agg_filter.is_none() {
             return false;
         }
+        let grouped = self.grouped.last() == Some(&true) && f.agg_filter.is_none() && f.over.is_none();
         match (proc.kind, name) {
+            // Every group has at least one row: these aggregates are NULL only for NULL inputs,
+            // and the array and json ones not even then.
+            (b'a', "array_agg" | "json_agg" | "jsonb_agg") if grouped => false,
+            (b'a', "min" | "max" | "sum" | "avg" | "string_agg" | "bool_and" | "bool_or" | "every")
+                if grouped =>
+            {
+                any_nullable
+            }
             (b'a' | b'w', _) => true,
             // NULL only when the separator or format is.
             (_, "concat_ws" | "format") => args.first().is_none_or(|a| a.nullable),

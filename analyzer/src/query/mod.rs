@@ -66,6 +66,7 @@ pub fn describe(catalog: &Catalog, sql: &str) -> Result<QueryDescription, Vec<Di
         ctes: Vec::new(),
         errors: Vec::new(),
         quiet_failures: 0,
+        grouped: Vec::new(),
     };
     let outputs = analysis.statement(&statement.node);
     analysis.finish(outputs)
@@ -87,6 +88,7 @@ pub(crate) fn describe_relation(
         ctes: Vec::new(),
         errors: Vec::new(),
         quiet_failures: 0,
+        grouped: Vec::new(),
     };
     let Some(NodeEnum::SelectStmt(select)) = &query.node else {
         return Err(vec![Diagnostic::error("not a SELECT")]);
@@ -137,6 +139,9 @@ pub(crate) struct Analysis<'a> {
     pub errors: Vec<Diagnostic>,
     /// Lookups through a relation that does not exist: already reported, so they stay quiet.
     pub quiet_failures: usize,
+    /// For each SELECT being typed, innermost last: whether it has a plain GROUP BY (every
+    /// group has a row, so aggregates of non-NULL inputs are non-NULL).
+    pub grouped: Vec<bool>,
 }
 
 impl Analysis<'_> {

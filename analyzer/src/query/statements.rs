@@ -102,7 +102,20 @@ impl Analysis<'_> {
             if let Some(w) = &s.where_clause {
                 self.condition(w, &scope);
             }
-            let outputs = self.target_list(&s.target_list, &scope);
+            let grouping_sets =
+                s.group_clause.iter().any(|g| matches!(g.node, Some(NodeEnum::GroupingSet(_))));
+            self.grouped.push(!s.group_clause.is_empty() && !grouping_sets);
+            let mut outputs = self.target_list(&s.target_list, &scope);
+            // ROLLUP, CUBE and GROUPING SETS rows have NULL for the columns they group away.
+            if grouping_sets {
+                for out in &mut outputs {
+                    if !out.nullable {
+                        out.nullable = true;
+                        out.why_nullable =
+                            Some("GROUPING SETS / ROLLUP / CUBE rows leave grouped columns NULL".into());
+                    }
+                }
+            }
             for g in &s.group_clause {
                 if !names_output(g, &outputs) {
                     self.expr(g, &scope);
@@ -112,6 +125,7 @@ impl Analysis<'_> {
                 self.condition(h, &scope);
             }
             self.order_by(&s.sort_clause, &scope, &outputs);
+            self.grouped.pop();
             outputs
         };
         for limit in [&s.limit_count, &s.limit_offset].into_iter().flatten() {

@@ -490,3 +490,17 @@ fn parameters_typed_from_insert_select_multi_assignment_and_values() {
     assert_eq!(cols, ["a text null", "b text null"]);
     assert_eq!(params, ["$1 text"]);
 }
+
+#[test]
+fn grouped_aggregates_of_not_null_inputs_are_not_null() {
+    let (cols, _) = shape(
+        "SELECT author_id, max(id) AS top, sum(id) AS s, max(body) AS b, array_agg(body) AS bodies, count(*) AS n \
+         FROM posts GROUP BY author_id",
+    );
+    assert_eq!(cols, ["author_id int8", "top int4", "s int8", "b text null", "bodies text[]", "n int8"]);
+    // Without GROUP BY an aggregate over no rows is NULL; FILTER can leave a group empty.
+    let (cols, _) = shape("SELECT max(id) AS top, max(id) FILTER (WHERE id > 1) AS f FROM posts");
+    assert_eq!(cols, ["top int4 null", "f int4 null"]);
+    let (cols, _) = shape("SELECT author_id, count(*) AS n FROM posts GROUP BY ROLLUP (author_id)");
+    assert_eq!(cols, ["author_id int8 null", "n int8 null"]);
+}
