@@ -106,10 +106,7 @@ impl Catalog {
 
     fn parameter_type(&self, p: &FunctionParameter) -> Option<Oid> {
         let ty = types::from_type_name(p.arg_type.as_ref()?).ty;
-        self.type_oid(&ty).or_else(|| match ty.name.as_str() {
-            "record" => Some(oids::RECORD),
-            _ => None,
-        })
+        self.type_oid(&ty).or((ty.name == "record").then_some(oids::RECORD))
     }
 
     /// A function whose types the catalog does not know: calls to that name are not checked.

@@ -8,6 +8,7 @@
 mod alter_table;
 pub mod builtin;
 mod functions;
+mod polymorphic;
 mod relations;
 pub mod resolve;
 mod table;

@@ -4,7 +4,7 @@ use pg_query::protobuf::SubLinkType;
 use pg_query::NodeEnum;
 
 use super::expr::Typed;
-use super::functions::common_type;
+use super::fallback::common_type;
 use super::scope::Scope;
 use super::Analysis;
 use crate::catalog::SqlType;

@@ -2,11 +2,15 @@
 //! nullability, as Postgres would describe a prepared statement.
 
 mod calls;
+#[cfg(test)]
+mod catalog_tests;
 mod compound;
 mod dml;
 mod expr;
+mod fallback;
 mod from_functions;
 mod functions;
+mod nullability;
 mod scope;
 mod statements;
 #[cfg(test)]

@@ -392,7 +392,7 @@ impl Analysis<'_> {
                 // Only equal, hence non-null, values match.
                 _ => false,
             };
-            let ty = super::functions::common_type(l.0, r.0);
+            let ty = super::fallback::common_type(l.0, r.0);
             merged.push(ScopeColumn { name, ty, base_nullable, merged_away: false });
         }
         Some(Source {

@@ -3,7 +3,7 @@
 use pg_query::protobuf::{Node, SelectStmt, SetOperation, WithClause};
 use pg_query::NodeEnum;
 
-use super::functions::common_type;
+use super::fallback::common_type;
 use super::scope::{Scope, Source};
 use super::{node_location, Analysis, Output};
 
