@@ -28,6 +28,16 @@ pub struct SyntaxError {
 
 /// Parses a script of any number of statements.
 pub fn parse_script(script: &str) -> Result<Vec<Statement>, SyntaxError> {
+    parse(script, true)
+}
+
+/// Parses a query's text; statement offsets are left as the parser reports them (a query's
+/// diagnostics use node positions), which saves a scan of the text.
+pub(crate) fn parse_query(sql: &str) -> Result<Vec<Statement>, SyntaxError> {
+    parse(sql, false)
+}
+
+fn parse(script: &str, exact_offsets: bool) -> Result<Vec<Statement>, SyntaxError> {
     if script.contains('\0') {
         let offset = script.find('\0').unwrap_or(0);
         return Err(SyntaxError { message: "the file contains a NUL byte".into(), offset });
@@ -44,7 +54,8 @@ pub fn parse_script(script: &str) -> Result<Vec<Statement>, SyntaxError> {
             Ok(0) | Err(_) => script.len() - offset,
             Ok(len) => len,
         };
-        let (offset, len) = skip_leading_trivia(script, offset, len);
+        let (offset, len) =
+            if exact_offsets { skip_leading_trivia(script, offset, len) } else { (offset, len) };
         statements.push(Statement { node, offset, len });
     }
     Ok(statements)

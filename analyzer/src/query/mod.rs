@@ -53,7 +53,7 @@ pub struct QueryDescription {
 
 /// Describes one SQL statement. All problems are returned together, located in `sql`.
 pub fn describe(catalog: &Catalog, sql: &str) -> Result<QueryDescription, Vec<Diagnostic>> {
-    let statements = crate::parse_script(sql)
+    let statements = crate::sql::parse_query(sql)
         .map_err(|e| vec![Diagnostic::error(e.message).at(sql, e.offset).sqlstate("42601")])?;
     let [statement] = statements.as_slice() else {
         return Err(vec![Diagnostic::error(format!(
