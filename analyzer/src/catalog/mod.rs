@@ -6,6 +6,7 @@
 //! missing object can say why.
 
 mod alter_table;
+pub mod index;
 mod relations;
 mod table;
 pub mod types;
@@ -55,6 +56,8 @@ pub struct Catalog {
     other_relations: BTreeSet<(String, String)>,
     /// A DO block or an unknown statement ran: it may have created relations unseen.
     opaque_statements_seen: bool,
+    /// Indexes, constraints and declared type modifiers (see [`index`]).
+    keys: index::Keys,
 }
 
 impl Default for Catalog {
@@ -65,6 +68,7 @@ impl Default for Catalog {
             unsupported: Vec::new(),
             other_relations: BTreeSet::new(),
             opaque_statements_seen: false,
+            keys: index::Keys::default(),
         }
     }
 }
@@ -104,7 +108,9 @@ impl Catalog {
         statements: &[Statement],
     ) -> Result<(), Diagnostic> {
         for statement in statements {
-            self.apply(&Source { text, file, statement })?;
+            let src = Source { text, file, statement };
+            self.apply(&src)?;
+            index::apply(self, &src);
         }
         Ok(())
     }
