@@ -10,8 +10,8 @@ pub static RULE: Rule = Rule {
     summary: "varchar(n) or char(n) columns",
     why: "A length limit in the type is a business rule that changes; raising it is free but lowering or adding one rewrites the table, and char(n) pads with spaces.",
     help: "use text, with a CHECK (length(col) <= n) constraint if the limit matters (constraints can be added NOT VALID)",
-    bad: "CREATE TABLE users (email varchar(255));",
-    good: "CREATE TABLE users (email text CHECK (length(email) <= 255));",
+    bad: "CREATE TABLE accounts (email varchar(255));",
+    good: "CREATE TABLE accounts (email text CHECK (length(email) <= 255));",
     check,
 };
 
