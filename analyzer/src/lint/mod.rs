@@ -21,7 +21,7 @@ mod volatile;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-pub use driver::lint;
+pub use driver::{bytes, lint};
 pub use locks::{effect, Effect, LockMode, TableKey, TableLock};
 pub use queries::CheckedQuery;
 
