@@ -11,6 +11,8 @@ pub mod allow;
 mod compat;
 pub mod docs;
 mod driver;
+#[cfg(test)]
+mod false_positives;
 pub mod locks;
 pub mod queries;
 mod rules;

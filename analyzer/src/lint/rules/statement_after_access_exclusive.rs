@@ -10,7 +10,8 @@ pub static RULE: Rule = Rule {
         "a slow statement, or a lock on another table, after an ACCESS EXCLUSIVE lock in the same transaction",
     why: "Locks are held until the transaction commits. Once a statement has taken ACCESS EXCLUSIVE \
           on an existing table, every query on it waits for everything after it in the migration: a \
-          scan, a rewrite, a backfill, or waiting for another table's lock.",
+          scan, a rewrite, a backfill, or waiting for another table's lock (unless a lock_timeout \
+          bounds that wait).",
     help:
         "move this statement to its own migration, or put it before the statement that takes ACCESS EXCLUSIVE",
     bad: "ALTER TABLE users ADD COLUMN team_id bigint;\nUPDATE users SET team_id = org_id;",
@@ -21,11 +22,13 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Ctx<'_>) -> Vec<Finding> {
     let Some(held) = &ctx.state.access_exclusive else { return vec![] };
     let slow = ctx.effect.scans.iter().chain(&ctx.effect.rewrites).find(|(t, _)| ctx.existing(t));
+    // With a lock_timeout the wait for another table's lock is bounded: only slow work counts.
     let other_lock = ctx
         .effect
         .locks
         .iter()
-        .find(|l| l.table != *held && l.mode >= LockMode::ShareUpdateExclusive && ctx.existing(&l.table));
+        .find(|l| l.table != *held && l.mode >= LockMode::ShareUpdateExclusive && ctx.existing(&l.table))
+        .filter(|_| !ctx.state.lock_timeout_set);
     let why = match (slow, other_lock) {
         (Some((_, why)), _) => why.clone(),
         (None, Some(l)) => format!("it waits for {} on {}", l.mode.as_str(), display_table(&l.table)),
@@ -54,7 +57,8 @@ ALTER TABLE orgs ADD COLUMN plan text;"
     }
 
     #[test]
-    fn quick_catalog_changes_to_one_table() {
+    fn quick_catalog_changes_or_bounded_waits() {
+        lint_ok(super::RULE.id, HISTORY, "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN a text;\nALTER TABLE orgs ADD COLUMN b text;");
         lint_ok(super::RULE.id, HISTORY, "ALTER TABLE users ADD COLUMN a text;\nALTER TABLE users ADD COLUMN b text;\nCOMMENT ON COLUMN users.a IS 'x';");
         lint_ok(
             super::RULE.id,
