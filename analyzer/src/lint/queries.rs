@@ -145,10 +145,15 @@ pub fn read_queries_file(path: &Path) -> Result<Vec<CheckedQuery>, Diagnostic> {
 
 const MACROS: &[&str] = &["query_as", "query_scalar", "query_unchecked", "query_as_unchecked", "query"];
 
-/// Every checked query in the `.rs` files under `dir` (skipping `target/` and hidden folders).
+/// Every checked query in the `.rs` files of the crate at `dir` (its `src`, `tests`, `examples`
+/// and `benches`); none when `dir` has no `Cargo.toml`.
 pub fn scan_crate(dir: &Path) -> Vec<CheckedQuery> {
     let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
+    if !dir.join("Cargo.toml").is_file() {
+        return out;
+    }
+    let mut stack: Vec<PathBuf> =
+        ["benches", "examples", "tests", "src"].iter().map(|d| dir.join(d)).collect();
     while let Some(d) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&d) else { continue };
         let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();

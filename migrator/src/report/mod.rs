@@ -95,3 +95,6 @@ pub fn render(format: Format, findings: &[Finding], sources: &Sources, summary: 
         Format::Json => json::render(findings, summary),
     }
 }
+
+#[cfg(test)]
+mod tests;
