@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use super::{render, Finding, Format, Sources};
 
-fn lint_fixture() -> (Vec<Finding>, Sources) {
-    let dir = std::env::temp_dir().join(format!("strata-report-{}", std::process::id()));
+fn lint_fixture(format: &str) -> (Vec<Finding>, Sources) {
+    let dir = std::env::temp_dir().join(format!("strata-report-{}-{format}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("1_users.up.sql"), "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n")
@@ -30,18 +30,18 @@ fn lint_fixture() -> (Vec<Finding>, Sources) {
 
 #[test]
 fn text() {
-    let (findings, sources) = lint_fixture();
+    let (findings, sources) = lint_fixture("text");
     insta::assert_snapshot!(render(Format::Text, &findings, &sources, "linted 2 migration(s)", false));
 }
 
 #[test]
 fn github() {
-    let (findings, sources) = lint_fixture();
+    let (findings, sources) = lint_fixture("github");
     insta::assert_snapshot!(render(Format::Github, &findings, &sources, "linted 2 migration(s)", false));
 }
 
 #[test]
 fn json() {
-    let (findings, sources) = lint_fixture();
+    let (findings, sources) = lint_fixture("json");
     insta::assert_snapshot!(render(Format::Json, &findings, &sources, "linted 2 migration(s)", false));
 }
