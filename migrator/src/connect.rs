@@ -1,6 +1,7 @@
 //! Connecting as every Postgres tool does: a URL or `key=value` string, the libpq environment
-//! (`PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD`, `PGDATABASE`, `PGAPPNAME`), `~/.pgpass` (or
-//! `PGPASSFILE`), and errors that keep the server's reason.
+//! (`PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD`, `PGDATABASE`, `PGAPPNAME`, `PGSSLMODE`,
+//! `PGSSLROOTCERT`), `~/.pgpass` (or `PGPASSFILE`), TLS by `sslmode` as libpq reads it (via
+//! native-tls), and errors that keep the server's reason.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -9,14 +10,100 @@ use tokio_postgres::config::Host;
 
 /// A blocking client for `url` (may be empty: then the environment alone, as `psql` does).
 pub fn connect(url: &str) -> Result<postgres::Client, String> {
-    let config = config(url, &|k| std::env::var(k).ok())?;
+    let env = |k: &str| std::env::var(k).ok();
+    let (url, tls) = tls_settings(url, &env)?;
+    let mut config = config(&url, &env)?;
     let target = describe_target(&config);
-    config.connect(postgres::NoTls).map_err(|e| {
+    let connected = match tls.mode.as_str() {
+        "disable" => config.connect(postgres::NoTls),
+        mode => {
+            config.ssl_mode(match mode {
+                "allow" | "prefer" => postgres::config::SslMode::Prefer,
+                _ => postgres::config::SslMode::Require,
+            });
+            config.connect(tls.connector()?)
+        }
+    };
+    connected.map_err(|e| {
         format!(
             "cannot connect to {target}: {}\n  hint: check DATABASE_URL / --database-url (or PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE)",
             describe(&e)
         )
     })
+}
+
+/// What libpq's `sslmode` and `sslrootcert` ask for; tokio-postgres knows only
+/// disable/prefer/require, so these are taken out of the string and applied here.
+pub struct Tls {
+    pub mode: String,
+    pub root_cert: Option<PathBuf>,
+}
+
+impl Tls {
+    fn connector(&self) -> Result<postgres_native_tls::MakeTlsConnector, String> {
+        let mut builder = native_tls::TlsConnector::builder();
+        match self.mode.as_str() {
+            // As libpq: encryption without checking who is at the other end.
+            "allow" | "prefer" | "require" if self.root_cert.is_none() => {
+                builder.danger_accept_invalid_certs(true).danger_accept_invalid_hostnames(true);
+            }
+            "allow" | "prefer" | "require" | "verify-ca" => {
+                builder.danger_accept_invalid_hostnames(true);
+            }
+            _ => {}
+        }
+        if let Some(path) = &self.root_cert {
+            let pem = std::fs::read(path)
+                .map_err(|e| format!("cannot read sslrootcert {}: {e}", path.display()))?;
+            let cert = native_tls::Certificate::from_pem(&pem)
+                .map_err(|e| format!("sslrootcert {} is not a PEM certificate: {e}", path.display()))?;
+            builder.add_root_certificate(cert);
+        }
+        let connector = builder.build().map_err(|e| format!("cannot set up TLS: {e}"))?;
+        Ok(postgres_native_tls::MakeTlsConnector::new(connector))
+    }
+}
+
+/// Takes `sslmode` and `sslrootcert` out of a URL's query or a `key=value` string, falling back
+/// to `PGSSLMODE` / `PGSSLROOTCERT` (default `prefer`, as libpq).
+pub fn tls_settings(url: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<(String, Tls), String> {
+    let mut mode = None;
+    let mut root_cert = None;
+    let mut take = |key: &str, value: &str| match key {
+        "sslmode" => {
+            mode = Some(value.to_string());
+            true
+        }
+        "sslrootcert" => {
+            root_cert = Some(PathBuf::from(value));
+            true
+        }
+        _ => false,
+    };
+    let rest = if let Some((base, query)) = url.split_once('?').filter(|_| url.contains("://")) {
+        let kept: Vec<&str> =
+            query.split('&').filter(|p| !p.split_once('=').is_some_and(|(k, v)| take(k, v))).collect();
+        if kept.is_empty() {
+            base.to_string()
+        } else {
+            format!("{base}?{}", kept.join("&"))
+        }
+    } else if url.contains("://") {
+        url.to_string()
+    } else {
+        url.split_whitespace()
+            .filter(|p| !p.split_once('=').is_some_and(|(k, v)| take(k.trim(), v.trim_matches('\'').trim())))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mode = mode.or_else(|| env("PGSSLMODE")).unwrap_or_else(|| "prefer".into());
+    if !["disable", "allow", "prefer", "require", "verify-ca", "verify-full"].contains(&mode.as_str()) {
+        return Err(format!(
+            "sslmode \"{mode}\" is not one of disable, allow, prefer, require, verify-ca, verify-full"
+        ));
+    }
+    let root_cert = root_cert.or_else(|| env("PGSSLROOTCERT").map(PathBuf::from));
+    Ok((rest, Tls { mode, root_cert }))
 }
 
 /// The connection settings: the string's, then the environment's for what it leaves out, then
@@ -191,6 +278,23 @@ mod tests {
         assert_eq!(c.get_password(), Some(&b"s3cret"[..]));
         let c = config("postgres://other@h2:5000/x", &env).unwrap();
         assert_eq!(describe_target(&c), "h2:5000/x as other");
+    }
+
+    #[test]
+    fn sslmode_is_read_from_the_string_or_the_environment() {
+        let none = |_: &str| None;
+        let (rest, tls) =
+            tls_settings("postgres://u@h/db?sslmode=verify-full&application_name=x", &none).unwrap();
+        assert_eq!(
+            (rest.as_str(), tls.mode.as_str()),
+            ("postgres://u@h/db?application_name=x", "verify-full")
+        );
+        let (rest, tls) = tls_settings("host=h sslmode=require user=u", &none).unwrap();
+        assert_eq!((rest.as_str(), tls.mode.as_str()), ("host=h user=u", "require"));
+        let env = |k: &str| (k == "PGSSLMODE").then(|| "disable".to_string());
+        assert_eq!(tls_settings("postgres://h/db", &env).unwrap().1.mode, "disable");
+        assert_eq!(tls_settings("", &none).unwrap().1.mode, "prefer");
+        assert!(tls_settings("host=h sslmode=always", &none).is_err());
     }
 
     #[test]

@@ -332,6 +332,23 @@ fn connection_errors_keep_the_servers_reason() {
     let run = run_in(&dir.0, &["status", "--database-url", ""], &env);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("0 applied, 1 pending"), "{}", run.stdout);
+
+    // TLS as libpq reads sslmode: require encrypts without checking the (self-signed) server
+    // certificate, verify-full checks it and refuses.
+    let tls = format!("postgres://{role}:right@127.0.0.1:5432/{}?sslmode=require", db.name);
+    let run = run_in(&dir.0, &["status", "--database-url", &tls], &[]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    // (The CLI has disconnected by now; verify-full's refusal below proves the TLS handshake.)
+    let strict = tls.replace("sslmode=require", "sslmode=verify-full");
+    let run = run_in(&dir.0, &["status", "--database-url", &strict], &[]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("certificate"), "{}", run.stderr);
+    let run = run_in(
+        &dir.0,
+        &["status", "--database-url", &tls.replace("sslmode=require", "sslmode=disable")],
+        &[("PGSSLMODE", "verify-full")],
+    );
+    assert_eq!(run.code, 0, "the string's sslmode wins over PGSSLMODE: {}", run.stderr);
     drop(admin);
     drop(db);
     let _ = postgres::Client::connect(&strata_e2e::server_url("postgres"), postgres::NoTls)
