@@ -1,4 +1,5 @@
-//! `strata lint`, `validate`, `new`, `check` and `up --dry-run` against the real server.
+//! `strata lint`, `validate`, `new`, `check`, `up --dry-run` and `status --json` against the
+//! real server.
 
 use std::path::Path;
 use std::process::Command;
@@ -330,14 +331,14 @@ fn connection_errors_keep_the_servers_reason() {
         ("PGPASSFILE", pgpass.as_str()),
     ];
     let run = run_in(&dir.0, &["status", "--database-url", ""], &env);
-    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.code, 3, "pending: {}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("0 applied, 1 pending"), "{}", run.stdout);
 
     // TLS as libpq reads sslmode: require encrypts without checking the (self-signed) server
     // certificate, verify-full checks it and refuses.
     let tls = format!("postgres://{role}:right@127.0.0.1:5432/{}?sslmode=require", db.name);
     let run = run_in(&dir.0, &["status", "--database-url", &tls], &[]);
-    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
     // (The CLI has disconnected by now; verify-full's refusal below proves the TLS handshake.)
     let strict = tls.replace("sslmode=require", "sslmode=verify-full");
     let run = run_in(&dir.0, &["status", "--database-url", &strict], &[]);
@@ -348,9 +349,33 @@ fn connection_errors_keep_the_servers_reason() {
         &["status", "--database-url", &tls.replace("sslmode=require", "sslmode=disable")],
         &[("PGSSLMODE", "verify-full")],
     );
-    assert_eq!(run.code, 0, "the string's sslmode wins over PGSSLMODE: {}", run.stderr);
+    assert_eq!(run.code, 3, "the string's sslmode wins over PGSSLMODE: {}", run.stderr);
     drop(admin);
     drop(db);
     let _ = postgres::Client::connect(&strata_e2e::server_url("postgres"), postgres::NoTls)
         .and_then(|mut c| c.batch_execute(&format!("DROP ROLE IF EXISTS {role}")));
+}
+
+#[test]
+fn status_json_and_exit_codes_tell_up_to_date_pending_and_problem_apart() {
+    let db = TestDb::new();
+    let dir = MigrationsDir::new(&[("1_users.up.sql", USERS)]);
+    let pending = strata(&db, &dir, &["status", "--json"]);
+    assert_eq!(pending.code, 3, "{}", pending.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&pending.stdout).expect(&pending.stdout);
+    assert_eq!(doc["state"], "pending");
+    assert_eq!(doc["migrations"][0]["status"], "pending");
+    assert_eq!(strata(&db, &dir, &["up"]).code, 0);
+    let current = strata(&db, &dir, &["status", "--json"]);
+    assert_eq!(current.code, 0);
+    let doc: serde_json::Value = serde_json::from_str(&current.stdout).unwrap();
+    assert_eq!((doc["state"].as_str(), doc["applied"].as_u64()), (Some("up_to_date"), Some(1)));
+    assert!(doc["migrations"][0]["applied_at"].is_string());
+    dir.write("1_users.up.sql", "CREATE TABLE users (id int);");
+    let problem = strata(&db, &dir, &["status", "--json"]);
+    assert_eq!(problem.code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&problem.stdout).unwrap();
+    assert_eq!(doc["state"], "problem");
+    assert_eq!(doc["migrations"][0]["status"], "checksum_mismatch");
+    assert!(doc["migrations"][0]["problem"].as_str().unwrap().contains("restore it"));
 }

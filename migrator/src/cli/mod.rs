@@ -56,8 +56,13 @@ enum Command {
         #[arg(long, requires = "dry_run")]
         json: bool,
     },
-    /// List applied and pending migrations; exits 1 if files and history disagree.
-    Status,
+    /// List applied and pending migrations. Exits 0 when up to date, 3 when migrations are
+    /// pending, 1 when files and history disagree.
+    Status {
+        /// One JSON document.
+        #[arg(long)]
+        json: bool,
+    },
     /// Create <timestamp>_NAME.up.sql and .down.sql with the next UTC timestamp version.
     New {
         name: String,
@@ -112,7 +117,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Up { lock_timeout, .. } => {
             up::run(&mut client, migrator.lock_timeout(Duration::from_secs(lock_timeout)), &files)
         }
-        Command::Status => status::run(&mut client, &migrator),
+        Command::Status { json } => status::run(&mut client, &migrator, json),
         _ => unreachable!("handled above"),
     }
 }
