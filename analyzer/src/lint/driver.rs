@@ -285,7 +285,7 @@ fn update_state(state: &mut State, ctx: &Ctx<'_>) {
         NodeEnum::AlterEnumStmt(s)
             if ctx.in_transaction() && !s.new_val.is_empty() && s.old_val.is_empty() =>
         {
-            let name = s.type_name.iter().filter_map(string_value).last().unwrap_or_default();
+            let name = s.type_name.iter().filter_map(string_value).next_back().unwrap_or_default();
             state.enum_values_added.push((name.to_string(), s.new_val.clone()));
         }
         _ => {}

@@ -90,7 +90,8 @@ impl ParsedQuery {
                         }
                     }
                     NodeRef::TypeName(t) => {
-                        uses.types.extend(t.names.iter().filter_map(string_value).last().map(str::to_string));
+                        uses.types
+                            .extend(t.names.iter().filter_map(string_value).next_back().map(str::to_string));
                     }
                     NodeRef::TypeCast(c) => {
                         let names = c.type_name.iter().flat_map(|t| t.names.iter().filter_map(string_value));
@@ -203,8 +204,7 @@ pub fn scan_rust(text: &str, file: &Path) -> Vec<CheckedQuery> {
 
 /// The first string literal (plain or raw) in `s`, before any `)`: its offset and value.
 fn first_string(s: &str) -> Option<(usize, String)> {
-    let mut chars = s.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    for (i, c) in s.char_indices() {
         match c {
             ')' | ';' => return None,
             '"' => return Some((i, unescape(&s[i + 1..])?)),

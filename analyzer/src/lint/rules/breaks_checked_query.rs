@@ -50,7 +50,7 @@ fn check(ctx: &Ctx<'_>) -> Vec<Finding> {
             }
             (ObjectType::ObjectType, _) => {
                 if let Some(NodeEnum::List(l)) = s.object.as_ref().and_then(|o| o.node.as_ref()) {
-                    let name = l.items.iter().filter_map(string_value).last().unwrap_or_default();
+                    let name = l.items.iter().filter_map(string_value).next_back().unwrap_or_default();
                     targets.push(("renames", Target::Type(name.to_string())));
                 }
             }
@@ -69,7 +69,7 @@ fn check(ctx: &Ctx<'_>) -> Vec<Finding> {
                         targets.push(("drops", Target::Table(table)));
                     }
                     (Some(NodeEnum::TypeName(t)), ObjectType::ObjectType | ObjectType::ObjectDomain) => {
-                        let name = t.names.iter().filter_map(string_value).last().unwrap_or_default();
+                        let name = t.names.iter().filter_map(string_value).next_back().unwrap_or_default();
                         targets.push(("drops", Target::Type(name.to_string())));
                     }
                     _ => {}

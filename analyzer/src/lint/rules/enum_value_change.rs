@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Ctx<'_>) -> Vec<Finding> {
     if let NodeEnum::AlterEnumStmt(s) = &ctx.statement.node {
         if !s.old_val.is_empty() {
-            let name = s.type_name.iter().filter_map(string_value).last().unwrap_or_default();
+            let name = s.type_name.iter().filter_map(string_value).next_back().unwrap_or_default();
             let m = format!(
                 "renaming \"{}\" of enum {name} to \"{}\" breaks code that still sends \"{}\"",
                 s.old_val, s.new_val, s.old_val
