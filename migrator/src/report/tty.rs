@@ -20,7 +20,10 @@ pub fn render(findings: &[Finding], sources: &Sources, summary: &str, color: boo
         let label = f.help.as_deref().unwrap_or("");
         match (source, f.span, &origin) {
             (Some(text), Some((start, end)), Some(origin)) => {
-                let end = end.max(start + 1).min(text.len());
+                let mut end = end.max(start + 1).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end += 1; // never cut a character in two (text.len() is a boundary)
+                }
                 let start = start.min(end);
                 let snippet = Snippet::source(text).line_start(1).origin(origin).fold(true);
                 message = message.snippet(snippet.annotation(level.span(start..end)));
