@@ -10,6 +10,7 @@
 
 pub mod catalog;
 mod diagnostic;
+pub mod lint;
 pub mod migration;
 pub mod query;
 pub mod rust_types;

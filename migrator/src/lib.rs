@@ -12,9 +12,13 @@
 
 #[cfg(feature = "cli")]
 pub mod cli;
+#[cfg(feature = "cli")]
+pub mod connect;
 mod error;
 pub mod migrate;
 mod query;
+#[cfg(feature = "cli")]
+pub mod report;
 pub mod types;
 
 pub use error::Error;

@@ -51,7 +51,7 @@ fn status_lists_pending_before_up() {
     db.client().batch_execute("DROP EXTENSION strata; DROP SCHEMA strata").unwrap();
     let dir = MigrationsDir::new(&[("1_users.up.sql", USERS)]);
     let status = strata(&db, &dir, &["status"]);
-    assert_eq!(status.code, 0, "{}", status.stderr);
+    assert_eq!(status.code, 3, "3: pending {}", status.stderr);
     assert!(status.stdout.contains("strata: 0 applied, 1 pending"), "{}", status.stdout);
     let exists: bool = db
         .client()
@@ -65,7 +65,7 @@ fn status_lists_pending_before_up() {
     strata(&db, &dir, &["up"]);
     dir.write("3_more.up.sql", "ALTER TABLE users ADD COLUMN name text;");
     let status = strata(&db, &dir, &["status"]);
-    assert_eq!(status.code, 0);
+    assert_eq!(status.code, 3);
     let lines: Vec<&str> = status.stdout.lines().collect();
     assert!(lines[1].contains("users") && lines[1].contains("applied"), "{}", status.stdout);
     assert!(lines[3].contains("more") && lines[3].contains("pending"), "{}", status.stdout);

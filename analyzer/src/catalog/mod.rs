@@ -9,6 +9,7 @@ mod alter_table;
 pub mod builtin;
 mod functions;
 mod polymorphic;
+pub mod index;
 mod relations;
 pub mod resolve;
 mod table;
@@ -83,6 +84,8 @@ pub struct Catalog {
     /// The attributes of composite types the migrations create.
     composites: BTreeMap<builtin::Oid, Vec<Column>>,
     next_oid: builtin::Oid,
+    /// Indexes, constraints and declared type modifiers (see [`index`]).
+    keys: index::Keys,
 }
 
 impl Default for Catalog {
@@ -105,6 +108,7 @@ impl Default for Catalog {
             composites: BTreeMap::new(),
             // Above any oid the built-ins or the extensions' dump use.
             next_oid: 1_000_000,
+            keys: index::Keys::default(),
         }
     }
 }
@@ -144,7 +148,9 @@ impl Catalog {
         statements: &[Statement],
     ) -> Result<(), Diagnostic> {
         for statement in statements {
-            self.apply(&Source { text, file, statement })?;
+            let src = Source { text, file, statement };
+            self.apply(&src)?;
+            index::apply(self, &src);
         }
         Ok(())
     }

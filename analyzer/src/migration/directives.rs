@@ -9,7 +9,7 @@ pub struct Directives {
     pub no_transaction: bool,
 }
 
-const KNOWN: &[&str] = &["no-transaction"];
+const KNOWN: &[&str] = &["no-transaction", "allow RULE reason"];
 
 /// Reads directives from the leading comment lines; a misspelled `-- strata:` directive is an
 /// error rather than silently ignored, since ignoring it would change how the file runs.
@@ -32,6 +32,8 @@ pub fn parse(text: &str) -> Result<Directives, Diagnostic> {
         } else if let Some(name) = comment.strip_prefix("strata:") {
             match name.trim() {
                 "no-transaction" => directives.no_transaction = true,
+                // Per statement, read by the lint (`lint::allow`).
+                allow if allow.split_whitespace().next() == Some("allow") => {}
                 other => {
                     let col = line.find("strata:").unwrap_or(0);
                     return Err(Diagnostic::error(format!("unknown directive \"strata:{other}\""))

@@ -2,10 +2,45 @@
 
 use std::process::ExitCode;
 
-use crate::migrate::{Migrator, Status};
+use super::exit;
+use crate::migrate::{Migrator, PlanEntry, Status};
 
-pub(crate) fn run(client: &mut postgres::Client, migrator: &Migrator) -> Result<ExitCode, String> {
+pub(crate) fn run(
+    client: &mut postgres::Client,
+    migrator: &Migrator,
+    json: bool,
+) -> Result<ExitCode, String> {
     let plan = migrator.status(client).map_err(|e| e.to_string())?;
+    let code = exit_code(&plan);
+    if json {
+        let entries: Vec<serde_json::Value> = plan
+            .iter()
+            .map(|e| {
+                serde_json::json!({
+                    "version": e.version,
+                    "name": e.name,
+                    "status": e.status.as_str(),
+                    "applied_at": e.applied_at,
+                    "problem": e.status.blocks().then(|| e.status.explain()),
+                })
+            })
+            .collect();
+        let count = |s: Status| plan.iter().filter(|e| e.status == s).count();
+        let state = match () {
+            _ if plan.iter().any(|e| e.status.blocks()) => "problem",
+            _ if count(Status::Pending) > 0 => "pending",
+            _ => "up_to_date",
+        };
+        let doc = serde_json::json!({
+            "state": state,
+            "applied": count(Status::Applied),
+            "pending": count(Status::Pending),
+            "problems": plan.iter().filter(|e| e.status.blocks()).count(),
+            "migrations": entries,
+        });
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        return Ok(code);
+    }
     let width = plan.iter().map(|e| e.name.len()).max().unwrap_or(4).max(4);
     println!("{:>14}  {:<width$}  {:<17}  APPLIED AT", "VERSION", "NAME", "STATUS");
     for e in &plan {
@@ -22,5 +57,16 @@ pub(crate) fn run(client: &mut postgres::Client, migrator: &Migrator) -> Result<
     for p in &problems {
         eprintln!("  {} {}: {}", p.version, p.name, p.status.explain());
     }
-    Ok(if problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(code)
+}
+
+/// 1 when files and history disagree, 3 when migrations are pending, else 0.
+fn exit_code(plan: &[PlanEntry]) -> ExitCode {
+    if plan.iter().any(|e| e.status.blocks()) {
+        ExitCode::from(exit::PROBLEM)
+    } else if plan.iter().any(|e| e.status == Status::Pending) {
+        ExitCode::from(exit::PENDING)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

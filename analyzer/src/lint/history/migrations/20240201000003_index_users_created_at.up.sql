@@ -1,0 +1,2 @@
+-- strata:no-transaction
+CREATE INDEX CONCURRENTLY users_created_at ON users (created_at);

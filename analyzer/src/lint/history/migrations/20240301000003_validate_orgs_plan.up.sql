@@ -1,0 +1,1 @@
+ALTER TABLE orgs VALIDATE CONSTRAINT orgs_plan_known;
