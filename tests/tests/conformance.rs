@@ -1,11 +1,15 @@
-//! The analyzer against the real server: for each query, the parameter types, column names and
-//! column types that the analyzer infers from the migration files must equal what PostgreSQL
-//! itself reports when it prepares the query on a database migrated from the same files.
-//! (Nullability cannot be described by the server; the library tests check it at run time.)
+//! The analyzer against the real server. For the queries below (over tests/migrations) and for
+//! every corpus under tests/corpus/<schema>/ (migrations/, seed.sql, queries.sql with sqlc's
+//! `-- name: X` blocks): the test applies the migrations to a database of its own, PREPAREs each
+//! query and compares parameter types, column names and column types with the analyzer's;
+//! executes it on the seeded data (every parameter NULL, in a rolled-back transaction) and
+//! checks that no column the analyzer calls NOT NULL returns NULL; and compares the replayed
+//! catalog (tables, columns, types, NOT NULL) with the live one.
 
+use std::path::{Path, PathBuf};
+
+use postgres::SimpleQueryMessage;
 use strata_analyzer::{describe, Catalog, MigrationSet};
-use strata_e2e::TestDb;
-
 const QUERIES: &[&str] = &[
     "SELECT id, handle, karma, balance, ratio, settings, tags, created_at, birthday, bio FROM accounts",
     "SELECT * FROM accounts a JOIN notes n ON n.account_id = a.id WHERE a.handle = $1",
@@ -57,20 +61,82 @@ fn server_name(ty: &strata_analyzer::catalog::SqlType) -> String {
     }
 }
 
-#[test]
-fn analyzer_types_match_what_postgres_prepares() {
-    let db = TestDb::new();
-    let mut client = db.client();
-    strata::migrate!("migrations").run(&mut client).unwrap();
-    let set = MigrationSet::load(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations")).unwrap();
-    let catalog = Catalog::from_migrations(&set).unwrap();
+/// A database of its own with plain SQL migrations applied (no extension needed), dropped after.
+struct PlainDb {
+    name: String,
+}
 
-    let mut divergences = Vec::new();
-    for sql in QUERIES {
+fn url(dbname: &str) -> String {
+    let base =
+        std::env::var("STRATA_TEST_URL").unwrap_or_else(|_| "host=/var/run/postgresql user=root".into());
+    format!("{base} dbname={dbname}")
+}
+
+impl PlainDb {
+    fn new(tag: &str) -> PlainDb {
+        let name = format!("strata_corpus_{tag}_{}", std::process::id());
+        let mut admin =
+            postgres::Client::connect(&url("postgres"), postgres::NoTls).expect("the test Postgres");
+        admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).unwrap();
+        admin.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+        PlainDb { name }
+    }
+
+    fn client(&self) -> postgres::Client {
+        postgres::Client::connect(&url(&self.name), postgres::NoTls).unwrap()
+    }
+}
+
+impl Drop for PlainDb {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = postgres::Client::connect(&url("postgres"), postgres::NoTls) {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        }
+    }
+}
+
+/// sqlc's query file: `-- name: X ...` starts a query that runs to the next one.
+fn parse_queries(text: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in text.lines() {
+        if let Some(rest) = line.trim().strip_prefix("-- name:") {
+            let name = rest.split_whitespace().next().unwrap_or("").to_string();
+            out.push((name, String::new()));
+        } else if let Some((_, sql)) = out.last_mut() {
+            sql.push_str(line);
+            sql.push('\n');
+        }
+    }
+    out.into_iter()
+        .map(|(n, sql)| (n, sql.trim().trim_end_matches(';').trim().to_string()))
+        .filter(|(_, sql)| !sql.is_empty())
+        .collect()
+}
+
+/// Checks one schema's queries; returns the disagreements and how many queries ran.
+fn check(
+    tag: &str,
+    migrations: &Path,
+    seed: Option<&str>,
+    queries: &[(String, String)],
+) -> (Vec<String>, usize) {
+    let set = MigrationSet::load(migrations).unwrap_or_else(|e| panic!("{}: {e:?}", migrations.display()));
+    let catalog = Catalog::from_migrations(&set).unwrap_or_else(|e| panic!("{e}"));
+    let db = PlainDb::new(tag);
+    let mut client = db.client();
+    for m in &set.migrations {
+        client.batch_execute(&m.up.text).unwrap_or_else(|e| panic!("{}: {e}", m.up.path.display()));
+    }
+    if let Some(seed) = seed {
+        client.batch_execute(seed).unwrap_or_else(|e| panic!("{tag} seed: {e}"));
+    }
+    let mut divergences = compare_catalogs(&catalog, &mut client);
+    for (name, sql) in queries {
+        let label = format!("{tag}/{name}: {sql}");
         let ours = match describe(&catalog, sql) {
             Ok(d) => d,
             Err(e) => {
-                divergences.push(format!("{sql}\n  analyzer failed: {}", e[0]));
+                divergences.push(format!("{label}\n  analyzer failed: {}", e[0]));
                 continue;
             }
         };
@@ -78,7 +144,7 @@ fn analyzer_types_match_what_postgres_prepares() {
             Ok(statement) => statement,
             Err(e) => {
                 let e = e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().to_string());
-                divergences.push(format!("{sql}\n  the server rejects it: {e}"));
+                divergences.push(format!("{label}\n  the server rejects it: {e}"));
                 continue;
             }
         };
@@ -90,15 +156,113 @@ fn analyzer_types_match_what_postgres_prepares() {
             theirs.columns().iter().map(|c| format!("{} {}", c.name(), c.type_().name())).collect();
         if our_params != their_params || our_columns != their_columns {
             divergences.push(format!(
-                "{sql}\n  params  ours {our_params:?}\n          pg   {their_params:?}\n  columns ours {our_columns:?}\n          pg   {their_columns:?}"
+                "{label}\n  params  ours {our_params:?}\n          pg   {their_params:?}\n  columns ours {our_columns:?}\n          pg   {their_columns:?}"
             ));
+            continue;
+        }
+        let not_null: Vec<usize> = (0..ours.columns.len()).filter(|i| !ours.columns[*i].nullable).collect();
+        for i in null_columns(&mut client, sql, ours.params.len()) {
+            if not_null.contains(&i) {
+                divergences.push(format!(
+                    "{label}\n  column {} is NOT NULL to the analyzer but returned NULL",
+                    ours.columns[i].name
+                ));
+            }
         }
     }
+    (divergences, queries.len())
+}
+
+/// Runs the query with every parameter NULL in a rolled-back transaction; the indexes of the
+/// columns that returned a NULL. Queries the data makes fail (a NULL into NOT NULL) return none.
+fn null_columns(client: &mut postgres::Client, sql: &str, params: usize) -> Vec<usize> {
+    let args = if params == 0 { String::new() } else { format!("({})", vec!["NULL"; params].join(", ")) };
+    let script = format!("BEGIN; PREPARE corpus_q AS {sql}; EXECUTE corpus_q{args};");
+    let result = client.simple_query(&script);
+    let _ = client.batch_execute("ROLLBACK");
+    let mut nulls = Vec::new();
+    for message in result.unwrap_or_default() {
+        if let SimpleQueryMessage::Row(row) = message {
+            for i in 0..row.len() {
+                if row.get(i).is_none() && !nulls.contains(&i) {
+                    nulls.push(i);
+                }
+            }
+        }
+    }
+    nulls
+}
+
+/// Tables, columns (in order), their types and NOT NULL: replayed vs live.
+fn compare_catalogs(catalog: &Catalog, client: &mut postgres::Client) -> Vec<String> {
+    let live: Vec<String> = client
+        .query(
+            "SELECT n.nspname || '.' || c.relname || ' ' || string_agg(a.attname || ' ' || t.typname \
+               || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END, ', ' ORDER BY a.attnum) \
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
+             JOIN pg_type t ON t.oid = a.atttypid \
+             WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') \
+             GROUP BY n.nspname, c.relname ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let mut ours: Vec<String> = catalog
+        .tables()
+        .map(|t| {
+            let columns: Vec<String> = t
+                .columns
+                .iter()
+                .map(|c| {
+                    format!("{} {}{}", c.name, server_name(&c.ty), if c.not_null { " not null" } else { "" })
+                })
+                .collect();
+            format!("{}.{} {}", t.schema, t.name, columns.join(", "))
+        })
+        .collect();
+    ours.sort();
+    if ours == live {
+        return vec![];
+    }
+    let missing = live.iter().filter(|l| !ours.contains(l)).map(|l| format!("  live:     {l}"));
+    let extra = ours.iter().filter(|o| !live.contains(o)).map(|o| format!("  replayed: {o}"));
+    vec![format!(
+        "the replayed catalog differs from the live one:\n{}",
+        missing.chain(extra).collect::<Vec<_>>().join("\n")
+    )]
+}
+
+#[test]
+fn analyzer_types_match_what_postgres_prepares() {
+    let migrations = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let queries: Vec<(String, String)> =
+        QUERIES.iter().enumerate().map(|(i, q)| (format!("q{}", i + 1), q.to_string())).collect();
+    let (divergences, n) = check("basic", &migrations, None, &queries);
     assert!(
         divergences.is_empty(),
-        "{} of {} queries diverge:\n{}",
+        "{} of {n} queries diverge:\n{}",
         divergences.len(),
-        QUERIES.len(),
         divergences.join("\n")
     );
+}
+
+#[test]
+fn the_corpus_agrees_with_postgres() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let mut schemas: Vec<PathBuf> = std::fs::read_dir(&root).unwrap().flatten().map(|e| e.path()).collect();
+    schemas.sort();
+    let (mut all, mut total) = (Vec::new(), 0);
+    for dir in &schemas {
+        let tag = dir.file_name().unwrap().to_string_lossy().replace('-', "_");
+        let queries = parse_queries(&std::fs::read_to_string(dir.join("queries.sql")).unwrap());
+        let seed = std::fs::read_to_string(dir.join("seed.sql")).ok();
+        let (divergences, n) = check(&tag, &dir.join("migrations"), seed.as_deref(), &queries);
+        all.extend(divergences);
+        total += n;
+    }
+    eprintln!("corpus: {total} queries over {} schemas", schemas.len());
+    assert!(all.is_empty(), "{} disagreements over {total} queries:\n{}", all.len(), all.join("\n"));
 }

@@ -6,15 +6,19 @@
 //! missing object can say why.
 
 mod alter_table;
+pub mod builtin;
 mod relations;
+pub mod resolve;
 mod table;
 pub mod types;
+mod typesys;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use pg_query::NodeEnum;
 
+pub(crate) use table::{column_from_def, string_value};
 pub use types::SqlType;
 
 use crate::migration::MigrationSet;
@@ -55,6 +59,19 @@ pub struct Catalog {
     other_relations: BTreeSet<(String, String)>,
     /// A DO block or an unknown statement ran: it may have created relations unseen.
     opaque_statements_seen: bool,
+    /// Extensions created, with the schema their objects went to.
+    pub extensions: BTreeMap<String, String>,
+    /// Types the migrations create (enums, domains, composites, ranges), by the oid the
+    /// catalog gives them.
+    user_types: BTreeMap<builtin::Oid, builtin::TypeInfo>,
+    user_type_names: BTreeMap<(String, String), builtin::Oid>,
+    user_ranges: BTreeMap<builtin::Oid, (builtin::Oid, builtin::Oid)>,
+    /// Functions the migrations create, by name.
+    user_procs: BTreeMap<String, Vec<builtin::Proc>>,
+    enum_labels: BTreeMap<builtin::Oid, Vec<String>>,
+    /// The attributes of composite types the migrations create.
+    composites: BTreeMap<builtin::Oid, Vec<Column>>,
+    next_oid: builtin::Oid,
 }
 
 impl Default for Catalog {
@@ -65,6 +82,15 @@ impl Default for Catalog {
             unsupported: Vec::new(),
             other_relations: BTreeSet::new(),
             opaque_statements_seen: false,
+            extensions: BTreeMap::new(),
+            user_types: BTreeMap::new(),
+            user_type_names: BTreeMap::new(),
+            user_ranges: BTreeMap::new(),
+            user_procs: BTreeMap::new(),
+            enum_labels: BTreeMap::new(),
+            composites: BTreeMap::new(),
+            // Above any oid the built-ins or the extensions' dump use.
+            next_oid: 1_000_000,
         }
     }
 }
@@ -117,6 +143,7 @@ impl Catalog {
             NodeEnum::DropStmt(s) => self.drop(src, s),
             NodeEnum::CreateSchemaStmt(s) => self.create_schema(src, s),
             NodeEnum::AlterObjectSchemaStmt(s) => self.set_schema(src, s),
+            NodeEnum::CreateExtensionStmt(s) => self.create_extension(src, s),
             node if self.apply_other(src, node).is_some() => Ok(()),
             node if has_no_effect_on_tables(node) => Ok(()),
             node => {
@@ -150,8 +177,61 @@ impl Catalog {
         self.tables.values()
     }
 
+    /// A DO block, an unknown statement or an extension the analyzer has no dump of ran: it
+    /// may have created functions and operators unseen, so "does not exist" cannot be said.
+    pub fn may_have_unseen_functions(&self) -> bool {
+        self.opaque_statements_seen
+            || self
+                .extensions
+                .keys()
+                .any(|e| e != "plpgsql" && !builtin::builtins().extensions.contains_key(e))
+    }
+
+    /// The labels of an enum type, in order.
+    pub fn enum_labels(&self, oid: builtin::Oid) -> Option<&[String]> {
+        self.enum_labels.get(&oid).map(Vec::as_slice)
+    }
+
+    /// The attributes of a composite type.
+    pub fn composite_columns(&self, oid: builtin::Oid) -> Option<&[Column]> {
+        self.composites.get(&oid).map(Vec::as_slice)
+    }
+
     pub fn has_schema(&self, schema: &str) -> bool {
         self.schemas.contains(schema)
+    }
+
+    fn create_extension(
+        &mut self,
+        src: &Source<'_>,
+        s: &pg_query::protobuf::CreateExtensionStmt,
+    ) -> Result<(), Diagnostic> {
+        if self.extensions.contains_key(&s.extname) {
+            if s.if_not_exists {
+                return Ok(());
+            }
+            return Err(src.error(-1, "42710", format!("extension \"{}\" already exists", s.extname)));
+        }
+        let schema = s
+            .options
+            .iter()
+            .filter_map(|o| match &o.node {
+                Some(NodeEnum::DefElem(d)) if d.defname == "schema" => {
+                    d.arg.as_deref().and_then(table::string_value)
+                }
+                _ => None,
+            })
+            .next()
+            .unwrap_or(DEFAULT_SCHEMA)
+            .to_string();
+        if !builtin::builtins().extensions.contains_key(&s.extname) && s.extname != "plpgsql" {
+            self.note_unsupported(
+                src,
+                &format!("CREATE EXTENSION \"{}\" (its types and functions)", s.extname),
+            );
+        }
+        self.extensions.insert(s.extname.clone(), schema);
+        Ok(())
     }
 
     fn create_schema(
@@ -184,7 +264,6 @@ fn has_no_effect_on_tables(node: &NodeEnum) -> bool {
             | NodeEnum::GrantRoleStmt(_)
             | NodeEnum::CreateRoleStmt(_)
             | NodeEnum::AlterRoleStmt(_)
-            | NodeEnum::CreateExtensionStmt(_)
             | NodeEnum::InsertStmt(_)
             | NodeEnum::UpdateStmt(_)
             | NodeEnum::DeleteStmt(_)

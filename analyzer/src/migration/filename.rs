@@ -1,5 +1,7 @@
 //! `<version>_<name>.up.sql` / `.down.sql` (the sqlx and golang-migrate convention; a plain
-//! `<version>_<name>.sql` is an up migration, as in sqlx).
+//! `<version>_<name>.sql` is an up migration, as in sqlx), and diesel's directories
+//! `<version>_<name>/up.sql`. As in sqlx and golang-migrate, the name part is free text: dots
+//! and spaces included (`20240101000000_status_view.sql.up.sql` is version 20240101000000).
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
@@ -42,10 +44,50 @@ pub fn parse(file_name: &str) -> Result<Option<MigrationName>, String> {
     if name.is_empty() {
         return Err(format!("\"{file_name}\" has an empty name after the version"));
     }
-    if name.contains(['.', ' ', '\t', '\n']) {
-        return Err(format!("the name part of \"{file_name}\" may not contain dots or spaces"));
+    if name.contains(['\n', '\r']) {
+        return Err(format!("the name part of \"{file_name}\" contains a line break"));
     }
     Ok(Some(MigrationName { version, name: name.to_string(), direction }))
+}
+
+/// A diesel migration directory, `<version>_<name>` where the version may be written with
+/// dashes or underscores between its digit groups, as `diesel migration generate` does
+/// (`2024-01-31-093000_create_users`, `2024_01_31_093000_create_users`): the digits make the
+/// version. `None` for directories that are not named like one.
+pub fn parse_dir(dir_name: &str) -> Option<MigrationName> {
+    // The version is the leading run of digits and separators that ends before the name.
+    let bytes = dir_name.as_bytes();
+    let mut end = 0;
+    let mut version = String::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'0'..=b'9' => {
+                version.push(bytes[i] as char);
+                end = i + 1;
+            }
+            b'-' | b'_' if end == i && !version.is_empty() => {}
+            _ => break,
+        }
+        i += 1;
+    }
+    let name = match dir_name.get(end..).and_then(|rest| rest.strip_prefix('_')) {
+        Some(name) => name,
+        // `1_2fa_setup`: the digits after the first `_` were the name's.
+        None => {
+            let (v, name) = dir_name.split_once('_')?;
+            version = v.chars().filter(|c| *c != '-').collect();
+            if !version.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            name
+        }
+    };
+    if version.is_empty() || name.is_empty() {
+        return None;
+    }
+    let version: i64 = version.parse().ok()?;
+    Some(MigrationName { version, name: name.to_string(), direction: Direction::Up })
 }
 
 #[cfg(test)]
@@ -68,6 +110,26 @@ mod tests {
     }
 
     #[test]
+    fn name_parts_may_have_dots_and_spaces_as_in_sqlx_and_golang_migrate() {
+        let m = ok("20240101000000_status_view.sql.up.sql");
+        assert_eq!((m.version, m.name.as_str()), (20240101000000, "status_view.sql"));
+        assert_eq!(ok("3_add users table.sql").name, "add users table");
+        assert_eq!(ok("4_v1.2.down.sql").direction, Direction::Down);
+    }
+
+    #[test]
+    fn diesel_directories_name_the_version_with_separators() {
+        let v = |d: &str| parse_dir(d).map(|m| (m.version, m.name));
+        assert_eq!(v("2024-01-31-093000_create_users"), Some((20240131093000, "create_users".into())));
+        assert_eq!(v("2024_01_31_093000_create_users"), Some((20240131093000, "create_users".into())));
+        assert_eq!(v("00000000000000_diesel_initial_setup"), Some((0, "diesel_initial_setup".into())));
+        assert_eq!(v("20240131093000_x"), Some((20240131093000, "x".into())));
+        assert_eq!(v("1_2fa_setup"), Some((1, "2fa_setup".into())));
+        assert_eq!(v("src"), None);
+        assert_eq!(v("2024"), None);
+    }
+
+    #[test]
     fn ignores_files_that_are_not_sql() {
         assert_eq!(parse("README.md"), Ok(None));
         assert_eq!(parse(".gitkeep"), Ok(None));
@@ -81,7 +143,6 @@ mod tests {
             ("v1_users.up.sql", "numeric version"),
             ("1_.up.sql", "empty name"),
             ("99999999999999999999_x.up.sql", "64-bit"),
-            ("1_a.b.up.sql", "dots"),
         ] {
             let err = parse(file).unwrap_err();
             assert!(err.contains(reason), "{file}: {err}");

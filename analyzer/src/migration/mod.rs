@@ -17,6 +17,19 @@ use crate::Diagnostic;
 /// The up file (with its parsed name) and the down file found for one version.
 type UpAndDown = (Option<(MigrationName, PathBuf)>, Option<PathBuf>);
 
+/// diesel's `metadata.toml` next to `up.sql`: `run_in_transaction = false` is our
+/// `-- strata:no-transaction`.
+fn diesel_runs_outside_transaction(dir: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(dir.join("metadata.toml")) else {
+        return false;
+    };
+    text.lines().any(|line| {
+        let line = line.split('#').next().unwrap_or("");
+        let mut parts = line.splitn(2, '=').map(str::trim);
+        parts.next() == Some("run_in_transaction") && parts.next() == Some("false")
+    })
+}
+
 /// One SQL file, read and parsed.
 #[derive(Debug, Clone)]
 pub struct SqlFile {
@@ -35,6 +48,10 @@ pub struct Migration {
     /// UTF-8 byte-order mark, so a checkout on another OS does not look like an edit.
     pub checksum: [u8; 32],
     pub directives: Directives,
+    /// The down file exists but cannot be read or parsed. `up` and `query!` never read it, so
+    /// loading goes on (with a warning in [`MigrationSet::warnings`]); `validate` and `down`
+    /// report this as an error.
+    pub down_error: Option<Diagnostic>,
 }
 
 impl Migration {
@@ -48,6 +65,8 @@ pub struct MigrationSet {
     pub dir: PathBuf,
     /// Ordered by version.
     pub migrations: Vec<Migration>,
+    /// Problems that do not stop `up` or `query!`, such as a down file that does not parse.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl MigrationSet {
@@ -61,12 +80,30 @@ impl MigrationSet {
         })?;
         let mut errors = Vec::new();
         let mut files: Vec<(MigrationName, PathBuf)> = Vec::new();
+        let mut outside_transaction = std::collections::BTreeSet::new();
         for entry in entries.flatten() {
             let path = entry.path();
             let Some(file_name) = path.file_name().and_then(|n| n.to_str()) else {
                 continue;
             };
-            if file_name.starts_with('.') || !path.is_file() {
+            if file_name.starts_with('.') {
+                continue;
+            }
+            if path.is_dir() {
+                // diesel's layout: `<version>_<name>/up.sql` and `down.sql`.
+                if let Some(name) = filename::parse_dir(file_name).filter(|_| path.join("up.sql").is_file()) {
+                    if diesel_runs_outside_transaction(&path) {
+                        outside_transaction.insert(path.join("up.sql"));
+                    }
+                    if path.join("down.sql").is_file() {
+                        let down = MigrationName { direction: Direction::Down, ..name.clone() };
+                        files.push((down, path.join("down.sql")));
+                    }
+                    files.push((name, path.join("up.sql")));
+                }
+                continue;
+            }
+            if !path.is_file() {
                 continue;
             }
             match filename::parse(file_name) {
@@ -103,6 +140,7 @@ impl MigrationSet {
         }
 
         let mut migrations = Vec::with_capacity(by_version.len());
+        let mut warnings = Vec::new();
         for (version, (up, down)) in by_version {
             let Some((name, up_path)) = up else {
                 let down = down.unwrap_or_default();
@@ -113,13 +151,21 @@ impl MigrationSet {
                 );
                 continue;
             };
+            let no_transaction = outside_transaction.contains(&up_path);
             match load_migration(version, name.name, up_path, down) {
-                Ok(m) => migrations.push(m),
+                Ok(mut m) => {
+                    m.directives.no_transaction |= no_transaction;
+                    warnings.extend(m.down_error.clone().map(|mut d| {
+                        d.severity = crate::Severity::Warning;
+                        d
+                    }));
+                    migrations.push(m)
+                }
                 Err(mut e) => errors.append(&mut e),
             }
         }
         if errors.is_empty() {
-            Ok(MigrationSet { dir: dir.to_path_buf(), migrations })
+            Ok(MigrationSet { dir: dir.to_path_buf(), migrations, warnings })
         } else {
             Err(errors)
         }
@@ -132,16 +178,11 @@ fn load_migration(
     up: PathBuf,
     down: Option<PathBuf>,
 ) -> Result<Migration, Vec<Diagnostic>> {
-    let mut errors = Vec::new();
-    let up = read_sql(&up);
-    let down = down.map(|d| read_sql(&d)).transpose();
-    let (up, down) = match (up, down) {
-        (Ok(up), Ok(down)) => (up, down),
-        (up, down) => {
-            errors.extend(up.err());
-            errors.extend(down.err());
-            return Err(errors);
-        }
+    let up = read_sql(&up).map_err(|e| vec![e])?;
+    let (down, down_error) = match down.map(|d| read_sql(&d)) {
+        None => (None, None),
+        Some(Ok(down)) => (Some(down), None),
+        Some(Err(e)) => (None, Some(e)),
     };
     let directives = directives::parse(&up.text).map_err(|d| vec![d.in_file(&up.path)])?;
     // Transaction control would break strata's own: the transaction it runs a migration in, or,
@@ -164,7 +205,7 @@ fn load_migration(
             .hint(hint)]);
     }
     let checksum = checksum(&up.text);
-    Ok(Migration { version, name, up, down, checksum, directives })
+    Ok(Migration { version, name, up, down, checksum, directives, down_error })
 }
 
 fn read_sql(path: &Path) -> Result<SqlFile, Diagnostic> {

@@ -129,3 +129,62 @@ fn a_byte_order_mark_is_ignored() {
     assert!(set.migrations[0].directives.no_transaction);
     assert_eq!(set.migrations[0].checksum, checksum("-- strata:no-transaction\nCREATE TABLE a (id int);"));
 }
+
+#[test]
+fn a_broken_down_file_is_a_warning_that_keeps_the_ups() {
+    let dir = Dir::new(&[
+        ("1_a.up.sql", "CREATE TABLE a (id int);"),
+        ("1_a.down.sql", "DROP TABLE a"),
+        ("2_b.up.sql", "CREATE TABLE b (id int);"),
+        ("2_b.down.sql", "DROP TABEL b;"),
+    ]);
+    let set = MigrationSet::load(&dir.0).unwrap();
+    assert_eq!(set.migrations.len(), 2);
+    assert!(set.migrations[1].down.is_none());
+    let error = set.migrations[1].down_error.as_ref().expect("the down error is kept for validate/down");
+    assert!(error.is_error());
+    assert_eq!(set.warnings.len(), 1);
+    let w = &set.warnings[0];
+    assert!(!w.is_error());
+    assert!(w.file.as_ref().unwrap().ends_with("2_b.down.sql"));
+    assert_eq!((w.line, w.column), (1, 6));
+    assert!(w.message.contains("syntax error"), "{}", w.message);
+}
+
+#[test]
+fn diesel_directories_with_metadata() {
+    let dir = Dir::new(&[("20240101000000_plain.up.sql", "CREATE TABLE p (id int);")]);
+    for (sub, files) in [
+        (
+            "2024-01-02-000000_create_users",
+            &[("up.sql", "CREATE TABLE users (id int);"), ("down.sql", "DROP TABLE users;")][..],
+        ),
+        (
+            "2024-01-03-000000_index_users",
+            &[
+                ("up.sql", "CREATE INDEX CONCURRENTLY users_id ON users (id);"),
+                ("metadata.toml", "run_in_transaction = false # diesel\n"),
+            ][..],
+        ),
+        ("src", &[("main.rs", "fn main() {}")][..]),
+    ] {
+        std::fs::create_dir_all(dir.0.join(sub)).unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.0.join(sub).join(name), text).unwrap();
+        }
+    }
+    let set = MigrationSet::load(&dir.0).unwrap();
+    let found: Vec<(i64, &str, bool, bool)> = set
+        .migrations
+        .iter()
+        .map(|m| (m.version, m.name.as_str(), m.down.is_some(), m.directives.no_transaction))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (20240101000000, "plain", false, false),
+            (20240102000000, "create_users", true, false),
+            (20240103000000, "index_users", false, true),
+        ]
+    );
+}

@@ -5,6 +5,7 @@ use pg_query::NodeEnum;
 
 use super::scope::{Scope, Source};
 use super::{node_location, Analysis, Output};
+use crate::catalog::SqlType;
 
 impl Analysis<'_> {
     pub fn insert(&mut self, s: &InsertStmt, outer: &Scope<'_>) -> Vec<Output> {
@@ -15,8 +16,9 @@ impl Analysis<'_> {
             return vec![];
         };
         // The columns the values go to, in order: the listed ones or all of them.
-        let columns: Vec<(String, Option<crate::catalog::SqlType>)> = if s.cols.is_empty() {
-            target.columns.iter().map(|c| (c.name.clone(), c.ty.clone())).collect()
+        // (name, type, allows NULL)
+        let columns: Vec<(String, Option<SqlType>, bool)> = if s.cols.is_empty() {
+            target.columns.iter().map(|c| (c.name.clone(), c.ty.clone(), c.base_nullable)).collect()
         } else {
             s.cols
                 .iter()
@@ -24,7 +26,10 @@ impl Analysis<'_> {
                     Some(NodeEnum::ResTarget(rt)) => Some(rt),
                     _ => None,
                 })
-                .map(|rt| (rt.name.clone(), self.target_column(&target, rt)))
+                .map(|rt| {
+                    let (ty, nullable) = self.target_column(&target, rt).unwrap_or((None, true));
+                    (rt.name.clone(), ty, nullable)
+                })
                 .collect()
         };
         let plain = Scope::child(outer);
@@ -44,7 +49,8 @@ impl Analysis<'_> {
                                 None,
                             );
                         }
-                        for (item, (_, ty)) in list.items.iter().zip(&columns) {
+                        for (item, (_, ty, nullable)) in list.items.iter().zip(&columns) {
+                            self.param_target(item, *nullable);
                             match ty {
                                 Some(ty) => self.expr_expecting(item, &plain, ty),
                                 None => self.expr(item, &plain),
@@ -84,10 +90,11 @@ impl Analysis<'_> {
         outputs
     }
 
-    /// The type of a column named as an INSERT or UPDATE target, or an error.
-    fn target_column(&mut self, target: &Source, rt: &ResTarget) -> Option<crate::catalog::SqlType> {
+    /// The type of a column named as an INSERT or UPDATE target and whether it allows NULL,
+    /// or an error.
+    fn target_column(&mut self, target: &Source, rt: &ResTarget) -> Option<(Option<SqlType>, bool)> {
         match target.columns.iter().find(|c| c.name == rt.name) {
-            Some(c) => c.ty.clone(),
+            Some(c) => Some((c.ty.clone(), c.base_nullable)),
             None => {
                 let names: Vec<&str> = target.columns.iter().map(|c| c.name.as_str()).collect();
                 let hint = super::closest(&rt.name, &names).map(|s| format!("did you mean \"{s}\"?"));
@@ -104,8 +111,9 @@ impl Analysis<'_> {
             let Some(NodeEnum::ResTarget(rt)) = &t.node else {
                 continue;
             };
-            let ty = self.target_column(target, rt);
+            let (ty, nullable) = self.target_column(target, rt).unwrap_or((None, true));
             if let Some(val) = rt.val.as_deref() {
+                self.param_target(val, nullable);
                 match &ty {
                     Some(ty) => self.expr_expecting(val, scope, ty),
                     None => self.expr(val, scope),

@@ -5,6 +5,7 @@ use pg_query::protobuf::a_const::Val;
 use pg_query::protobuf::{AExpr, AExprKind, BoolExprType, Node, SqlValueFunctionOp};
 use pg_query::NodeEnum;
 
+use super::calls::{Input, Unresolved};
 use super::functions::common_type;
 use super::scope::{Lookup, Scope};
 use super::{node_location, Analysis};
@@ -58,7 +59,7 @@ impl Analysis<'_> {
         self.expr(node, scope)
     }
 
-    fn infer(&mut self, node: &Node, expected: &SqlType) {
+    pub(super) fn infer(&mut self, node: &Node, expected: &SqlType) {
         match &node.node {
             Some(NodeEnum::ParamRef(p)) => {
                 let n = usize::try_from(p.number).unwrap_or(0);
@@ -123,6 +124,7 @@ impl Analysis<'_> {
             }
             NodeEnum::NullTest(t) => {
                 if let Some(arg) = t.arg.as_deref() {
+                    self.param_target(arg, true);
                     self.expr(arg, scope);
                 }
                 Typed::of("bool", false)
@@ -135,6 +137,7 @@ impl Analysis<'_> {
             }
             NodeEnum::FuncCall(f) => self.func_call(f, scope),
             NodeEnum::CoalesceExpr(c) => {
+                c.args.iter().for_each(|a| self.param_target(a, true));
                 let args: Vec<Typed> = c.args.iter().map(|a| self.expr(a, scope)).collect();
                 let ty = args.iter().fold(None, |acc, a| common_type(acc, a.ty.clone()));
                 if let Some(ty) = &ty {
@@ -239,6 +242,9 @@ impl Analysis<'_> {
                 Typed::of("bool", nullable)
             }
             AExprKind::AexprOpAny | AExprKind::AexprOpAll => {
+                if let Some(typed) = self.any_all(op, e.location, (left, &typed_left), right, scope) {
+                    return typed;
+                }
                 let r = match (right, &l.ty) {
                     (Some(r), Some(ty)) => self.expr_expecting(r, scope, &ty.clone().array_of()),
                     (Some(r), None) => self.expr(r, scope),
@@ -271,6 +277,9 @@ impl Analysis<'_> {
                 Typed::of("bool", l.nullable || r.nullable)
             }
             AExprKind::AexprDistinct | AExprKind::AexprNotDistinct => {
+                for operand in [left, right].into_iter().flatten() {
+                    self.param_target(operand, true);
+                }
                 self.binary_operands(left, right, &l, scope);
                 Typed::of("bool", false)
             }
@@ -279,6 +288,11 @@ impl Analysis<'_> {
                 Typed { ty: typed_left.ty, nullable: true, name: Some("nullif".into()) }
             }
             _ => {
+                let typed_right = right.map(|r| self.expr(r, scope)).unwrap_or_default();
+                if let Some(typed) = self.resolved_operator(e, op, (left, &typed_left), (right, &typed_right))
+                {
+                    return typed;
+                }
                 let r = match (json_key_type(op), right) {
                     // `data ->> $1`, `data ? $1`: the right side is a key or path, not a json value.
                     (Some(key), Some(right))
@@ -292,6 +306,92 @@ impl Analysis<'_> {
                 let nullable = l.nullable || r.nullable || matches!(op, "->" | "->>" | "#>" | "#>>");
                 let ty = super::functions::operator_result(op, l.ty.as_ref(), r.ty.as_ref());
                 Typed { ty, nullable, name: Some("?column?".into()) }
+            }
+        }
+    }
+
+    /// `x op ANY (array)`: the operator between `x` and the array's element type.
+    fn any_all(
+        &mut self,
+        op: &str,
+        location: i32,
+        (left, typed_left): (Option<&Node>, &Typed),
+        right: Option<&Node>,
+        scope: &Scope<'_>,
+    ) -> Option<Typed> {
+        let (left, right) = (left?, right?);
+        let typed_right = self.expr(right, scope);
+        let left_input = self.input_type(left, typed_left);
+        let elem = match self.input_type(right, &typed_right) {
+            Input::Known(array) => self.catalog.element_of(array).map_or(Input::Opaque, Input::Known),
+            other => other,
+        };
+        if left_input == Input::Opaque || elem == Input::Opaque {
+            return None;
+        }
+        match self.catalog.resolve_operator(op, Some(left_input.oid()), elem.oid()) {
+            Ok(m) => {
+                self.apply_declared(&[left], &[m.left]);
+                if let (Some(NodeEnum::ParamRef(_)), Some(array)) =
+                    (&right.node, self.catalog.array_of(m.right))
+                {
+                    let ty = self.catalog.sql_type(array);
+                    self.infer(right, &ty);
+                }
+                Some(Typed::of("bool", typed_left.nullable || typed_right.nullable || !m.op.strict))
+            }
+            Err(_) if self.catalog.operators(op).is_empty() && self.catalog.may_have_unseen_functions() => {
+                None
+            }
+            Err(error) => {
+                self.resolve_error(
+                    error,
+                    Unresolved::Operator(op, Some(left_input.oid()), elem.oid()),
+                    location,
+                );
+                Some(Typed::of("bool", true))
+            }
+        }
+    }
+
+    /// `left op right` resolved against the catalog's operators; `None` when an operand's type
+    /// is not one the catalog knows (the caller falls back to the common operators' rules).
+    fn resolved_operator(
+        &mut self,
+        e: &AExpr,
+        op: &str,
+        (left, typed_left): (Option<&Node>, &Typed),
+        (right, typed_right): (Option<&Node>, &Typed),
+    ) -> Option<Typed> {
+        let right = right?;
+        let left_input = left.map(|n| self.input_type(n, typed_left));
+        let right_input = self.input_type(right, typed_right);
+        if right_input == Input::Opaque || left_input == Some(Input::Opaque) {
+            return None;
+        }
+        let left_oid = left_input.map(Input::oid);
+        match self.catalog.resolve_operator(op, left_oid, right_input.oid()) {
+            Ok(m) => {
+                let nodes: Vec<&Node> = left.into_iter().chain([right]).collect();
+                let declared = if left.is_some() { vec![m.left, m.right] } else { vec![m.right] };
+                self.apply_declared(&nodes, &declared);
+                // A missing key or path gives NULL whatever the operands.
+                let nullable = (left.is_some() && typed_left.nullable)
+                    || typed_right.nullable
+                    || !m.op.strict
+                    || matches!(op, "->" | "->>" | "#>" | "#>>");
+                Some(Typed {
+                    ty: Some(self.catalog.sql_type(m.result)),
+                    nullable,
+                    name: Some("?column?".into()),
+                })
+            }
+            Err(_) if self.catalog.operators(op).is_empty() && self.catalog.may_have_unseen_functions() => {
+                None
+            }
+            Err(error) => {
+                self.resolve_error(error, Unresolved::Operator(op, left_oid, right_input.oid()), e.location);
+                Some(Typed { ty: None, nullable: true, name: Some("?column?".into()) })
             }
         }
     }

@@ -1,9 +1,11 @@
 //! Types a query against a [`Catalog`]: its parameters and its output columns, with
 //! nullability, as Postgres would describe a prepared statement.
 
+mod calls;
 mod compound;
 mod dml;
 mod expr;
+mod from_functions;
 mod functions;
 mod scope;
 mod statements;
@@ -23,6 +25,11 @@ use crate::Diagnostic;
 pub struct Param {
     pub index: usize,
     pub ty: SqlType,
+    /// NULL is a meaningful value here: the parameter goes into a column that allows NULL
+    /// (`SET col = $1`, `INSERT ... VALUES ($1)`), is tested with `$1 IS NULL`, compared with
+    /// `IS [NOT] DISTINCT FROM`, or is a COALESCE argument, and no use stores it into a NOT NULL
+    /// column. Typed code takes `Option<T>` for such parameters.
+    pub nullable: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +37,8 @@ pub struct Column {
     pub name: String,
     pub ty: SqlType,
     pub nullable: bool,
+    /// Why the column may be NULL, in words (`strata describe` shows it); `None` when not.
+    pub why_nullable: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +62,7 @@ pub fn describe(catalog: &Catalog, sql: &str) -> Result<QueryDescription, Vec<Di
         catalog,
         sql,
         params: BTreeMap::new(),
+        param_nulls: BTreeMap::new(),
         ctes: Vec::new(),
         errors: Vec::new(),
         quiet_failures: 0,
@@ -70,12 +80,16 @@ pub struct Output {
     pub location: i32,
     /// Typing it already reported an error, so its unknown type needs no second one.
     pub failed: bool,
+    pub why_nullable: Option<String>,
 }
 
 pub(crate) struct Analysis<'a> {
     pub catalog: &'a Catalog,
     pub sql: &'a str,
     pub params: BTreeMap<usize, SqlType>,
+    /// Per parameter: some use accepts NULL (`Some(true)`), or one forbids it (`Some(false)`,
+    /// which wins: a NOT NULL column target would fail on NULL).
+    pub param_nulls: BTreeMap<usize, bool>,
     /// CTEs visible at this point, innermost last.
     pub ctes: Vec<(String, Vec<Output>)>,
     pub errors: Vec<Diagnostic>,
@@ -98,13 +112,22 @@ impl Analysis<'_> {
         self.errors.push(d);
     }
 
+    /// Records whether the parameter that `node` is (possibly under casts and parentheses)
+    /// goes where NULL is allowed.
+    pub fn param_target(&mut self, node: &Node, allows_null: bool) {
+        let Some(n) = param_number(node) else { return };
+        let entry = self.param_nulls.entry(n).or_insert(allows_null);
+        *entry &= allows_null;
+    }
+
     fn finish(mut self, outputs: Vec<Output>) -> Result<QueryDescription, Vec<Diagnostic>> {
         let mut params = Vec::new();
         // An unknown column next to a parameter leaves it untyped: report only the cause.
         let earlier_errors = !self.errors.is_empty();
         for (number, location) in param_refs(self.sql) {
             if let Some(ty) = self.params.get(&number) {
-                params.push(Param { index: number, ty: ty.clone() });
+                let nullable = self.param_nulls.get(&number).copied().unwrap_or(false);
+                params.push(Param { index: number, ty: ty.clone(), nullable });
             } else if !earlier_errors {
                 self.error_at(
                     location,
@@ -117,7 +140,13 @@ impl Analysis<'_> {
         let mut columns = Vec::with_capacity(outputs.len());
         for (i, out) in outputs.into_iter().enumerate() {
             match out.ty {
-                Some(ty) => columns.push(Column { name: out.name, ty, nullable: out.nullable }),
+                Some(ty) => {
+                    let why_nullable = out
+                        .why_nullable
+                        .filter(|_| out.nullable)
+                        .or_else(|| out.nullable.then(|| "it may be NULL where it comes from".to_string()));
+                    columns.push(Column { name: out.name, ty, nullable: out.nullable, why_nullable })
+                }
                 None if out.failed => {}
                 None => self.error_at(
                     out.location,
@@ -162,6 +191,16 @@ fn param_refs(sql: &str) -> Vec<(usize, i32)> {
     }
     let max = seen.keys().next_back().copied().unwrap_or(0);
     (1..=max).map(|n| (n, seen.get(&n).copied().unwrap_or(0))).collect()
+}
+
+/// `$n`, `$n::type` or `($n)`: the parameter number.
+pub(crate) fn param_number(node: &Node) -> Option<usize> {
+    match &node.node {
+        Some(NodeEnum::ParamRef(p)) => usize::try_from(p.number).ok(),
+        Some(NodeEnum::TypeCast(c)) => c.arg.as_deref().and_then(param_number),
+        Some(NodeEnum::CollateClause(c)) => c.arg.as_deref().and_then(param_number),
+        _ => None,
+    }
 }
 
 pub(crate) fn node_location(node: &Node) -> i32 {

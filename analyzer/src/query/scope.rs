@@ -28,7 +28,21 @@ pub struct Source {
     pub nullable_from_join: bool,
     /// Stands for a relation that does not exist (already reported): it has every column.
     pub unresolved: bool,
+    /// A table of the catalog: it also has the system columns (`tableoid`, `ctid`, `xmin`, ...).
+    pub table: bool,
+    /// A function in FROM returning one scalar column: its alias alone means that value.
+    pub scalar: bool,
 }
+
+/// The system columns every table has, with their types.
+const SYSTEM_COLUMNS: &[(&str, &str)] = &[
+    ("tableoid", "oid"),
+    ("ctid", "tid"),
+    ("xmin", "xid"),
+    ("xmax", "xid"),
+    ("cmin", "cid"),
+    ("cmax", "cid"),
+];
 
 #[derive(Debug, Default)]
 pub struct Scope<'p> {
@@ -80,11 +94,51 @@ impl<'p> Scope<'p> {
                 });
             }
         }
+        if found.is_none() {
+            found = self.special_column(qualifier, column);
+        }
         match (found, self.parent) {
             (Some(r), _) => Lookup::Found(r),
             (None, Some(parent)) => parent.lookup(qualifier, column),
             (None, None) => Lookup::Missing,
         }
+    }
+
+    /// Why `qualifier.column` may be NULL, in words for `strata describe`.
+    pub fn why_nullable(&self, qualifier: Option<&str>, column: &str) -> Option<String> {
+        for source in &self.sources {
+            if qualifier.is_some_and(|q| q != source.name) {
+                continue;
+            }
+            let Some(c) = source.columns.iter().find(|c| c.name == column) else { continue };
+            let shown = if source.name.is_empty() { "the join" } else { source.name.as_str() };
+            if source.nullable_from_join {
+                return Some(format!("\"{shown}\" is on the nullable side of an outer join"));
+            }
+            if c.base_nullable {
+                return Some(match (source.table, c.ty.is_some()) {
+                    (true, _) => format!("column \"{column}\" of \"{shown}\" allows NULL (no NOT NULL)"),
+                    _ => format!("\"{shown}\".\"{column}\" may be NULL where it comes from"),
+                });
+            }
+        }
+        self.parent.and_then(|p| p.why_nullable(qualifier, column))
+    }
+
+    /// A system column of a table, or the alias of a scalar function in FROM.
+    fn special_column(&self, qualifier: Option<&str>, column: &str) -> Option<Resolved> {
+        let named = |s: &&Source| qualifier.is_none_or(|q| q == s.name);
+        if let Some((_, ty)) = SYSTEM_COLUMNS.iter().find(|(n, _)| *n == column) {
+            if self.sources.iter().filter(named).any(|s| s.table) {
+                return Some(Resolved { ty: Some(SqlType::new(ty)), nullable: false });
+            }
+        }
+        if qualifier.is_some() {
+            return None;
+        }
+        let source = self.sources.iter().find(|s| s.scalar && s.name == column)?;
+        let c = source.columns.first()?;
+        Some(Resolved { ty: c.ty.clone(), nullable: c.base_nullable || source.nullable_from_join })
     }
 
     /// Every column name in scope, for "did you mean" hints.
@@ -150,6 +204,8 @@ impl Analysis<'_> {
                         columns: vec![],
                         nullable_from_join: false,
                         unresolved: true,
+                        table: false,
+                        scalar: false,
                     };
                     return vec![unresolved];
                 };
@@ -161,8 +217,11 @@ impl Analysis<'_> {
                     columns: to_scope_columns(columns),
                     nullable_from_join: false,
                     unresolved: false,
+                    table: false,
+                    scalar: false,
                 }]
             }
+            Some(NodeEnum::RangeFunction(rf)) => vec![self.range_function(rf, outer)],
             Some(_) => {
                 self.error_at(
                     super::node_location(item),
@@ -196,6 +255,8 @@ impl Analysis<'_> {
                     columns: to_scope_columns(columns),
                     nullable_from_join: false,
                     unresolved: false,
+                    table: false,
+                    scalar: false,
                 });
             }
         }
@@ -210,7 +271,14 @@ impl Analysis<'_> {
                     &msg,
                     Some("query the underlying tables, or open an issue"),
                 );
-                return Some(Source { name, columns: vec![], nullable_from_join: false, unresolved: true });
+                return Some(Source {
+                    name,
+                    columns: vec![],
+                    nullable_from_join: false,
+                    unresolved: true,
+                    table: false,
+                    scalar: false,
+                });
             }
             let known: Vec<&str> = self.catalog.tables().map(|t| t.name.as_str()).collect();
             let hint = match super::closest(&rv.relname, &known) {
@@ -218,7 +286,14 @@ impl Analysis<'_> {
                 None => self.missing_relation_hint(),
             };
             self.error_at(rv.location, "42P01", &format!("relation \"{shown}\" does not exist"), Some(&hint));
-            return Some(Source { name, columns: vec![], nullable_from_join: false, unresolved: true });
+            return Some(Source {
+                name,
+                columns: vec![],
+                nullable_from_join: false,
+                unresolved: true,
+                table: false,
+                scalar: false,
+            });
         };
         let columns = table
             .columns
@@ -230,7 +305,14 @@ impl Analysis<'_> {
                 merged_away: false,
             })
             .collect();
-        Some(Source { name, columns, nullable_from_join: false, unresolved: false })
+        Some(Source {
+            name,
+            columns,
+            nullable_from_join: false,
+            unresolved: false,
+            table: true,
+            scalar: false,
+        })
     }
 
     fn missing_relation_hint(&self) -> String {
@@ -313,7 +395,14 @@ impl Analysis<'_> {
             let ty = super::functions::common_type(l.0, r.0);
             merged.push(ScopeColumn { name, ty, base_nullable, merged_away: false });
         }
-        Some(Source { name: String::new(), columns: merged, nullable_from_join: false, unresolved: false })
+        Some(Source {
+            name: String::new(),
+            columns: merged,
+            nullable_from_join: false,
+            unresolved: false,
+            table: false,
+            scalar: false,
+        })
     }
 }
 

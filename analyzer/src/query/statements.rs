@@ -155,6 +155,7 @@ impl Analysis<'_> {
                         nullable: typed.nullable,
                         location: node_location(item),
                         failed: false,
+                        why_nullable: typed.nullable.then(|| "a VALUES row has NULL here".to_string()),
                     }),
                 }
             }
@@ -184,7 +185,19 @@ impl Analysis<'_> {
             } else {
                 super::apply_override(&rt.name, typed.nullable)
             };
-            outputs.push(Output { name, ty: typed.ty, nullable, location: rt.location, failed });
+            let why_nullable = if rt.name.ends_with('?') {
+                Some("the column name ends in \"?\"".to_string())
+            } else {
+                nullable.then(|| why_nullable(val, scope))
+            };
+            outputs.push(Output {
+                name,
+                ty: typed.ty,
+                nullable,
+                location: rt.location,
+                failed,
+                why_nullable,
+            });
         }
         outputs
     }
@@ -230,11 +243,82 @@ impl Analysis<'_> {
                         nullable: col.base_nullable || s.nullable_from_join,
                         location: c.location,
                         failed: false,
+                        why_nullable: scope.why_nullable(Some(s.name.as_str()), &col.name),
                     })
                 })
                 .collect(),
         )
     }
+}
+
+/// Why an output expression may be NULL, in words for `strata describe`.
+fn why_nullable(node: &Node, scope: &Scope<'_>) -> String {
+    let reason = match &node.node {
+        Some(NodeEnum::ColumnRef(c)) => {
+            let fields: Vec<&str> = c
+                .fields
+                .iter()
+                .filter_map(|f| match &f.node {
+                    Some(NodeEnum::String(s)) => Some(s.sval.as_str()),
+                    _ => None,
+                })
+                .collect();
+            match fields.as_slice() {
+                [column] => scope.why_nullable(None, column),
+                [.., q, column] => scope.why_nullable(Some(q), column),
+                [] => None,
+            }
+        }
+        Some(NodeEnum::FuncCall(f)) => {
+            let name = f.funcname.iter().filter_map(crate::catalog::string_value).next_back().unwrap_or("");
+            Some(if f.over.is_some() {
+                format!("the window function {name}() may return NULL")
+            } else if f.agg_star
+                || f.agg_filter.is_some()
+                || f.agg_order.iter().len() > 0
+                || is_aggregate(name)
+            {
+                format!("the aggregate {name}() is NULL over no rows (or only NULL inputs)")
+            } else {
+                format!("{name}() may return NULL")
+            })
+        }
+        Some(NodeEnum::TypeCast(c)) => {
+            return c.arg.as_deref().map_or_else(|| "NULL".into(), |a| why_nullable(a, scope))
+        }
+        Some(NodeEnum::SubLink(_)) => Some("a scalar subquery is NULL when it finds no row".into()),
+        Some(NodeEnum::ParamRef(p)) => Some(format!("parameter ${} may be NULL", p.number)),
+        Some(NodeEnum::AConst(c)) if c.isnull => Some("it is NULL".into()),
+        Some(NodeEnum::CaseExpr(_)) => Some("a CASE branch (or the missing ELSE) may be NULL".into()),
+        Some(NodeEnum::AIndirection(_)) => Some("an array subscript out of range is NULL".into()),
+        Some(NodeEnum::AExpr(_)) => {
+            Some("an operand may be NULL (or a JSON key or path may be missing)".into())
+        }
+        Some(NodeEnum::CoalesceExpr(_)) => Some("every COALESCE argument may be NULL".into()),
+        _ => None,
+    };
+    reason.unwrap_or_else(|| "an operand may be NULL".into())
+}
+
+fn is_aggregate(name: &str) -> bool {
+    matches!(
+        name,
+        "sum"
+            | "avg"
+            | "min"
+            | "max"
+            | "array_agg"
+            | "string_agg"
+            | "json_agg"
+            | "jsonb_agg"
+            | "bool_and"
+            | "bool_or"
+            | "every"
+            | "stddev"
+            | "variance"
+            | "json_object_agg"
+            | "jsonb_object_agg"
+    )
 }
 
 /// GROUP BY and ORDER BY may name an output column by alias or position.

@@ -195,11 +195,57 @@ fn unnamed_expressions_keep_postgres_names() {
 }
 
 #[test]
-fn untyped_output_asks_for_a_cast() {
+fn unknown_functions_and_operators_are_the_servers_errors() {
+    let no_function =
+        "No function matches the given name and argument types. You might need to add explicit type casts.";
     assert_eq!(
         errors("SELECT my_func(id) AS v FROM users"),
-        ["1:8: cannot infer the type of output column 1 (\"v\") [add a cast, e.g. (expression)::text]"]
+        [format!("1:8: function my_func(bigint) does not exist [{no_function}]")]
     );
+    assert_eq!(
+        errors("SELECT lower(age) FROM users"),
+        [format!("1:8: function lower(integer) does not exist [{no_function}]")]
+    );
+    let no_operator =
+        "No operator matches the given name and argument types. You might need to add explicit type casts.";
+    assert_eq!(
+        errors("SELECT id FROM users WHERE id = 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid"),
+        [format!("1:31: operator does not exist: bigint = uuid [{no_operator}]")]
+    );
+    assert_eq!(
+        errors("SELECT id FROM users WHERE id = 'x'"),
+        ["1:33: invalid input syntax for type bigint: \"x\""]
+    );
+    assert_eq!(
+        errors("SELECT email - 1 FROM users"),
+        [format!("1:14: operator does not exist: text - integer [{no_operator}]")]
+    );
+}
+
+#[test]
+fn built_in_functions_come_from_the_generated_catalog() {
+    let (cols, params) = shape(
+        "SELECT make_interval(days => $1) AS i, set_config('a.b', $2, true) AS s, encode(sha256('x'), 'hex') AS h, \
+         avg(created_at - created_at) AS a, date_part('year', created_at) AS y, extract(year FROM created_at) AS x, \
+         pg_notify('c', email) AS n, array_position(ARRAY[1, 2], age) AS p FROM users",
+    );
+    assert_eq!(
+        cols,
+        [
+            "i interval null",
+            "s text null",
+            "h text",
+            "a interval null",
+            "y float8",
+            "x numeric",
+            "n void null",
+            "p int4 null"
+        ]
+    );
+    assert_eq!(params, ["$1 int4", "$2 text"]);
+    let (_, params) =
+        shape("SELECT id FROM users WHERE lower(email) = lower($1) AND age = abs($2) AND name || $3 = 'x'");
+    assert_eq!(params, ["$1 text", "$2 float8", "$3 text"]);
 }
 
 #[test]
@@ -319,4 +365,55 @@ fn aggregated_arrays_know_when_elements_may_be_null() {
     .unwrap();
     let elements: Vec<bool> = d.columns.iter().map(|c| c.ty.element_nullable).collect();
     assert_eq!(elements, [true, false, true]);
+}
+
+/// `$n nullable` for parameters whose target allows NULL.
+fn nullable_params(sql: &str) -> Vec<usize> {
+    let d = describe(&catalog(), sql).unwrap_or_else(|e| panic!("{sql}: {e:#?}"));
+    d.params.iter().filter(|p| p.nullable).map(|p| p.index).collect()
+}
+
+#[test]
+fn parameters_know_whether_their_target_allows_null() {
+    assert_eq!(nullable_params("UPDATE users SET name = $1, email = $2 WHERE id = $3"), [1]);
+    assert_eq!(nullable_params("INSERT INTO users (email, name, age) VALUES ($1, $2, $3::int4)"), [2, 3]);
+    assert_eq!(nullable_params("INSERT INTO posts VALUES ($1, $2, $3, $4, $5)"), [4, 5]);
+    assert_eq!(nullable_params("SELECT id FROM users WHERE name IS NOT DISTINCT FROM $1"), [1]);
+    assert_eq!(
+        nullable_params("SELECT id FROM users WHERE ($1::text IS NULL OR name = $1) AND age > $2"),
+        [1]
+    );
+    assert_eq!(nullable_params("SELECT coalesce($1, name) FROM users WHERE id = $2"), [1]);
+    // One use into a NOT NULL column is enough to need a value.
+    assert_eq!(nullable_params("UPDATE users SET name = $1, email = $1 WHERE id = $2"), Vec::<usize>::new());
+    assert_eq!(
+        nullable_params(
+            "INSERT INTO users (email, name) VALUES ($1, $2) ON CONFLICT (email) DO UPDATE SET name = $3"
+        ),
+        [2, 3]
+    );
+}
+
+#[test]
+fn functions_in_from_with_aliases_ordinality_and_lateral() {
+    let (cols, params) = shape("SELECT * FROM unnest($1::text[], $2::int[]) AS t(name, n)");
+    assert_eq!(cols, ["name text null", "n int4 null"]);
+    assert_eq!(params, ["$1 text[]", "$2 int4[]"]);
+    let (cols, _) = shape("SELECT g, g.g AS again FROM generate_series(1, 10) AS g");
+    assert_eq!(cols, ["g int4", "again int4"]);
+    let (cols, _) = shape("SELECT * FROM generate_series(now(), now() + interval '1 day', '1 hour') WITH ORDINALITY AS s(at, i)");
+    assert_eq!(cols, ["at timestamptz", "i int8"]);
+    let (cols, _) = shape("SELECT e.id, kv.key, kv.value FROM events e, jsonb_each(e.data) kv");
+    assert_eq!(cols, ["id int8", "key text", "value jsonb"]);
+    let (cols, _) =
+        shape("SELECT x.value FROM events e CROSS JOIN LATERAL jsonb_array_elements_text(e.data) AS x");
+    assert_eq!(cols, ["value text null"]);
+    let (cols, _) = shape("SELECT r.a, r.b FROM events e, jsonb_to_recordset(e.data) AS r(a int, b text)");
+    assert_eq!(cols, ["a int4 null", "b text null"]);
+    let (cols, _) = shape("SELECT u.id, t.tag FROM posts u, unnest(u.tags) AS t(tag)");
+    assert_eq!(cols, ["id int4", "tag text"]);
+    let (cols, _) = shape("SELECT * FROM ROWS FROM (generate_series(1, 2), unnest(ARRAY['a'])) AS r(n, s)");
+    assert_eq!(cols, ["n int4 null", "s text null"]);
+    let (cols, _) = shape("SELECT l FROM lower('ABC') AS l");
+    assert_eq!(cols, ["l text"]);
 }

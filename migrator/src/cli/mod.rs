@@ -2,6 +2,7 @@
 //! (`up.rs`, `status.rs`, …). Thin: read the files with the analyzer, let the extension lock, plan
 //! and record.
 
+mod describe;
 mod status;
 mod up;
 
@@ -39,6 +40,14 @@ enum Command {
     },
     /// List applied and pending migrations; exits 1 if files and history disagree.
     Status,
+    /// Parameters and columns of each query in FILE (sqlc `-- name: X` blocks; `-` for stdin),
+    /// typed against the migrations without a database; exits 1 on any error.
+    Describe {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        file: PathBuf,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -53,6 +62,9 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
+    if let Command::Describe { json, file } = &cli.command {
+        return describe::run(&cli.dir, file, *json);
+    }
     let (migrator, files) = load(&cli.dir)?;
     let url = cli.database_url.ok_or("no database given: set DATABASE_URL or pass --database-url")?;
     let mut client = postgres::Client::connect(&url, postgres::NoTls).map_err(|e| {
@@ -63,6 +75,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             up::run(&mut client, migrator.lock_timeout(Duration::from_secs(lock_timeout)), &files)
         }
         Command::Status => status::run(&mut client, &migrator),
+        Command::Describe { .. } => unreachable!("handled before connecting"),
     }
 }
 
@@ -76,6 +89,10 @@ fn load(dir: &Path) -> Result<(Migrator, Files), String> {
         text.push_str("\nnothing was applied");
         text
     })?;
+    // A broken down file does not stop `up`: say so, and go on.
+    for warning in &set.warnings {
+        eprintln!("{warning}");
+    }
     let files = set.migrations.iter().map(|m| (m.version, m.up.path.clone())).collect();
     let migrations = set
         .migrations

@@ -1,0 +1,70 @@
+-- name: TopicList :many
+SELECT t.id, t.title, u.name AS author, count(p.id) AS replies, max(p.created_at) AS last_post
+FROM forum.topics t JOIN forum.users u ON u.id = t.author_id LEFT JOIN forum.posts p ON p.topic_id = t.id
+GROUP BY t.id, u.name ORDER BY last_post DESC NULLS LAST LIMIT $1 OFFSET $2;
+
+-- name: Thread :many
+WITH RECURSIVE thread AS (
+    SELECT id, parent_id, body, 0 AS depth FROM forum.posts WHERE topic_id = $1 AND parent_id IS NULL
+    UNION ALL
+    SELECT p.id, p.parent_id, p.body, t.depth + 1 FROM forum.posts p JOIN thread t ON p.parent_id = t.id
+)
+SELECT id, parent_id, body, depth FROM thread ORDER BY depth, id;
+
+-- name: PostsWithAuthors :many
+SELECT p.id, p.body, u.name, u.signature, p.score FROM forum.posts p LEFT JOIN forum.users u ON u.id = p.author_id WHERE p.topic_id = $1;
+
+-- name: TopUsers :many
+SELECT u.name, u.karma, rank() OVER (ORDER BY u.karma DESC) AS place, u.karma * 2 AS doubled FROM forum.users u;
+
+-- name: Tagged :many
+SELECT t.title, array_agg(g.label ORDER BY g.label) AS tags FROM forum.topics t
+JOIN forum.topic_tags tt ON tt.topic_id = t.id JOIN forum.tags g ON g.id = tt.tag_id GROUP BY t.id;
+
+-- name: NewPost :one
+INSERT INTO forum.posts (topic_id, author_id, parent_id, body) VALUES ($1, $2, $3, $4) RETURNING id, created_at, edited_at;
+
+-- name: EditPost :one
+UPDATE forum.posts SET body = $1, edited_at = now() WHERE id = $2 AND author_id = $3 RETURNING id, edited_at;
+
+-- name: LockTopic :exec
+UPDATE forum.topics SET locked = $1 WHERE id = $2;
+
+-- name: UserActivity :many
+SELECT u.name, u.last_seen, extract(epoch FROM now() - u.last_seen) AS idle_seconds, age(u.joined) AS membership FROM forum.users u;
+
+-- name: ScoreHistogram :many
+SELECT width_bucket(score, -5, 5, 10) AS bucket, count(*) FROM forum.posts GROUP BY 1 ORDER BY 1;
+
+-- name: SearchPosts :many
+SELECT id, body FROM forum.posts WHERE body ~* $1 OR body LIKE $2;
+
+-- name: EmptyTopics :many
+SELECT id, title FROM forum.topics t WHERE id NOT IN (SELECT topic_id FROM forum.posts);
+
+-- name: UserById :one
+SELECT id, name, signature, joined, karma, last_seen, moderator FROM forum.users WHERE id = $1;
+
+-- name: TopicsByTagLabel :many
+SELECT t.id, t.title FROM forum.topics t WHERE EXISTS (
+  SELECT 1 FROM forum.topic_tags tt JOIN forum.tags g ON g.id = tt.tag_id WHERE tt.topic_id = t.id AND g.label = $1);
+
+-- name: KarmaRound :many
+SELECT name, round(karma) AS r, round(karma, 1) AS r1, trunc(karma) AS t, karma::int AS k FROM forum.users;
+
+-- name: PostStats :one
+SELECT count(*) AS n, avg(score) AS mean, sum(score) AS total, bool_and(edited_at IS NULL) AS none_edited FROM forum.posts;
+
+-- name: ReplyCounts :many
+SELECT parent_id, count(*) AS replies FROM forum.posts WHERE parent_id IS NOT NULL GROUP BY parent_id;
+
+-- name: DeleteTopicTags :exec
+DELETE FROM forum.topic_tags WHERE topic_id = $1;
+
+-- name: LatestPerTopic :many
+SELECT x.topic_id, x.body FROM (
+  SELECT topic_id, body, row_number() OVER (PARTITION BY topic_id ORDER BY created_at DESC) AS rn FROM forum.posts) x
+WHERE x.rn = 1;
+
+-- name: Greeting :many
+SELECT 'hi ' || name AS greeting, concat(name, ' (', coalesce(signature, '-'), ')') AS display, format('%s!', name) AS f FROM forum.users;

@@ -1,0 +1,47 @@
+-- name: TenantBySlug :one
+SELECT id, slug, plan, seats, trial_ends FROM tenants WHERE slug = $1 AND deleted_at IS NULL;
+
+-- name: TenantsOnPlan :many
+SELECT id, slug FROM tenants WHERE plan = 'pro' ORDER BY slug;
+
+-- name: Members :many
+SELECT m.user_email, m.role, m.accepted_at IS NOT NULL AS accepted FROM members m WHERE m.tenant_id = $1 ORDER BY m.invited_at;
+
+-- name: Invite :exec
+INSERT INTO members (tenant_id, user_email, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING;
+
+-- name: Accept :exec
+UPDATE members SET accepted_at = now() WHERE tenant_id = $1 AND user_email = $2 AND accepted_at IS NULL;
+
+-- name: Unpaid :many
+SELECT t.slug, i.id, i.amount_cents / 100.0 AS amount, i.currency, current_date - i.issued_on AS days_open
+FROM invoices i JOIN tenants t ON t.id = i.tenant_id WHERE i.paid_at IS NULL;
+
+-- name: Revenue :many
+SELECT date_trunc('month', issued_on)::date AS month, sum(amount_cents) AS cents, count(*) FILTER (WHERE paid_at IS NULL) AS unpaid
+FROM invoices GROUP BY 1 ORDER BY 1;
+
+-- name: InvoiceLines :many
+SELECT i.id, l ->> 'sku' AS sku, (l ->> 'qty')::int AS qty FROM invoices i, jsonb_array_elements(i.lines) AS l;
+
+-- name: SeatsUsed :many
+SELECT t.slug, t.seats, count(m.user_email) AS used, t.seats - count(m.user_email) AS free_seats
+FROM tenants t LEFT JOIN members m ON m.tenant_id = t.id GROUP BY t.id;
+
+-- name: TrialEnding :many
+SELECT slug, trial_ends FROM tenants WHERE trial_ends < current_date + 7;
+
+-- name: SoftDelete :exec
+UPDATE tenants SET deleted_at = now() WHERE id = $1;
+
+-- name: Setting :one
+SELECT settings ->> $2 AS value, settings #> '{limits,api}' AS api_limit FROM tenants WHERE id = $1;
+
+-- name: PayInvoice :one
+UPDATE invoices SET paid_at = now() WHERE id = $1 RETURNING id, paid_at, amount_cents;
+
+-- name: PlanCounts :many
+SELECT plan::text AS plan, count(*) FROM tenants GROUP BY plan;
+
+-- name: CaseRole :many
+SELECT user_email, CASE role WHEN 'owner' THEN 3 WHEN 'admin' THEN 2 ELSE 1 END AS weight FROM members;
