@@ -75,9 +75,11 @@ pub fn untyped(value: &Expr) -> TokenStream {
     quote_spanned!(value.span()=> &(#value) as &(dyn ::strata::ToSql + ::std::marker::Sync))
 }
 
-/// Whether `Option<T>` is accepted: where the analyzer says NULL is meaningful.
-pub fn param_allows_null(_param: &Param) -> bool {
-    true
+/// Whether `Option<T>` is accepted: where the analyzer says NULL is meaningful (a nullable
+/// target column, `IS NULL`, `IS [NOT] DISTINCT FROM`, `coalesce`); elsewhere `None` would only
+/// make the comparison or the NOT NULL column fail.
+pub fn param_allows_null(param: &Param) -> bool {
+    param.nullable
 }
 
 /// Rust's `quote!` of the types list for `Query::new`.

@@ -209,7 +209,10 @@ fn decode(
             let reads = fields.iter().map(|f| {
                 let (ident, fty, i) = (&f.ident, &f.ty, f.index);
                 let ident = syn::Ident::new(&ident.to_string(), span);
-                quote::quote_spanned!(span=> #ident: row.try_get::<usize, #fty>(#i)?)
+                quote::quote_spanned!(span=> #ident: {
+                    let value: #fty = row.try_get(#i)?;
+                    value
+                })
             });
             let sig = signature(quote!(#ty));
             quote! {

@@ -6,7 +6,8 @@ use postgres_types::ToSql;
 
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be passed for a query parameter of type `{T}`",
-    label = "expected `{T}` or a reference to one"
+    label = "expected `{T}` or a reference to one",
+    note = "an `Option` is accepted only where NULL is meaningful (a nullable target column, `IS NULL`, `IS [NOT] DISTINCT FROM`, `coalesce`)"
 )]
 pub trait Bind<T: ?Sized>: ToSql + Sync {}
 
