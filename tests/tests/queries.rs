@@ -234,3 +234,36 @@ fn async_queries_run_in_one_round_trip_and_in_transactions() {
         assert_eq!(count.as_deref(), Some("0"));
     });
 }
+
+#[test]
+fn interval_network_money_bits_and_xml_round_trip() {
+    let db = Db::new("types");
+    let mut client = db.client();
+    let ip: std::net::IpAddr = "10.1.2.3".parse().unwrap();
+    let net = strata::types::Inet { addr: "192.168.0.0".parse().unwrap(), prefix: 16 };
+    let mac = strata::types::MacAddr([8, 0, 0x2b, 1, 2, 3]);
+    let bits = strata::types::Bits::from_bools(&[true, false, true]);
+    let row = strata::query!(
+        "SELECT '1 mon 2 days 03:00:00.5'::interval AS i, $1::interval AS i2,
+                '10.1.2.3'::inet AS host, $2::cidr AS net, $3::macaddr AS mac,
+                '12.34'::money AS cash, B'101'::bit(3) AS b, $4::varbit AS vb,
+                '<a>x</a>'::xml AS doc",
+        strata::types::Interval { months: 0, days: 1, microseconds: 1_000_000 },
+        net,
+        mac,
+        &bits
+    )
+    .fetch_one(&mut client)
+    .unwrap();
+    // Literals are NOT NULL; parameters may be NULL.
+    let i: strata::types::Interval = row.i;
+    assert_eq!(i, strata::types::Interval { months: 1, days: 2, microseconds: 3 * 3_600_000_000 + 500_000 });
+    assert_eq!(row.i2.map(|i| (i.days, i.microseconds)), Some((1, 1_000_000)));
+    assert_eq!(row.host, strata::types::Inet::host(ip));
+    assert_eq!(row.net, Some(net));
+    assert_eq!(row.mac, Some(mac));
+    assert_eq!(row.cash, strata::types::Money(1234));
+    assert_eq!((row.b.len, row.b.get(0), row.b.get(1)), (3, Some(true), Some(false)));
+    assert_eq!(row.vb, Some(bits));
+    assert_eq!(row.doc.0, "<a>x</a>");
+}

@@ -48,6 +48,15 @@ macro_rules! __bind_impls {
 }
 
 crate::__bind_impls!(bool, i8, i16, i32, i64, u32, f32, f64, String);
+crate::__bind_impls!(
+    crate::types::Interval,
+    crate::types::Inet,
+    crate::types::MacAddr,
+    crate::types::Money,
+    crate::types::Bits,
+    crate::types::Xml,
+    crate::types::Hstore
+);
 
 /// Text parameters also take string slices.
 macro_rules! bind_str {

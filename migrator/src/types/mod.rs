@@ -1,7 +1,19 @@
 //! Rust types for Postgres types whose Rust crate is chosen by a feature. Generated code names
 //! these aliases, so `query!` needs no features of its own. Without the feature the alias points
 //! at a type whose name says what to enable.
+//!
+//! Types with no widely used crate (`interval`, `inet`/`cidr`, `macaddr`, `money`, `bit`/`varbit`,
+//! `xml`) are defined here, so they need no feature.
 #![allow(non_camel_case_types)]
+
+mod network;
+mod scalars;
+
+pub use network::{Inet, MacAddr};
+pub use scalars::{Bits, Interval, Money, Xml};
+
+/// `hstore` values.
+pub type Hstore = std::collections::HashMap<String, Option<String>>;
 
 macro_rules! feature_type {
     ($alias:ident, $feature:literal, $ty:ty, $missing:ident) => {
