@@ -96,7 +96,28 @@ pub fn fields(columns: &[Column], span: Span, errors: &mut Vec<syn::Error>) -> (
 
 /// The Rust type generated code uses for `ty`, or why there is none.
 pub fn rust_syn_type(ty: &strata_analyzer::catalog::SqlType) -> Result<syn::Type, String> {
-    rust_type(ty).and_then(|t| syn::parse_str::<syn::Type>(&t).map_err(|e| e.to_string()))
+    let path = rust_type(ty)?;
+    let path = match std::env::var("STRATA_DATETIME").as_deref() {
+        Ok(choice @ ("time" | "chrono")) => datetime_in(&path, choice),
+        Ok(other) => {
+            return Err(format!("STRATA_DATETIME is `{other}`; set it to `time` or `chrono`"));
+        }
+        Err(_) => path,
+    };
+    syn::parse_str::<syn::Type>(&path).map_err(|e| e.to_string())
+}
+
+/// `::strata::types::Date` as `::strata::types::<choice>::Date`, for each date/time alias.
+fn datetime_in(path: &str, choice: &str) -> String {
+    let mut out = path.to_string();
+    for name in ["Timestamptz", "Timestamp", "Date", "Time"] {
+        let alias = format!("::strata::types::{name}");
+        if out == alias || out.contains(&format!("{alias}>")) {
+            out = out.replace(&alias, &format!("::strata::types::{choice}::{name}"));
+            break;
+        }
+    }
+    out
 }
 
 /// A Rust field for a column name: as is, `r#` for keywords, `None` if it cannot be one.
@@ -127,6 +148,16 @@ mod tests {
         assert!(field_ident("?column?").is_none());
         assert!(field_ident("1st").is_none());
         assert!(field_ident("full name").is_none());
+    }
+
+    #[test]
+    fn date_time_crate_chosen_explicitly() {
+        assert_eq!(datetime_in("::strata::types::Timestamp", "chrono"), "::strata::types::chrono::Timestamp");
+        assert_eq!(
+            datetime_in("::std::vec::Vec<::strata::types::Time>", "time"),
+            "::std::vec::Vec<::strata::types::time::Time>"
+        );
+        assert_eq!(datetime_in("::strata::types::Uuid", "time"), "::strata::types::Uuid");
     }
 
     #[test]

@@ -72,7 +72,7 @@ pub fn describe_errors(dir: &Path, errors: &[Diagnostic]) -> String {
 }
 
 /// What makes cargo re-check the crate's queries when a migration changes: an `include_bytes!`
-/// of each migration file and the `STRATA_MIGRATIONS` variable. Emitted by the first query of a
+/// of each migration file and the `STRATA_MIGRATIONS` and `STRATA_DATETIME` variables. Emitted by the first query of a
 /// directory in this compilation only (rustc compiles one crate per process, and the dep-info of
 /// one expansion covers the whole crate), so tracking costs nothing per query.
 pub fn tracking(dir: &Path, loaded: &Loaded) -> TokenStream {
@@ -89,5 +89,25 @@ pub fn tracking(dir: &Path, loaded: &Loaded) -> TokenStream {
     quote! {
         #(#files)*
         const _: ::std::option::Option<&str> = ::std::option_env!("STRATA_MIGRATIONS");
+        const _: ::std::option::Option<&str> = ::std::option_env!("STRATA_DATETIME");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tracking_is_emitted_once_per_directory_and_covers_every_file() {
+        let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/migrations"));
+        let loaded = load(dir);
+        let loaded = loaded.as_ref().as_ref().unwrap_or_else(|e| panic!("{e:?}"));
+        let first = tracking(dir, loaded).to_string();
+        for m in &loaded.set.migrations {
+            let path = m.up.path.canonicalize().unwrap();
+            assert!(first.contains(&format!("include_bytes ! ({:?})", path.to_string_lossy())), "{first}");
+        }
+        assert!(first.contains("STRATA_MIGRATIONS"), "{first}");
+        assert!(tracking(dir, loaded).is_empty(), "later queries of the crate track nothing");
     }
 }
