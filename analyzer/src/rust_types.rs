@@ -15,7 +15,7 @@ pub fn rust_type(ty: &SqlType) -> Result<String, String> {
         "float4" => "f32",
         "float8" => "f64",
         "oid" => "u32",
-        "text" | "varchar" | "bpchar" | "name" | "citext" => "::std::string::String",
+        "text" | "varchar" | "bpchar" | "name" | "citext" | "ltree" | "lquery" => "::std::string::String",
         "bytea" => "::std::vec::Vec<u8>",
         "uuid" => "::strata::types::Uuid",
         "json" | "jsonb" => "::strata::types::Json",
@@ -24,6 +24,13 @@ pub fn rust_type(ty: &SqlType) -> Result<String, String> {
         "timestamp" => "::strata::types::Timestamp",
         "date" => "::strata::types::Date",
         "time" => "::strata::types::Time",
+        "interval" => "::strata::types::Interval",
+        "inet" | "cidr" => "::strata::types::Inet",
+        "macaddr" => "::strata::types::MacAddr",
+        "money" => "::strata::types::Money",
+        "bit" | "varbit" => "::strata::types::Bits",
+        "xml" => "::strata::types::Xml",
+        "hstore" => "::strata::types::Hstore",
         other => return Err(format!("strata has no Rust type for {other} values yet; cast it")),
     };
     Ok(match (ty.array, ty.element_nullable) {
@@ -47,6 +54,7 @@ mod tests {
             "::std::vec::Vec<::std::option::Option<::std::string::String>>"
         );
         assert_eq!(rust_type(&SqlType::new("numeric")).unwrap(), "::strata::types::Numeric");
-        assert!(rust_type(&SqlType::new("interval")).unwrap_err().contains("interval"));
+        assert_eq!(rust_type(&SqlType::new("interval")).unwrap(), "::strata::types::Interval");
+        assert!(rust_type(&SqlType::new("tsquery")).unwrap_err().contains("tsquery"));
     }
 }

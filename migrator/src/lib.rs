@@ -7,8 +7,22 @@
 //! let user = strata::query!("SELECT id, email FROM users WHERE id = $1", id).fetch_one(&mut client)?;
 //! ```
 //!
-//! Generated code stays small: each `query!` is a row struct, its [`FromRow`] impl and a
-//! [`Query`] value; fetching and binding are generic code here.
+//! The query macros, all checked against the migrations at compile time:
+//! - [`query!`]: rows as a generated struct with one field per column; in item position,
+//!   `query! { pub struct UserRow = "SELECT ..."; }` names that struct (with `UserRow::query(..)`
+//!   to run it), so functions can return it;
+//! - [`query_as!`]: rows into your own struct, field by field, by name;
+//! - [`query_scalar!`]: the single column's value;
+//! - [`query_file!`], [`query_file_as!`], [`query_file_scalar!`]: the SQL from a file, relative
+//!   to the crate's manifest directory;
+//! - [`query_unchecked!`], [`query_as_unchecked!`]: the arguments' Rust types are not checked
+//!   (the server checks them when the statement is prepared).
+//!
+//! Columns take sqlx's overrides: `AS "name!"` (not null), `AS "name?"` (nullable),
+//! `AS "name: Type"`, `AS "name!: Type"`, `AS "name?: Type"`; arguments `arg as Type` and `arg as _`.
+//!
+//! Generated code stays small: each query is a row struct, a function reading it from a row and
+//! a [`Query`] value; fetching and binding are compiled once here.
 
 #[cfg(feature = "cli")]
 pub mod cli;
@@ -23,8 +37,11 @@ pub mod types;
 
 pub use error::Error;
 pub use migrate::{Applied, MigrateError, Migration, Migrator};
-pub use query::{bind, Bind, Executor, FromRow, Query};
-pub use strata_query_macros::{migrate, query};
+pub use query::{bind, bind_nullable, query_as, Bind, BindNullable, Executor, FromRow, Query, Statement};
+pub use strata_query_macros::{
+    migrate, query, query_as, query_as_unchecked, query_file, query_file_as, query_file_scalar, query_scalar,
+    query_unchecked, FromRow,
+};
 
 /// A row as returned by the driver.
 pub type Row = tokio_postgres::Row;
@@ -33,5 +50,6 @@ pub use postgres_types::ToSql;
 
 #[doc(hidden)]
 pub mod __private {
+    pub use postgres_types::{FromSql, IsNull, Kind, ToSql, Type};
     pub use tokio_postgres::Row;
 }

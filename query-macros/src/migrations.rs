@@ -1,11 +1,13 @@
 //! Loads and replays the crate's migrations once per directory and content, however many
 //! queries a crate has (the proc-macro stays loaded for the whole compilation).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
+use proc_macro2::TokenStream;
+use quote::quote;
 use strata_analyzer::{Catalog, Diagnostic, MigrationSet};
 
 pub struct Loaded {
@@ -67,4 +69,45 @@ pub fn describe_errors(dir: &Path, errors: &[Diagnostic]) -> String {
         text.push_str(&e.to_string().replace('\n', "\n  "));
     }
     text
+}
+
+/// What makes cargo re-check the crate's queries when a migration changes: an `include_bytes!`
+/// of each migration file and the `STRATA_MIGRATIONS` and `STRATA_DATETIME` variables. Emitted by the first query of a
+/// directory in this compilation only (rustc compiles one crate per process, and the dep-info of
+/// one expansion covers the whole crate), so tracking costs nothing per query.
+pub fn tracking(dir: &Path, loaded: &Loaded) -> TokenStream {
+    static TRACKED: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
+    let mut tracked = TRACKED.lock().unwrap_or_else(|e| e.into_inner());
+    if !tracked.get_or_insert_with(HashSet::new).insert(dir.to_path_buf()) {
+        return TokenStream::new();
+    }
+    let files = loaded.set.migrations.iter().map(|m| {
+        let path = m.up.path.canonicalize().unwrap_or_else(|_| m.up.path.clone());
+        let path = path.to_string_lossy().into_owned();
+        quote! { const _: &[u8] = include_bytes!(#path); }
+    });
+    quote! {
+        #(#files)*
+        const _: ::std::option::Option<&str> = ::std::option_env!("STRATA_MIGRATIONS");
+        const _: ::std::option::Option<&str> = ::std::option_env!("STRATA_DATETIME");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tracking_is_emitted_once_per_directory_and_covers_every_file() {
+        let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/migrations"));
+        let loaded = load(dir);
+        let loaded = loaded.as_ref().as_ref().unwrap_or_else(|e| panic!("{e:?}"));
+        let first = tracking(dir, loaded).to_string();
+        for m in &loaded.set.migrations {
+            let path = m.up.path.canonicalize().unwrap();
+            assert!(first.contains(&format!("include_bytes ! ({:?})", path.to_string_lossy())), "{first}");
+        }
+        assert!(first.contains("STRATA_MIGRATIONS"), "{first}");
+        assert!(tracking(dir, loaded).is_empty(), "later queries of the crate track nothing");
+    }
 }

@@ -6,3 +6,9 @@ CREATE TABLE notes (
     archived_at timestamptz
 );
 ALTER TABLE accounts ADD COLUMN bio text;
+CREATE TABLE files (
+    id bigserial PRIMARY KEY,
+    name text NOT NULL,
+    content bytea NOT NULL,
+    thumbnail bytea
+);

@@ -1,3 +1,3 @@
 fn main() {
-    let _ = strata::query!("SELECT now() - created_at AS age FROM accounts");
+    let _ = strata::query!("SELECT to_tsvector(handle) AS doc FROM accounts");
 }

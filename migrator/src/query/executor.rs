@@ -1,30 +1,42 @@
 use std::future::Future;
 use std::pin::Pin;
+use std::task::{Context, Poll};
 
-use postgres_types::ToSql;
+use postgres_types::{ToSql, Type};
 
 use crate::{Error, Row};
 
+/// A statement with its bound parameters, as a [`crate::Query`] hands it to an [`Executor`].
+/// Not generic over the row type, so the code that talks to the driver is compiled once.
+pub struct Statement<'a> {
+    pub sql: &'static str,
+    pub params: Vec<&'a (dyn ToSql + Sync)>,
+    /// The parameters' Postgres types when the macro knew them all: the query then runs in one
+    /// round trip (`query_typed`: an unnamed statement, which also works behind a
+    /// transaction-pooling PgBouncer). `None` prepares the statement first.
+    pub types: Option<&'static [Type]>,
+}
+
+impl<'a> Statement<'a> {
+    fn typed(&self, types: &[Type]) -> Vec<(&'a (dyn ToSql + Sync), Type)> {
+        self.params.iter().copied().zip(types.iter().cloned()).collect()
+    }
+}
+
 /// Where a [`crate::Query`] runs. For blocking clients `Output<T>` is `T`; for async clients it
-/// is a boxed future of `T` (one allocation per query, negligible next to a round trip).
+/// is a future of `T` (one allocation per query, negligible next to a round trip).
 pub trait Executor<'a>: Sized {
     type Output<T: Send + 'a>;
 
-    fn rows<const N: usize>(
-        self,
-        sql: &'static str,
-        params: [&'a (dyn ToSql + Sync); N],
-    ) -> Self::Output<Result<Vec<Row>, Error>>;
+    fn rows(self, statement: Statement<'a>) -> Self::Output<Result<Vec<Row>, Error>>;
 
-    fn execute<const N: usize>(
-        self,
-        sql: &'static str,
-        params: [&'a (dyn ToSql + Sync); N],
-    ) -> Self::Output<Result<u64, Error>>;
+    fn execute(self, statement: Statement<'a>) -> Self::Output<Result<u64, Error>>;
 
-    fn map<T: Send + 'a, U: Send + 'a>(
+    /// `f(output, with)` once the output is there.
+    fn map<T: Send + 'a, W: Send + Unpin + 'a, U: Send + 'a>(
         output: Self::Output<T>,
-        f: impl FnOnce(T) -> U + Send + 'a,
+        with: W,
+        f: fn(T, W) -> U,
     ) -> Self::Output<U>;
 }
 
@@ -32,53 +44,74 @@ pub trait Executor<'a>: Sized {
 impl<'a, C: postgres::GenericClient> Executor<'a> for &'a mut C {
     type Output<T: Send + 'a> = T;
 
-    fn rows<const N: usize>(
-        self,
-        sql: &'static str,
-        params: [&'a (dyn ToSql + Sync); N],
-    ) -> Result<Vec<Row>, Error> {
-        Ok(self.query(sql, &params)?)
+    fn rows(self, s: Statement<'a>) -> Result<Vec<Row>, Error> {
+        Ok(match s.types {
+            Some(types) => self.query_typed(s.sql, &s.typed(types))?,
+            None => self.query(s.sql, &s.params)?,
+        })
     }
 
-    fn execute<const N: usize>(
-        self,
-        sql: &'static str,
-        params: [&'a (dyn ToSql + Sync); N],
-    ) -> Result<u64, Error> {
-        Ok(postgres::GenericClient::execute(self, sql, &params)?)
+    fn execute(self, s: Statement<'a>) -> Result<u64, Error> {
+        Ok(match s.types {
+            Some(types) => self.execute_typed(s.sql, &s.typed(types))?,
+            None => postgres::GenericClient::execute(self, s.sql, &s.params)?,
+        })
     }
 
-    fn map<T: Send + 'a, U: Send + 'a>(output: T, f: impl FnOnce(T) -> U + Send + 'a) -> U {
-        f(output)
+    fn map<T: Send + 'a, W: Send + Unpin + 'a, U: Send + 'a>(output: T, with: W, f: fn(T, W) -> U) -> U {
+        f(output, with)
     }
 }
 
 type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
+/// A future and what to do with its output: one small generic type instead of an `async` block
+/// per row type.
+struct Map<'a, T, W, U> {
+    future: BoxFuture<'a, T>,
+    with: Option<W>,
+    f: fn(T, W) -> U,
+}
+
+impl<T, W: Unpin, U> Future for Map<'_, T, W, U> {
+    type Output = U;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<U> {
+        // Nothing here is structurally pinned: the inner future is boxed.
+        let this = Pin::into_inner(self);
+        let output = std::task::ready!(this.future.as_mut().poll(cx));
+        let with = this.with.take().expect("Map polled after completion");
+        Poll::Ready((this.f)(output, with))
+    }
+}
+
 /// Async: `tokio_postgres::Client` and `tokio_postgres::Transaction`.
 impl<'a, C: tokio_postgres::GenericClient + Sync> Executor<'a> for &'a C {
     type Output<T: Send + 'a> = BoxFuture<'a, T>;
 
-    fn rows<const N: usize>(
-        self,
-        sql: &'static str,
-        params: [&'a (dyn ToSql + Sync); N],
-    ) -> BoxFuture<'a, Result<Vec<Row>, Error>> {
-        Box::pin(async move { Ok(self.query(sql, &params).await?) })
+    fn rows(self, s: Statement<'a>) -> BoxFuture<'a, Result<Vec<Row>, Error>> {
+        Box::pin(async move {
+            Ok(match s.types {
+                Some(types) => self.query_typed(s.sql, &s.typed(types)).await?,
+                None => self.query(s.sql, &s.params).await?,
+            })
+        })
     }
 
-    fn execute<const N: usize>(
-        self,
-        sql: &'static str,
-        params: [&'a (dyn ToSql + Sync); N],
-    ) -> BoxFuture<'a, Result<u64, Error>> {
-        Box::pin(async move { Ok(tokio_postgres::GenericClient::execute(self, sql, &params).await?) })
+    fn execute(self, s: Statement<'a>) -> BoxFuture<'a, Result<u64, Error>> {
+        Box::pin(async move {
+            Ok(match s.types {
+                Some(types) => self.execute_typed(s.sql, &s.typed(types)).await?,
+                None => tokio_postgres::GenericClient::execute(self, s.sql, &s.params).await?,
+            })
+        })
     }
 
-    fn map<T: Send + 'a, U: Send + 'a>(
-        output: BoxFuture<'a, T>,
-        f: impl FnOnce(T) -> U + Send + 'a,
+    fn map<T: Send + 'a, W: Send + Unpin + 'a, U: Send + 'a>(
+        future: BoxFuture<'a, T>,
+        with: W,
+        f: fn(T, W) -> U,
     ) -> BoxFuture<'a, U> {
-        Box::pin(async move { f(output.await) })
+        Box::pin(Map { future, with: Some(with), f })
     }
 }

@@ -1,19 +1,19 @@
-//! The runtime behind `query!`: one generic [`Query`] that runs on the sync `postgres` client and
-//! the async `tokio_postgres` client alike, so each checked query generates only its row type.
+//! The runtime behind the query macros: one [`Query`] that runs on the sync `postgres` client and
+//! the async `tokio_postgres` client alike. Generated code is only a row type and the function
+//! that reads it from a row; talking to the driver is compiled once, not once per query.
 
 mod bind;
 mod executor;
 
-use std::marker::PhantomData;
+use postgres_types::{ToSql, Type};
 
-use postgres_types::ToSql;
-
-pub use bind::{bind, Bind};
-pub use executor::Executor;
+pub use bind::{bind, bind_nullable, Bind, BindNullable};
+pub use executor::{Executor, Statement};
 
 use crate::{Error, Row};
 
-/// Builds a value from a result row. `query!` implements it for the row type it generates.
+/// Builds a value from a result row by column name. `#[derive(strata::FromRow)]` implements it
+/// for a struct; [`query_as`] runs unchecked SQL into such a type.
 pub trait FromRow: Sized {
     fn from_row(row: &Row) -> Result<Self, Error>;
 }
@@ -25,50 +25,62 @@ impl FromRow for () {
     }
 }
 
-/// A checked query with its bound parameters, ready to run on an [`Executor`]:
+/// A query with its bound parameters, ready to run on an [`Executor`]:
 /// `&mut postgres::Client` (or transaction) for blocking code, `&tokio_postgres::Client` (or
 /// transaction) for async code, where the result is a future to `.await`.
 #[must_use = "a query does nothing until it is run with fetch_one, fetch_all, fetch_optional or execute"]
-pub struct Query<'a, R, const N: usize> {
-    sql: &'static str,
-    params: [&'a (dyn ToSql + Sync); N],
-    row: PhantomData<fn() -> R>,
+pub struct Query<'a, R> {
+    statement: Statement<'a>,
+    decode: fn(&Row) -> Result<R, Error>,
 }
 
-impl<'a, R: FromRow + Send + 'a, const N: usize> Query<'a, R, N> {
+/// Unchecked SQL whose rows fill `R` by column name (see [`FromRow`]); prepared on the server.
+pub fn query_as<'a, R: FromRow + Send + 'a>(
+    sql: &'static str,
+    params: &[&'a (dyn ToSql + Sync)],
+) -> Query<'a, R> {
+    Query::new(sql, params.to_vec(), None, R::from_row)
+}
+
+impl<'a, R: Send + 'a> Query<'a, R> {
     #[doc(hidden)]
-    pub fn new(sql: &'static str, params: [&'a (dyn ToSql + Sync); N]) -> Self {
-        Query { sql, params, row: PhantomData }
+    pub fn new(
+        sql: &'static str,
+        params: Vec<&'a (dyn ToSql + Sync)>,
+        types: Option<&'static [Type]>,
+        decode: fn(&Row) -> Result<R, Error>,
+    ) -> Self {
+        Query { statement: Statement { sql, params, types }, decode }
     }
 
     pub fn sql(&self) -> &'static str {
-        self.sql
+        self.statement.sql
     }
 
     /// All rows.
     pub fn fetch_all<E: Executor<'a>>(self, executor: E) -> E::Output<Result<Vec<R>, Error>> {
-        E::map(executor.rows(self.sql, self.params), |rows| rows?.iter().map(R::from_row).collect())
+        E::map(executor.rows(self.statement), self.decode, |rows, decode| rows?.iter().map(decode).collect())
     }
 
     /// Exactly one row; zero or several is [`Error::RowCount`].
     pub fn fetch_one<E: Executor<'a>>(self, executor: E) -> E::Output<Result<R, Error>> {
-        E::map(executor.rows(self.sql, self.params), |rows| match rows?.as_slice() {
-            [row] => R::from_row(row),
+        E::map(executor.rows(self.statement), self.decode, |rows, decode| match rows?.as_slice() {
+            [row] => decode(row),
             rows => Err(Error::RowCount { found: rows.len() }),
         })
     }
 
     /// At most one row; several is [`Error::RowCount`].
     pub fn fetch_optional<E: Executor<'a>>(self, executor: E) -> E::Output<Result<Option<R>, Error>> {
-        E::map(executor.rows(self.sql, self.params), |rows| match rows?.as_slice() {
+        E::map(executor.rows(self.statement), self.decode, |rows, decode| match rows?.as_slice() {
             [] => Ok(None),
-            [row] => R::from_row(row).map(Some),
+            [row] => decode(row).map(Some),
             rows => Err(Error::RowCount { found: rows.len() }),
         })
     }
 
     /// Runs the statement and returns the number of rows it affected.
     pub fn execute<E: Executor<'a>>(self, executor: E) -> E::Output<Result<u64, Error>> {
-        executor.execute(self.sql, self.params)
+        executor.execute(self.statement)
     }
 }

@@ -1,0 +1,94 @@
+//! Arguments: each bound once, checked against its parameter's Rust type at its own span
+//! (`Bind<T>`, or `BindNullable<T>` where the parameter's target allows NULL), with sqlx's
+//! escapes `arg as Type` (Rust's cast, no check here) and `arg as _` (the value as it is).
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{Expr, Type};
+
+use strata_analyzer::Param;
+
+use crate::columns::rust_syn_type;
+use crate::pg_type::type_constant;
+
+pub struct Bound {
+    /// One `&dyn ToSql` expression per argument.
+    pub binds: Vec<TokenStream>,
+    /// The parameters' `Type` constants when all are known: the query then runs in one round trip.
+    pub types: Option<Vec<TokenStream>>,
+}
+
+/// The argument with `as _` taken off, and whether it had a type override.
+fn strip_override(arg: &Expr) -> (&Expr, bool) {
+    match arg {
+        Expr::Group(g) => strip_override(&g.expr),
+        Expr::Paren(p) if matches!(*p.expr, Expr::Cast(_)) => strip_override(&p.expr),
+        Expr::Cast(c) if matches!(*c.ty, Type::Infer(_)) => (&c.expr, true),
+        Expr::Cast(_) => (arg, true),
+        _ => (arg, false),
+    }
+}
+
+pub fn bind(params: &[Param], args: &[Expr], checked: bool, errors: &mut Vec<syn::Error>) -> Bound {
+    let mut binds = Vec::new();
+    let mut types = Some(Vec::new());
+    for (param, arg) in params.iter().zip(args) {
+        let (value, overridden) = strip_override(arg);
+        let constant = type_constant(&param.ty);
+        match (&mut types, constant) {
+            (Some(list), Some(c)) => list.push(c),
+            _ => types = None,
+        }
+        if overridden || !checked {
+            binds.push(untyped(value));
+            continue;
+        }
+        match rust_syn_type(&param.ty) {
+            Ok(ty) if param_allows_null(param) => {
+                binds.push(quote_spanned!(arg.span()=> ::strata::bind_nullable::<#ty, _>(&(#value))))
+            }
+            Ok(ty) => binds.push(quote_spanned!(arg.span()=> ::strata::bind::<#ty, _>(&(#value)))),
+            Err(why) => {
+                errors.push(syn::Error::new(
+                    arg.span(),
+                    format!(
+                        "parameter ${} has type {}: {why} in the query, or pass a value of your own type \
+                         with `arg as _`",
+                        param.index, param.ty
+                    ),
+                ));
+                binds.push(untyped(value));
+            }
+        }
+    }
+    // Extra arguments (an arity error is already reported) are still bound, so they are used.
+    binds.extend(args.iter().skip(params.len()).map(|a| untyped(strip_override(a).0)));
+    if !checked {
+        // Unchecked arguments may not be of the parameter's type: let the server say.
+        types = None;
+    }
+    Bound { binds, types }
+}
+
+pub fn untyped(value: &Expr) -> TokenStream {
+    quote_spanned!(value.span()=> &(#value) as &(dyn ::strata::ToSql + ::std::marker::Sync))
+}
+
+/// Whether `Option<T>` is accepted: where the analyzer says NULL is meaningful (a nullable
+/// target column, `IS NULL`, `IS [NOT] DISTINCT FROM`, `coalesce`); elsewhere `None` would only
+/// make the comparison or the NOT NULL column fail.
+pub fn param_allows_null(param: &Param) -> bool {
+    param.nullable
+}
+
+/// Rust's `quote!` of the types list for `Query::new`.
+pub fn types_tokens(types: &Option<Vec<TokenStream>>) -> TokenStream {
+    match types {
+        Some(list) => quote! {{
+            static TYPES: &[::strata::__private::Type] = &[#(#list),*];
+            ::std::option::Option::Some(TYPES)
+        }},
+        None => quote!(::std::option::Option::None),
+    }
+}

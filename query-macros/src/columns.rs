@@ -1,0 +1,175 @@
+//! Output columns as Rust fields: the name (with sqlx's overrides `name!`, `name?`,
+//! `name: Type`, `name!: Type`, `name?: Type` taken off) and the Rust type.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+use syn::Ident;
+
+use strata_analyzer::rust_types::rust_type;
+use strata_analyzer::Column;
+
+pub struct Field {
+    pub ident: Ident,
+    /// The field's type, `Option<..>` included.
+    pub ty: TokenStream,
+    /// Position in the row.
+    pub index: usize,
+}
+
+/// A column name's override: the name, forced nullability and a Rust type, if any.
+pub struct Override<'a> {
+    pub name: &'a str,
+    pub nullable: Option<bool>,
+    pub ty: Option<&'a str>,
+}
+
+pub fn parse_override(name: &str) -> Override<'_> {
+    let (name, ty) = match name.split_once(':') {
+        Some((name, ty)) => (name.trim_end(), Some(ty.trim())),
+        None => (name, None),
+    };
+    // The analyzer already took a trailing `!`/`?` off a name without a type.
+    let (name, nullable) = if ty.is_none() {
+        (name, None)
+    } else if let Some(n) = name.strip_suffix('!') {
+        (n, Some(false))
+    } else if let Some(n) = name.strip_suffix('?') {
+        (n, Some(true))
+    } else {
+        (name, None)
+    };
+    Override { name, nullable, ty }
+}
+
+/// One field per column, or the errors that prevent it; a column that fails still has its
+/// name in `names` for the typed fallback.
+pub fn fields(columns: &[Column], span: Span, errors: &mut Vec<syn::Error>) -> (Vec<Field>, Vec<Ident>) {
+    let mut fields = Vec::new();
+    let mut names: Vec<Ident> = Vec::new();
+    for (index, column) in columns.iter().enumerate() {
+        let over = parse_override(&column.name);
+        let Some(ident) = field_ident(over.name) else {
+            errors.push(syn::Error::new(
+                span,
+                format!(
+                    "output column {} (\"{}\") is not a valid Rust field name; name it with AS",
+                    index + 1,
+                    over.name
+                ),
+            ));
+            continue;
+        };
+        if names.contains(&ident) {
+            errors.push(syn::Error::new(
+                span,
+                format!("output column \"{}\" appears twice; rename one with AS", over.name),
+            ));
+            continue;
+        }
+        names.push(ident.clone());
+        let base = match over.ty {
+            Some(ty) => syn::parse_str::<syn::Type>(ty).map(|t| quote!(#t)).map_err(|e| {
+                format!("the type override of output column \"{}\" is not a Rust type: {e}", over.name)
+            }),
+            None => rust_syn_type(&column.ty).map(|t| quote!(#t)).map_err(|why| {
+                format!(
+                    "output column \"{}\" has type {}: {why} in the query, e.g. `(expression)::text AS {}`, \
+                     or name a Rust type for it: `AS \"{}: Type\"`",
+                    over.name, column.ty, over.name, over.name
+                )
+            }),
+        };
+        match base {
+            Ok(base) => {
+                let ty = if over.nullable.unwrap_or(column.nullable) {
+                    quote!(::std::option::Option<#base>)
+                } else {
+                    base
+                };
+                fields.push(Field { ident, ty, index });
+            }
+            Err(message) => errors.push(syn::Error::new(span, message)),
+        }
+    }
+    (fields, names)
+}
+
+/// The Rust type generated code uses for `ty`, or why there is none.
+pub fn rust_syn_type(ty: &strata_analyzer::catalog::SqlType) -> Result<syn::Type, String> {
+    let path = rust_type(ty)?;
+    let path = match std::env::var("STRATA_DATETIME").as_deref() {
+        Ok(choice @ ("time" | "chrono")) => datetime_in(&path, choice),
+        Ok(other) => {
+            return Err(format!("STRATA_DATETIME is `{other}`; set it to `time` or `chrono`"));
+        }
+        Err(_) => path,
+    };
+    syn::parse_str::<syn::Type>(&path).map_err(|e| e.to_string())
+}
+
+/// `::strata::types::Date` as `::strata::types::<choice>::Date`, for each date/time alias.
+fn datetime_in(path: &str, choice: &str) -> String {
+    let mut out = path.to_string();
+    for name in ["Timestamptz", "Timestamp", "Date", "Time"] {
+        let alias = format!("::strata::types::{name}");
+        if out == alias || out.contains(&format!("{alias}>")) {
+            out = out.replace(&alias, &format!("::strata::types::{choice}::{name}"));
+            break;
+        }
+    }
+    out
+}
+
+/// A Rust field for a column name: as is, `r#` for keywords, `None` if it cannot be one.
+pub fn field_ident(name: &str) -> Option<Ident> {
+    if name.is_empty() || name == "_" || name.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    if !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        return None;
+    }
+    syn::parse_str::<Ident>(name).ok().or_else(|| syn::parse_str::<Ident>(&format!("r#{name}")).ok()).or_else(
+        || {
+            // `self`, `crate` and friends cannot be raw identifiers.
+            Some(format_ident!("{}_", name))
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names() {
+        assert_eq!(field_ident("email").unwrap().to_string(), "email");
+        assert_eq!(field_ident("type").unwrap().to_string(), "r#type");
+        assert_eq!(field_ident("self").unwrap().to_string(), "self_");
+        assert!(field_ident("?column?").is_none());
+        assert!(field_ident("1st").is_none());
+        assert!(field_ident("full name").is_none());
+    }
+
+    #[test]
+    fn date_time_crate_chosen_explicitly() {
+        assert_eq!(datetime_in("::strata::types::Timestamp", "chrono"), "::strata::types::chrono::Timestamp");
+        assert_eq!(
+            datetime_in("::std::vec::Vec<::strata::types::Time>", "time"),
+            "::std::vec::Vec<::strata::types::time::Time>"
+        );
+        assert_eq!(datetime_in("::strata::types::Uuid", "time"), "::strata::types::Uuid");
+    }
+
+    #[test]
+    fn sqlx_overrides() {
+        let o = parse_override("mood: Mood");
+        assert_eq!((o.name, o.nullable, o.ty), ("mood", None, Some("Mood")));
+        let o = parse_override("mood!: crate::Mood");
+        assert_eq!((o.name, o.nullable, o.ty), ("mood", Some(false), Some("crate::Mood")));
+        let o = parse_override("n?: i64");
+        assert_eq!((o.name, o.nullable, o.ty), ("n", Some(true), Some("i64")));
+        let o = parse_override("plain");
+        assert_eq!((o.name, o.nullable, o.ty), ("plain", None, None));
+        assert_eq!(parse_override("?column?").name, "?column?");
+    }
+}

@@ -1,0 +1,3 @@
+fn main() {
+    let _ = strata::query!(r#"SELECT karma AS "karma: not a type" FROM accounts"#);
+}

@@ -1,0 +1,3 @@
+fn main() {
+    let _ = strata::query_file!("queries/no_such_file.sql", 1);
+}

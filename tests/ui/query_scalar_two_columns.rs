@@ -1,0 +1,3 @@
+fn main() {
+    let _ = strata::query_scalar!("SELECT handle, karma FROM accounts");
+}
