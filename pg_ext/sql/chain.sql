@@ -72,6 +72,7 @@ BEGIN
     RETURNING id INTO new_id;
     UPDATE strata.lease_state l
     SET last_event = new_id,
+        last_xact = pg_current_xact_id(),
         heartbeat_at = CASE WHEN renew_lease THEN e.at ELSE l.heartbeat_at END,
         expires_at = CASE WHEN renew_lease THEN e.at + l.ttl ELSE l.expires_at END;
     RETURN new_id;

@@ -60,7 +60,10 @@ CREATE TABLE strata.lease_state (
     expires_at   timestamptz,
     ttl          interval,
     -- The newest event id: strata.verify() reports events removed from the end.
-    last_event   bigint
+    last_event   bigint,
+    -- The transaction that wrote the newest event: strata.record refuses to
+    -- record a second migration in one transaction (a migration calling the API).
+    last_xact    xid8
 );
 INSERT INTO strata.lease_state DEFAULT VALUES;
 

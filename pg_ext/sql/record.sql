@@ -91,6 +91,14 @@ DECLARE
     h strata.history;
 BEGIN
     l := strata.hold('strata.record', token);
+    -- The token is in the migrator's query text, which the migration could
+    -- read (current_query()): a ledger write it made with it would show here.
+    IF l.last_xact = pg_current_xact_id() THEN
+        RAISE EXCEPTION 'strata.record: migration % wrote the strata ledger itself', version
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = format('An earlier ledger event (%s) was written in this same transaction.', l.last_event),
+                  HINT = 'Migrations must not call the strata API; nothing of this migration was applied.';
+    END IF;
     PERFORM strata.check_new_entry('strata.record', version, checksum);
     h.version := version;
     h.name := name;
@@ -246,3 +254,54 @@ $$;
 
 COMMENT ON FUNCTION strata.finish(uuid, bigint, boolean, interval, text, text, integer) IS
     'End a non-transactional migration begun with strata.start(): applied if succeeded (its journal is cleared), else failed with message, SQLSTATE and the failing statement. Raises 55000 unless the row is running.';
+
+CREATE FUNCTION strata.progress(version bigint)
+RETURNS TABLE (statement integer, checksum bytea, state text, started_at timestamptz, finished_at timestamptz)
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT s.statement, s.checksum, s.state, s.started_at, s.finished_at
+    FROM strata.steps s WHERE s.version = $1 ORDER BY s.statement
+$$;
+
+COMMENT ON FUNCTION strata.progress(bigint) IS
+    'The journal of an unfinished non-transactional migration: each statement (1-based) a run started, with the SHA-256 of its text and whether it is running, done or failed.';
+
+CREATE FUNCTION strata.resolve(token uuid, version bigint, decision text, why text)
+RETURNS integer
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET strata.api = 'on'
+AS $$
+DECLARE
+    l strata.lease_state;
+    s strata.steps;
+BEGIN
+    l := strata.hold('strata.resolve', token);
+    IF decision IS NULL OR decision NOT IN ('done', 'retry') OR coalesce(btrim(why), '') = '' THEN
+        RAISE EXCEPTION 'strata.resolve: decision must be done or retry, and why must be given'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'done: the statement completed, the next run skips it; retry: the next run runs it again.';
+    END IF;
+    SELECT * INTO s FROM strata.steps t
+    WHERE t.version = resolve.version AND t.state <> 'done'
+    ORDER BY t.statement LIMIT 1;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'strata.resolve: migration % has no statement in doubt', version
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'strata status lists unfinished non-transactional migrations and their statements.';
+    END IF;
+    IF decision = 'done' THEN
+        UPDATE strata.steps t SET state = 'done', finished_at = clock_timestamp()
+        WHERE t.version = s.version AND t.statement = s.statement;
+    ELSE
+        DELETE FROM strata.steps t WHERE t.version = s.version AND t.statement = s.statement;
+    END IF;
+    PERFORM strata.emit('resolve', version, NULL, s.checksum, s.statement, format('%s: %s', decision, why),
+                        NULL, l.host, l.pid, true);
+    RETURN s.statement;
+END
+$$;
+
+COMMENT ON FUNCTION strata.resolve(uuid, bigint, text, text) IS
+    'A DBA''s decision on the first unfinished statement of a non-transactional migration: done (it completed; skipped on resume) or retry (run again). Logged with who and why; returns the statement index.';

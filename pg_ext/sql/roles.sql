@@ -11,5 +11,9 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'strata_reader') THEN
         CREATE ROLE strata_reader NOLOGIN;
     END IF;
+EXCEPTION WHEN insufficient_privilege THEN
+    RAISE EXCEPTION 'strata: the roles strata_migrator and strata_reader do not exist and % may not create them', current_user
+        USING ERRCODE = 'insufficient_privilege',
+              HINT = 'Have a role with CREATEROLE run: CREATE ROLE strata_migrator NOLOGIN; CREATE ROLE strata_reader NOLOGIN; then install again.';
 END
 $$;

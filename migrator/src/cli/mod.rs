@@ -2,6 +2,9 @@
 //! (`up.rs`, `status.rs`, …). Thin: read the files with the analyzer, let the extension lock, plan
 //! and record.
 
+mod init;
+mod lock;
+mod resolve;
 mod status;
 mod up;
 
@@ -33,12 +36,26 @@ struct Cli {
 enum Command {
     /// Apply pending migrations in order, each in its own transaction with its history row.
     Up {
-        /// Seconds to wait for another runner's lock.
+        /// Seconds to wait for another runner's lease.
         #[arg(long, default_value_t = 60)]
         lock_timeout: u64,
+        /// Seconds the lease outlives this runner's last heartbeat (a crashed runner's lease is
+        /// free after at most this long).
+        #[arg(long, default_value_t = 60)]
+        lease_ttl: u64,
     },
     /// List applied and pending migrations; exits 1 if files and history disagree.
     Status,
+    /// The migration lease: `strata lock break --why TEXT`.
+    Lock {
+        #[command(subcommand)]
+        command: lock::LockCommand,
+    },
+    /// Record a DBA's decision on the statement in doubt of an unfinished no-transaction migration.
+    Resolve(resolve::ResolveArgs),
+    /// Install (or upgrade) the strata objects as plain SQL, for servers where CREATE EXTENSION
+    /// strata is impossible (managed Postgres); run it as the database owner.
+    Init,
 }
 
 pub fn main() -> ExitCode {
@@ -53,17 +70,42 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
-    let (migrator, files) = load(&cli.dir)?;
     let url = cli.database_url.ok_or("no database given: set DATABASE_URL or pass --database-url")?;
-    let mut client = postgres::Client::connect(&url, postgres::NoTls).map_err(|e| {
-        format!("cannot connect to the database: {e}\n  hint: check DATABASE_URL / --database-url")
-    })?;
-    match cli.command {
-        Command::Up { lock_timeout } => {
-            up::run(&mut client, migrator.lock_timeout(Duration::from_secs(lock_timeout)), &files)
-        }
-        Command::Status => status::run(&mut client, &migrator),
+    let mut config: postgres::Config = url
+        .parse()
+        .map_err(|e| format!("cannot read the connection string: {e}\n  hint: check DATABASE_URL / --database-url"))?;
+    if config.get_application_name().is_none() {
+        config.application_name("strata");
     }
+    // Commands that need no migration files.
+    match &cli.command {
+        Command::Lock { command } => return lock::run(&mut connect(&config)?, command),
+        Command::Init => return init::run(&mut connect(&config)?),
+        _ => {}
+    }
+    let (migrator, files) = load(&cli.dir)?;
+    let mut client = connect(&config)?;
+    match cli.command {
+        Command::Up { lock_timeout, lease_ttl } => {
+            let migrator = migrator
+                .lock_timeout(Duration::from_secs(lock_timeout))
+                .lease_ttl(Duration::from_secs(lease_ttl.max(1)))
+                .heartbeat(config);
+            up::run(&mut client, migrator, &files)
+        }
+        Command::Status => status::run(&mut client, &migrator, &files),
+        Command::Resolve(args) => resolve::run(&mut client, &migrator, &args),
+        Command::Lock { .. } | Command::Init => unreachable!("handled above"),
+    }
+}
+
+fn connect(config: &postgres::Config) -> Result<postgres::Client, String> {
+    config.connect(postgres::NoTls).map_err(|e| {
+        format!(
+            "cannot connect to the database: {}\n  hint: check DATABASE_URL / --database-url",
+            crate::migrate::describe(&e)
+        )
+    })
 }
 
 /// Reads and parses every migration file; all problems are printed, none applied.
