@@ -37,11 +37,11 @@ pub(crate) fn run(client: &mut postgres::Client) -> Result<ExitCode, String> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let installed = one_value(
-        client,
-        "SELECT CASE WHEN pg_catalog.to_regprocedure('strata.ledger_version()') IS NOT NULL \
-         THEN strata.ledger_version() END",
-    )?;
+    let has_ledger = one_value(client, "SELECT pg_catalog.to_regprocedure('strata.ledger_version()') IS NOT NULL")?;
+    let installed = match has_ledger.as_deref() {
+        Some("t") => one_value(client, "SELECT strata.ledger_version()")?,
+        _ => None,
+    };
     match installed.as_deref() {
         Some(LEDGER_VERSION) => {
             println!("strata: the strata objects {LEDGER_VERSION} are installed; nothing to do");

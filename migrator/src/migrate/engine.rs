@@ -99,14 +99,20 @@ pub struct PlanEntry {
 
 /// Which strata objects the database has: none, an older version, or the one this engine needs.
 async fn ledger_version(conn: &mut impl Conn) -> Result<Option<String>, MigrateError> {
+    let context = "checking for the strata extension";
+    // Two steps: a query naming strata.ledger_version() fails to parse where it does not exist.
     let rows = conn
         .rows(
-            "SELECT CASE WHEN pg_catalog.to_regprocedure('strata.ledger_version()') IS NOT NULL \
-             THEN strata.ledger_version() \
-             ELSE (SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'strata') END",
+            "SELECT pg_catalog.to_regprocedure('strata.ledger_version()') IS NOT NULL, \
+             (SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'strata')",
         )
         .await
-        .map_err(MigrateError::db("checking for the strata extension"))?;
+        .map_err(MigrateError::db(context))?;
+    let Some(row) = rows.into_iter().next() else { return Ok(None) };
+    if row[0].as_deref() != Some("t") {
+        return Ok(row[1].clone());
+    }
+    let rows = conn.rows("SELECT strata.ledger_version()").await.map_err(MigrateError::db(context))?;
     Ok(rows.into_iter().next().and_then(|r| r.into_iter().next().flatten()))
 }
 
