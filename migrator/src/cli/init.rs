@@ -31,13 +31,16 @@ fn one_value(client: &mut postgres::Client, sql: &str) -> Result<Option<String>,
 }
 
 pub(crate) fn run(client: &mut postgres::Client) -> Result<ExitCode, String> {
-    if let Some(version) = one_value(client, "SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'strata'")? {
+    if let Some(version) =
+        one_value(client, "SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'strata'")?
+    {
         println!(
             "strata: this database has the strata extension {version}; upgrade it with ALTER EXTENSION strata UPDATE"
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let has_ledger = one_value(client, "SELECT pg_catalog.to_regprocedure('strata.ledger_version()') IS NOT NULL")?;
+    let has_ledger =
+        one_value(client, "SELECT pg_catalog.to_regprocedure('strata.ledger_version()') IS NOT NULL")?;
     let installed = match has_ledger.as_deref() {
         Some("t") => one_value(client, "SELECT strata.ledger_version()")?,
         _ => None,

@@ -71,9 +71,9 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     let url = cli.database_url.ok_or("no database given: set DATABASE_URL or pass --database-url")?;
-    let mut config: postgres::Config = url
-        .parse()
-        .map_err(|e| format!("cannot read the connection string: {e}\n  hint: check DATABASE_URL / --database-url"))?;
+    let mut config: postgres::Config = url.parse().map_err(|e| {
+        format!("cannot read the connection string: {e}\n  hint: check DATABASE_URL / --database-url")
+    })?;
     if config.get_application_name().is_none() {
         config.application_name("strata");
     }

@@ -22,7 +22,11 @@ pub(crate) struct ResolveArgs {
     why: String,
 }
 
-pub(crate) fn run(client: &mut postgres::Client, migrator: &Migrator, args: &ResolveArgs) -> Result<ExitCode, String> {
+pub(crate) fn run(
+    client: &mut postgres::Client,
+    migrator: &Migrator,
+    args: &ResolveArgs,
+) -> Result<ExitCode, String> {
     let statement =
         migrator.resolve(client, args.version, args.done, &args.why).map_err(|e| e.to_string())?;
     println!(

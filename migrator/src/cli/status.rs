@@ -5,7 +5,11 @@ use std::process::ExitCode;
 use super::Files;
 use crate::migrate::{MigrateError, Migrator, Status};
 
-pub(crate) fn run(client: &mut postgres::Client, migrator: &Migrator, _files: &Files) -> Result<ExitCode, String> {
+pub(crate) fn run(
+    client: &mut postgres::Client,
+    migrator: &Migrator,
+    _files: &Files,
+) -> Result<ExitCode, String> {
     let report = migrator.report(client).map_err(|e| e.to_string())?;
     let plan = &report.plan;
     let width = plan.iter().map(|e| e.name.len()).max().unwrap_or(4).max(4);

@@ -17,7 +17,11 @@ const BEGIN: &str = "BEGIN;\n";
 
 /// The migration, the session clean-up and its ledger row in one transaction, sent in one round
 /// trip (one message per migration, like `psql -f`).
-pub(crate) async fn in_transaction(conn: &mut impl Conn, lease: &Lease, m: &Migration) -> Result<(), MigrateError> {
+pub(crate) async fn in_transaction(
+    conn: &mut impl Conn,
+    lease: &Lease,
+    m: &Migration,
+) -> Result<(), MigrateError> {
     let script = format!(
         "{BEGIN}{}\n;\n{CLEAN_SESSION}SELECT strata.record({}, {}, {}, {});\nCOMMIT;",
         m.sql,
@@ -103,7 +107,8 @@ pub(crate) async fn statements(
     m: &Migration,
     resuming: bool,
 ) -> Result<(), MigrateError> {
-    let ledger = |what: &str| MigrateError::db(format!("{what} migration {} in the strata ledger", m.version));
+    let ledger =
+        |what: &str| MigrateError::db(format!("{what} migration {} in the strata ledger", m.version));
     let start_row = format!(
         "SELECT strata.start({}, {}, {}, {})",
         lease.sql(),
@@ -175,13 +180,13 @@ pub(crate) async fn statements(
 }
 
 /// The journal of an unfinished run: statement index → state.
-pub(crate) async fn progress(conn: &mut impl Conn, version: i64) -> Result<HashMap<usize, String>, MigrateError> {
+pub(crate) async fn progress(
+    conn: &mut impl Conn,
+    version: i64,
+) -> Result<HashMap<usize, String>, MigrateError> {
     let rows = conn
         .rows(&format!("SELECT statement, state FROM strata.progress({version})"))
         .await
         .map_err(MigrateError::db(format!("reading the journal of migration {version}")))?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| Some((r[0].as_deref()?.parse().ok()?, r[1].clone()?)))
-        .collect())
+    Ok(rows.into_iter().filter_map(|r| Some((r[0].as_deref()?.parse().ok()?, r[1].clone()?))).collect())
 }

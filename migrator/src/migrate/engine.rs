@@ -130,7 +130,8 @@ async fn ensure_extension(conn: &mut impl Conn) -> Result<(), MigrateError> {
     }
     // Concurrent runners take turns (a transaction-level lock, gone at COMMIT), so the second
     // sees the first's extension instead of colliding with it.
-    let create = "BEGIN;\nSELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('strata: CREATE EXTENSION'));\n\
+    let create =
+        "BEGIN;\nSELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('strata: CREATE EXTENSION'));\n\
                   CREATE EXTENSION IF NOT EXISTS strata;\nCOMMIT;";
     if let Err(e) = conn.batch(create).await {
         let _ = conn.batch("ROLLBACK").await;
@@ -247,7 +248,11 @@ pub(crate) async fn run(conn: &mut impl Conn, migrator: &Migrator) -> Result<Vec
     Ok(applied)
 }
 
-async fn apply_pending(conn: &mut impl Conn, migrator: &Migrator, lease: &Lease) -> Result<Vec<Applied>, MigrateError> {
+async fn apply_pending(
+    conn: &mut impl Conn,
+    migrator: &Migrator,
+    lease: &Lease,
+) -> Result<Vec<Applied>, MigrateError> {
     let plan = plan(conn, migrator).await?;
     let problems: Vec<PlanEntry> = plan.iter().filter(|e| e.status.blocks()).cloned().collect();
     if !problems.is_empty() {

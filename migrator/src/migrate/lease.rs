@@ -35,7 +35,11 @@ fn hostname() -> Option<String> {
 
 /// Polls `strata.acquire()`: a waiting runner never sits in a long statement, so it cannot hold up
 /// a CREATE INDEX CONCURRENTLY that the lease holder is running.
-pub(crate) async fn acquire(conn: &mut impl Conn, ttl: Duration, timeout: Duration) -> Result<Lease, MigrateError> {
+pub(crate) async fn acquire(
+    conn: &mut impl Conn,
+    ttl: Duration,
+    timeout: Duration,
+) -> Result<Lease, MigrateError> {
     let sql = format!(
         "SELECT strata.acquire('{} seconds'::interval, {}, {}, NULL)",
         ttl.as_secs_f64(),

@@ -156,7 +156,10 @@ mod tests {
 
     #[test]
     fn finds_the_index_of_a_concurrent_build() {
-        assert_eq!(name("CREATE INDEX CONCURRENTLY users_email ON users (email)").as_deref(), Some("users_email"));
+        assert_eq!(
+            name("CREATE INDEX CONCURRENTLY users_email ON users (email)").as_deref(),
+            Some("users_email")
+        );
         assert_eq!(
             name("-- why\ncreate unique index concurrently if not exists app.\"Users E\" on app.users (e)")
                 .as_deref(),
