@@ -1,9 +1,10 @@
 -- Tamper evidence: seals on history rows, a hash chain over events, and an
 -- audit trigger that records every change not made through the API.
 --
--- The API functions run with `strata.api = on` set by their SET clause, which
--- Postgres restores when the function returns, so only writes made inside
--- them skip the audit. A superuser can still bypass the trigger; then the
+-- The trigger tells API writes from others by the call stack: a write made
+-- inside one of the strata functions that write (which only the schema's
+-- owner can define) skips the audit; a session setting would be forgeable by
+-- the migration itself. A superuser can still bypass the trigger; then the
 -- seals and the chain (checked by strata.verify()) catch the change.
 
 -- Text forms that do not depend on the session (DateStyle, IntervalStyle,
@@ -43,7 +44,6 @@ CREATE FUNCTION strata.emit(
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 DECLARE
     e strata.events;
@@ -86,8 +86,11 @@ CREATE FUNCTION strata.audit_change() RETURNS trigger
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    stack text;
 BEGIN
-    IF current_setting('strata.api', true) = 'on' THEN
+    GET DIAGNOSTICS stack = PG_CONTEXT;
+    IF stack ~ 'PL/pgSQL function strata\.(emit|put_history|acquire|renew|release|break_lock|step|finish|repair|resolve|rechain)\(' THEN
         RETURN NULL;
     END IF;
     INSERT INTO strata.audit (table_name, operation, old_row, new_row)

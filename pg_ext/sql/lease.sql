@@ -15,7 +15,6 @@ CREATE FUNCTION strata.acquire(ttl interval, pid integer DEFAULT NULL,
 RETURNS uuid
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 DECLARE
     l strata.lease_state;
@@ -90,7 +89,6 @@ COMMENT ON FUNCTION strata.hold(text, uuid) IS
 CREATE FUNCTION strata.renew(token uuid) RETURNS timestamptz
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 DECLARE
     l strata.lease_state;
@@ -109,7 +107,6 @@ COMMENT ON FUNCTION strata.renew(uuid) IS
 CREATE FUNCTION strata.release(token uuid) RETURNS boolean
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 DECLARE
     l strata.lease_state;
@@ -132,7 +129,6 @@ COMMENT ON FUNCTION strata.release(uuid) IS
 CREATE FUNCTION strata.break_lock(why text) RETURNS boolean
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 DECLARE
     l strata.lease_state;

@@ -59,7 +59,6 @@ COMMENT ON FUNCTION strata.check_new_entry(text, bigint, bytea) IS
 CREATE FUNCTION strata.put_history(h strata.history) RETURNS strata.history
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 BEGIN
     h.seal := strata.seal(h);
@@ -84,7 +83,6 @@ CREATE FUNCTION strata.record(token uuid, version bigint, name text, checksum by
 RETURNS strata.history
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 DECLARE
     l strata.lease_state;
@@ -122,7 +120,6 @@ CREATE FUNCTION strata.fail(token uuid, version bigint, name text, checksum byte
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 DECLARE
     l strata.lease_state;
@@ -141,7 +138,6 @@ CREATE FUNCTION strata.start(token uuid, version bigint, name text, checksum byt
 RETURNS strata.history
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 DECLARE
     l strata.lease_state;
@@ -183,7 +179,6 @@ CREATE FUNCTION strata.step(token uuid, version bigint, statement integer, check
 RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 DECLARE
     l strata.lease_state;
@@ -222,7 +217,6 @@ CREATE FUNCTION strata.finish(token uuid, version bigint, succeeded boolean, dur
 RETURNS strata.history
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 DECLARE
     l strata.lease_state;
@@ -271,7 +265,6 @@ CREATE FUNCTION strata.resolve(token uuid, version bigint, decision text, why te
 RETURNS integer
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 DECLARE
     l strata.lease_state;

@@ -189,9 +189,10 @@ $$;
 -- Tamper evidence: seals on history rows, a hash chain over events, and an
 -- audit trigger that records every change not made through the API.
 --
--- The API functions run with `strata.api = on` set by their SET clause, which
--- Postgres restores when the function returns, so only writes made inside
--- them skip the audit. A superuser can still bypass the trigger; then the
+-- The trigger tells API writes from others by the call stack: a write made
+-- inside one of the strata functions that write (which only the schema's
+-- owner can define) skips the audit; a session setting would be forgeable by
+-- the migration itself. A superuser can still bypass the trigger; then the
 -- seals and the chain (checked by strata.verify()) catch the change.
 
 -- Text forms that do not depend on the session (DateStyle, IntervalStyle,
@@ -231,7 +232,6 @@ CREATE FUNCTION strata.emit(
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 DECLARE
     e strata.events;
@@ -274,8 +274,11 @@ CREATE FUNCTION strata.audit_change() RETURNS trigger
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    stack text;
 BEGIN
-    IF current_setting('strata.api', true) = 'on' THEN
+    GET DIAGNOSTICS stack = PG_CONTEXT;
+    IF stack ~ 'PL/pgSQL function strata\.(emit|put_history|acquire|renew|release|break_lock|step|finish|repair|resolve|rechain)\(' THEN
         RETURN NULL;
     END IF;
     INSERT INTO strata.audit (table_name, operation, old_row, new_row)
@@ -327,7 +330,6 @@ CREATE FUNCTION strata.acquire(ttl interval, pid integer DEFAULT NULL,
 RETURNS uuid
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 DECLARE
     l strata.lease_state;
@@ -402,7 +404,6 @@ COMMENT ON FUNCTION strata.hold(text, uuid) IS
 CREATE FUNCTION strata.renew(token uuid) RETURNS timestamptz
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 DECLARE
     l strata.lease_state;
@@ -421,7 +422,6 @@ COMMENT ON FUNCTION strata.renew(uuid) IS
 CREATE FUNCTION strata.release(token uuid) RETURNS boolean
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 DECLARE
     l strata.lease_state;
@@ -444,7 +444,6 @@ COMMENT ON FUNCTION strata.release(uuid) IS
 CREATE FUNCTION strata.break_lock(why text) RETURNS boolean
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 DECLARE
     l strata.lease_state;
@@ -534,7 +533,6 @@ COMMENT ON FUNCTION strata.check_new_entry(text, bigint, bytea) IS
 CREATE FUNCTION strata.put_history(h strata.history) RETURNS strata.history
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 BEGIN
     h.seal := strata.seal(h);
@@ -559,7 +557,6 @@ CREATE FUNCTION strata.record(token uuid, version bigint, name text, checksum by
 RETURNS strata.history
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 DECLARE
     l strata.lease_state;
@@ -597,7 +594,6 @@ CREATE FUNCTION strata.fail(token uuid, version bigint, name text, checksum byte
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 DECLARE
     l strata.lease_state;
@@ -616,7 +612,6 @@ CREATE FUNCTION strata.start(token uuid, version bigint, name text, checksum byt
 RETURNS strata.history
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 DECLARE
     l strata.lease_state;
@@ -658,7 +653,6 @@ CREATE FUNCTION strata.step(token uuid, version bigint, statement integer, check
 RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 DECLARE
     l strata.lease_state;
@@ -697,7 +691,6 @@ CREATE FUNCTION strata.finish(token uuid, version bigint, succeeded boolean, dur
 RETURNS strata.history
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 DECLARE
     l strata.lease_state;
@@ -746,7 +739,6 @@ CREATE FUNCTION strata.resolve(token uuid, version bigint, decision text, why te
 RETURNS integer
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 DECLARE
     l strata.lease_state;
@@ -1055,7 +1047,6 @@ CREATE FUNCTION strata.repair(version bigint, action text, why text)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 DECLARE
     h strata.history;
@@ -1117,7 +1108,6 @@ COMMENT ON FUNCTION strata.repair(bigint, text, text) IS
 CREATE FUNCTION strata.rechain() RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 DECLARE
     e strata.events;

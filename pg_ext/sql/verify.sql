@@ -84,7 +84,6 @@ CREATE FUNCTION strata.repair(version bigint, action text, why text)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 DECLARE
     h strata.history;
@@ -146,7 +145,6 @@ COMMENT ON FUNCTION strata.repair(bigint, text, text) IS
 CREATE FUNCTION strata.rechain() RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
-SET strata.api = 'on'
 AS $$
 DECLARE
     e strata.events;

@@ -103,6 +103,17 @@ impl TestDb {
         TestDb { name }
     }
 
+    /// An empty database (no extension) owned by `owner`.
+    pub fn blank(owner: &str) -> TestDb {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        template();
+        let name = format!("strata_e2e_blank_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
+        let mut admin = admin();
+        admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).unwrap();
+        admin.batch_execute(&format!("CREATE DATABASE {name} OWNER {owner} TEMPLATE template0")).unwrap();
+        TestDb { name }
+    }
+
     pub fn url(&self) -> String {
         server_url(&self.name)
     }
