@@ -15,6 +15,8 @@ pub mod cli;
 mod error;
 pub mod migrate;
 mod query;
+#[cfg(feature = "cli")]
+pub mod schema;
 pub mod types;
 
 pub use error::Error;

@@ -2,7 +2,9 @@
 //! (`up.rs`, `status.rs`, …). Thin: read the files with the analyzer, let the extension lock, plan
 //! and record.
 
+mod git;
 mod status;
+mod test;
 mod up;
 
 use std::borrow::Cow;
@@ -39,6 +41,9 @@ enum Command {
     },
     /// List applied and pending migrations; exits 1 if files and history disagree.
     Status,
+    /// Prove the migrations in a throwaway database: up, down (schema restored exactly?), up again,
+    /// then every down back to empty; exits 1 on any error.
+    Test(test::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -53,29 +58,31 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
-    let (migrator, files) = load(&cli.dir)?;
-    let url = cli.database_url.ok_or("no database given: set DATABASE_URL or pass --database-url")?;
-    let mut client = postgres::Client::connect(&url, postgres::NoTls).map_err(|e| {
-        format!("cannot connect to the database: {e}\n  hint: check DATABASE_URL / --database-url")
-    })?;
-    match cli.command {
+    let url = cli.database_url.as_deref();
+    match &cli.command {
+        // Commands that make their own databases.
+        Command::Test(args) => test::run(&cli.dir, url, args),
         Command::Up { lock_timeout } => {
-            up::run(&mut client, migrator.lock_timeout(Duration::from_secs(lock_timeout)), &files)
+            let (migrator, files) = load(&cli.dir)?;
+            let timeout = Duration::from_secs(*lock_timeout);
+            up::run(&mut connect(url)?, migrator.lock_timeout(timeout), &files)
         }
-        Command::Status => status::run(&mut client, &migrator),
+        Command::Status => status::run(&mut connect(url)?, &load(&cli.dir)?.0),
     }
 }
 
+fn connect(url: Option<&str>) -> Result<postgres::Client, String> {
+    let url = url.ok_or(NO_DATABASE)?;
+    postgres::Client::connect(url, postgres::NoTls).map_err(|e| {
+        format!("cannot connect to the database: {e}\n  hint: check DATABASE_URL / --database-url")
+    })
+}
+
+const NO_DATABASE: &str = "no database given: set DATABASE_URL or pass --database-url";
+
 /// Reads and parses every migration file; all problems are printed, none applied.
 fn load(dir: &Path) -> Result<(Migrator, Files), String> {
-    let set = MigrationSet::load(dir).map_err(|errors| {
-        let mut text = format!("{} problem(s) in {}:", errors.len(), dir.display());
-        for e in errors {
-            text.push_str(&format!("\n{e}"));
-        }
-        text.push_str("\nnothing was applied");
-        text
-    })?;
+    let set = load_set(dir)?;
     let files = set.migrations.iter().map(|m| (m.version, m.up.path.clone())).collect();
     let migrations = set
         .migrations
@@ -90,6 +97,18 @@ fn load(dir: &Path) -> Result<(Migrator, Files), String> {
         })
         .collect();
     Ok((Migrator::new(migrations), files))
+}
+
+/// The migration files, parsed; every problem in one message.
+fn load_set(dir: &Path) -> Result<MigrationSet, String> {
+    MigrationSet::load(dir).map_err(|errors| {
+        let mut text = format!("{} problem(s) in {}:", errors.len(), dir.display());
+        for e in errors {
+            text.push_str(&format!("\n{e}"));
+        }
+        text.push_str("\nnothing was applied");
+        text
+    })
 }
 
 /// The up file of each version, for messages.
