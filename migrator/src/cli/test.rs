@@ -18,7 +18,7 @@ use std::time::Instant;
 use strata_analyzer::migration::SqlFile;
 use strata_analyzer::{Migration, MigrationSet};
 
-use crate::schema::{self, compare, describe, Description, ScratchDb, Script};
+use crate::schema::{self, compare, Describer, Description, ScratchDb, Script};
 use report::{Outcome, Problem, Report};
 
 #[derive(clap::Args)]
@@ -43,7 +43,9 @@ pub(crate) fn run(dir: &Path, url: Option<&str>, args: &Args) -> Result<ExitCode
     {
         let db = ScratchDb::create(url, "strata_test")?;
         report.database = db.name.clone();
-        let mut prover = Prover { client: db.connect()?, require_down: args.require_down, report };
+        let mut client = db.connect()?;
+        let describer = prepare(&mut client)?;
+        let mut prover = Prover { client, describer, require_down: args.require_down, report };
         if let Some(snapshots) = prover.forward(&set) {
             let fresh = prover.snapshot();
             prover.downs_to_empty(&set, &snapshots);
@@ -65,8 +67,17 @@ pub(crate) fn run(dir: &Path, url: Option<&str>, args: &Args) -> Result<ExitCode
     Ok(if report.errors() == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
+/// The description query, planned once for the whole run.
+fn prepare(client: &mut postgres::Client) -> Result<Describer, String> {
+    client
+        .batch_execute("SET plan_cache_mode = force_generic_plan")
+        .and_then(|()| Describer::prepare(client, None))
+        .map_err(|e| format!("cannot prepare the schema description: {}", schema::db_message(&e)))
+}
+
 struct Prover {
     client: postgres::Client,
+    describer: Describer,
     require_down: bool,
     report: Report,
 }
@@ -139,8 +150,9 @@ impl Prover {
         empty_down: bool,
         out: &mut Outcome,
     ) {
+        let describer = self.describer.clone();
         let result = self.in_transaction(down, |client, out_problems| {
-            let after_down = describe(client, None).map_err(|e| format!("describing the schema: {e}"))?;
+            let after_down = describer.describe(client).map_err(|e| format!("describing the schema: {e}"))?;
             let differences = compare(before, &after_down);
             if !differences.is_empty() {
                 out_problems.push(not_restored(empty_down, differences));
@@ -157,7 +169,7 @@ impl Prover {
                     .push(Problem::error("up_not_repeatable", format!("the up fails after its down: {e}")));
                 String::new()
             })?;
-            let again = describe(client, None).map_err(|e| format!("describing the schema: {e}"))?;
+            let again = describer.describe(client).map_err(|e| format!("describing the schema: {e}"))?;
             let differences = compare(after_up, &again);
             if !differences.is_empty() {
                 out_problems.push(
@@ -231,7 +243,8 @@ impl Prover {
         Ok(())
     }
 
-    /// Every down, newest first, each compared with the schema before its up.
+    /// Every down, newest first, then the schema compared with the one before the first up.
+    /// Each down was proven exact in its own cycle, so the schema is described once, at the end.
     fn downs_to_empty(&mut self, set: &MigrationSet, snapshots: &[Description]) {
         for (i, m) in set.migrations.iter().enumerate().rev() {
             let down_ok = self.report.migrations[i].down_ok;
@@ -244,43 +257,28 @@ impl Prover {
                 self.report.downs_stopped_at = Some(format!("{label}: its down is broken (see above)"));
                 return;
             }
-            let expected = &snapshots[i];
             let result = if no_transaction(down) || m.directives.no_transaction {
-                self.autocommit(down).and_then(|()| {
-                    let after = self.snapshot().ok_or("cannot describe the schema")?;
-                    let differences = compare(expected, &after);
-                    if differences.is_empty() {
-                        Ok(())
-                    } else {
-                        self.report.pending.push(not_restored(false, differences));
-                        Err(String::new())
-                    }
-                })
+                self.autocommit(down)
             } else {
-                self.in_transaction(down, |client, pending| {
-                    let after = describe(client, None).map_err(|e| format!("describing the schema: {e}"))?;
-                    let differences = compare(expected, &after);
-                    if differences.is_empty() {
-                        return Ok(());
-                    }
-                    pending.push(not_restored(false, differences));
-                    Err(String::new())
-                })
+                self.in_transaction(down, |_, _| Ok(()))
             };
-            let mut problems: Vec<Problem> = self.report.pending.drain(..).collect();
             if let Err(message) = result {
-                if !message.is_empty() {
-                    problems.push(Problem::error("down_failed", format!("the down fails: {message}")));
-                }
-            }
-            if !problems.is_empty() {
-                for p in &mut problems {
-                    p.message = format!("after the later downs ran, {}", p.message);
-                }
-                self.report.sequence_problems.push((label.clone(), problems));
+                let message = format!("after the later downs ran, the down fails: {message}");
+                self.report
+                    .sequence_problems
+                    .push((label.clone(), vec![Problem::error("down_failed", message)]));
                 self.report.downs_stopped_at = Some(format!("{label}: its down failed (see above)"));
                 return;
             }
+        }
+        let Some(empty) = self.snapshot() else { return };
+        let differences = compare(&snapshots[0], &empty);
+        if !differences.is_empty() {
+            let message =
+                "after every down ran, newest first, the schema differs from the one before the first up";
+            let problem = Problem::error("down_not_exact", message).with(differences);
+            self.report.sequence_problems.push(("the first migration".into(), vec![problem]));
+            return;
         }
         self.report.downs_reached_empty = true;
     }
@@ -315,7 +313,7 @@ impl Prover {
     }
 
     fn snapshot(&mut self) -> Option<Description> {
-        match describe(&mut self.client, None) {
+        match self.describer.describe(&mut self.client) {
             Ok(d) => Some(d),
             Err(e) => {
                 self.report.fatal = Some(format!("cannot describe the schema: {}", schema::db_message(&e)));

@@ -2,8 +2,8 @@
 -- (kind, identity, definition), identified by name and never by OID, in a stable order.
 --
 -- $1 text[]: the managed schemas; NULL means every schema but strata, pg_* and information_schema.
--- Run it with search_path = pg_catalog, so every name the server deparses comes out
--- schema-qualified and the text does not depend on the session (the CLI does; a SQL function can
+-- Run it with search_path = pg_catalog, so every name the server deparses (and regclass prints)
+-- comes out schema-qualified and the text does not depend on the session (the CLI does; a SQL function can
 -- pin it with SET search_path = pg_catalog). The body is one SELECT, so it can also be the body of
 --   CREATE FUNCTION strata.describe(schemas text[] DEFAULT NULL)
 --     RETURNS TABLE (kind text, identity text, definition jsonb) LANGUAGE sql STABLE ...
@@ -43,11 +43,11 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
             'type', CASE c.relkind WHEN 'p' THEN 'partitioned table' WHEN 'f' THEN 'foreign table' END,
             'unlogged', nullif(c.relpersistence = 'u', false),
             'partition key', CASE c.relkind WHEN 'p' THEN pg_get_partkeydef(c.oid) END,
-            'partition of', (SELECT p.qname FROM pg_catalog.pg_inherits i JOIN rel p ON p.oid = i.inhparent
+            'partition of', (SELECT i.inhparent::regclass::text FROM pg_catalog.pg_inherits i
                              WHERE i.inhrelid = c.oid AND c.relispartition),
             'partition bound', CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,
-            'inherits', (SELECT string_agg(p.qname, ', ' ORDER BY i.inhseqno)
-                         FROM pg_catalog.pg_inherits i JOIN rel p ON p.oid = i.inhparent
+            'inherits', (SELECT string_agg(i.inhparent::regclass::text, ', ' ORDER BY i.inhseqno)
+                         FROM pg_catalog.pg_inherits i
                          WHERE i.inhrelid = c.oid AND NOT c.relispartition),
             'row security', nullif(c.relrowsecurity, false),
             'force row security', nullif(c.relforcerowsecurity, false),
@@ -60,8 +60,8 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
                 'type', format_type(s.seqtypid, NULL), 'start', s.seqstart::text,
                 'increment', s.seqincrement::text, 'min', s.seqmin::text, 'max', s.seqmax::text,
                 'cache', s.seqcache::text, 'cycle', nullif(s.seqcycle, false),
-                'owned by', (SELECT t.qname || '.' || quote_ident(a.attname)
-                             FROM pg_catalog.pg_depend d JOIN rel t ON t.oid = d.refobjid
+                'owned by', (SELECT d.refobjid::regclass::text || '.' || quote_ident(a.attname)
+                             FROM pg_catalog.pg_depend d
                              JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
                              WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
                                AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')))

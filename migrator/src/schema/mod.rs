@@ -57,26 +57,54 @@ impl Description {
 }
 
 /// Describes the managed schemas (`None`: the default set) as the connection sees them, inside
-/// its open transaction if there is one. The session's `search_path` is pinned to `pg_catalog`
-/// for the query, so every deparsed name is schema-qualified, and restored afterwards.
+/// its open transaction if there is one. Prepares the query each time: see [`Describer`] for
+/// describing the same connection again and again.
 pub fn describe(
     client: &mut postgres::Client,
     schemas: Option<&[String]>,
 ) -> Result<Description, postgres::Error> {
-    let saved: String = client.query_one("SELECT current_setting('search_path')", &[])?.get(0);
-    client.batch_execute("SET search_path = pg_catalog")?;
-    let rows = client.query(DESCRIBE_SQL, &[&schemas.map(<[String]>::to_vec)]);
-    let restored = client.execute("SELECT set_config('search_path', $1, false)", &[&saved]);
-    let rows = rows?;
-    restored?;
-    let mut objects = BTreeMap::new();
-    for row in rows {
-        let key = ObjectKey { kind: row.get(0), identity: row.get(1) };
-        let definition = match row.get::<_, serde_json::Value>(2) {
-            serde_json::Value::Object(map) => map,
-            _ => Definition::new(),
-        };
-        objects.insert(key, definition);
+    Describer::prepare(client, schemas)?.describe(client)
+}
+
+/// The description query prepared once on a connection (planning it costs about as much as
+/// running it).
+#[derive(Clone)]
+pub struct Describer {
+    statement: postgres::Statement,
+    schemas: Option<Vec<String>>,
+}
+
+impl Describer {
+    pub fn prepare(
+        client: &mut postgres::Client,
+        schemas: Option<&[String]>,
+    ) -> Result<Describer, postgres::Error> {
+        let statement = client.prepare(DESCRIBE_SQL)?;
+        Ok(Describer { statement, schemas: schemas.map(<[String]>::to_vec) })
     }
-    Ok(Description { objects })
+
+    /// The session's `search_path` is pinned to `pg_catalog` for the query, so every deparsed
+    /// name is schema-qualified whatever the session's setting, and restored afterwards.
+    pub fn describe(&self, client: &mut postgres::Client) -> Result<Description, postgres::Error> {
+        let saved: String = client
+            .query_one(
+                "SELECT current_setting('search_path'), set_config('search_path', 'pg_catalog', false)",
+                &[],
+            )?
+            .get(0);
+        let rows = client.query(&self.statement, &[&self.schemas]);
+        let restored = client.execute("SELECT set_config('search_path', $1, false)", &[&saved]);
+        let rows = rows?;
+        restored?;
+        let mut objects = BTreeMap::new();
+        for row in rows {
+            let key = ObjectKey { kind: row.get(0), identity: row.get(1) };
+            let definition = match row.get::<_, serde_json::Value>(2) {
+                serde_json::Value::Object(map) => map,
+                _ => Definition::new(),
+            };
+            objects.insert(key, definition);
+        }
+        Ok(Description { objects })
+    }
 }
