@@ -12,6 +12,7 @@
 
 #[cfg(feature = "cli")]
 pub mod cli;
+pub mod dev;
 mod error;
 pub mod migrate;
 mod query;

@@ -2,6 +2,7 @@
 //! (`up.rs`, `status.rs`, …). Thin: read the files with the analyzer, let the extension lock, plan
 //! and record.
 
+mod dev;
 mod git;
 mod status;
 mod test;
@@ -44,6 +45,8 @@ enum Command {
     /// Prove the migrations in a throwaway database: up, down (schema restored exactly?), up again,
     /// then every down back to empty; exits 1 on any error.
     Test(test::Args),
+    /// Start a throwaway local Postgres (initdb, a free port), apply the migrations, print its URL.
+    Dev(dev::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -62,6 +65,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     match &cli.command {
         // Commands that make their own databases.
         Command::Test(args) => test::run(&cli.dir, url, args),
+        Command::Dev(args) => dev::run(&cli.dir, args),
         Command::Up { lock_timeout } => {
             let (migrator, files) = load(&cli.dir)?;
             let timeout = Duration::from_secs(*lock_timeout);
