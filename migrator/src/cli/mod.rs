@@ -3,6 +3,7 @@
 //! and record.
 
 mod dev;
+mod diff;
 mod git;
 mod status;
 mod test;
@@ -47,6 +48,9 @@ enum Command {
     Test(test::Args),
     /// Start a throwaway local Postgres (initdb, a free port), apply the migrations, print its URL.
     Dev(dev::Args),
+    /// The schema change since a git ref, for review (markdown or JSON); with a database URL also
+    /// from real snapshots of both.
+    Diff(diff::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -66,6 +70,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         // Commands that make their own databases.
         Command::Test(args) => test::run(&cli.dir, url, args),
         Command::Dev(args) => dev::run(&cli.dir, args),
+        Command::Diff(args) => diff::run(&cli.dir, url, args),
         Command::Up { lock_timeout } => {
             let (migrator, files) = load(&cli.dir)?;
             let timeout = Duration::from_secs(*lock_timeout);
