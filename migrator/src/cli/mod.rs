@@ -4,6 +4,7 @@
 
 mod dev;
 mod diff;
+mod explain;
 mod git;
 mod status;
 mod test;
@@ -51,6 +52,9 @@ enum Command {
     /// The schema change since a git ref, for review (markdown or JSON); with a database URL also
     /// from real snapshots of both.
     Diff(diff::Args),
+    /// Check query plans on seeded data in a throwaway database: sequential scans on big tables,
+    /// missing expected indexes, cost budgets; exits 1 on a flagged query.
+    Explain(explain::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -71,6 +75,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Test(args) => test::run(&cli.dir, url, args),
         Command::Dev(args) => dev::run(&cli.dir, args),
         Command::Diff(args) => diff::run(&cli.dir, url, args),
+        Command::Explain(args) => explain::run(&cli.dir, url, args),
         Command::Up { lock_timeout } => {
             let (migrator, files) = load(&cli.dir)?;
             let timeout = Duration::from_secs(*lock_timeout);
