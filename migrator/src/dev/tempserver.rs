@@ -145,7 +145,7 @@ impl TempServer {
         // Run from a directory the server's user can read, whatever the caller's is.
         let out = command
             .args(args)
-            .current_dir(&self.data_dir.parent().unwrap_or(Path::new("/")))
+            .current_dir(self.data_dir.parent().unwrap_or(Path::new("/")))
             .output()
             .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
         if out.status.success() {
