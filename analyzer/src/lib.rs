@@ -10,6 +10,7 @@
 
 pub mod catalog;
 mod diagnostic;
+pub mod diff;
 pub mod migration;
 pub mod query;
 pub mod rust_types;

@@ -12,9 +12,12 @@
 
 #[cfg(feature = "cli")]
 pub mod cli;
+pub mod dev;
 mod error;
 pub mod migrate;
 mod query;
+#[cfg(feature = "cli")]
+pub mod schema;
 pub mod types;
 
 pub use error::Error;

@@ -2,10 +2,15 @@
 //! (`up.rs`, `status.rs`, …). Thin: read the files with the analyzer, let the extension lock, plan
 //! and record.
 
+mod dev;
+mod diff;
+mod explain;
+mod git;
 mod init;
 mod lock;
 mod resolve;
 mod status;
+mod test;
 mod up;
 
 use std::borrow::Cow;
@@ -56,6 +61,17 @@ enum Command {
     /// Install (or upgrade) the strata objects as plain SQL, for servers where CREATE EXTENSION
     /// strata is impossible (managed Postgres); run it as the database owner.
     Init,
+    /// Prove the migrations in a throwaway database: up, down (schema restored exactly?), up again,
+    /// then every down back to empty; exits 1 on any error.
+    Test(test::Args),
+    /// Start a throwaway local Postgres (initdb, a free port), apply the migrations, print its URL.
+    Dev(dev::Args),
+    /// The schema change since a git ref, for review (markdown or JSON); with a database URL also
+    /// from real snapshots of both.
+    Diff(diff::Args),
+    /// Check query plans on seeded data in a throwaway database: sequential scans on big tables,
+    /// missing expected indexes, cost budgets; exits 1 on a flagged query.
+    Explain(explain::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -70,13 +86,16 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
-    let url = cli.database_url.ok_or("no database given: set DATABASE_URL or pass --database-url")?;
-    let mut config: postgres::Config = url.parse().map_err(|e| {
-        format!("cannot read the connection string: {e}\n  hint: check DATABASE_URL / --database-url")
-    })?;
-    if config.get_application_name().is_none() {
-        config.application_name("strata");
+    let url = cli.database_url.as_deref();
+    // Commands that make their own databases.
+    match &cli.command {
+        Command::Test(args) => return test::run(&cli.dir, url, args),
+        Command::Dev(args) => return dev::run(&cli.dir, args),
+        Command::Diff(args) => return diff::run(&cli.dir, url, args),
+        Command::Explain(args) => return explain::run(&cli.dir, url, args),
+        _ => {}
     }
+    let config = config(url)?;
     // Commands that need no migration files.
     match &cli.command {
         Command::Lock { command } => return lock::run(&mut connect(&config)?, command),
@@ -95,8 +114,24 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::Status => status::run(&mut client, &migrator, &files),
         Command::Resolve(args) => resolve::run(&mut client, &migrator, &args),
-        Command::Lock { .. } | Command::Init => unreachable!("handled above"),
+        Command::Lock { .. }
+        | Command::Init
+        | Command::Test(_)
+        | Command::Dev(_)
+        | Command::Diff(_)
+        | Command::Explain(_) => unreachable!("handled above"),
     }
+}
+
+fn config(url: Option<&str>) -> Result<postgres::Config, String> {
+    let url = url.ok_or(NO_DATABASE)?;
+    let mut config: postgres::Config = url.parse().map_err(|e| {
+        format!("cannot read the connection string: {e}\n  hint: check DATABASE_URL / --database-url")
+    })?;
+    if config.get_application_name().is_none() {
+        config.application_name("strata");
+    }
+    Ok(config)
 }
 
 fn connect(config: &postgres::Config) -> Result<postgres::Client, String> {
@@ -108,16 +143,11 @@ fn connect(config: &postgres::Config) -> Result<postgres::Client, String> {
     })
 }
 
+const NO_DATABASE: &str = "no database given: set DATABASE_URL or pass --database-url";
+
 /// Reads and parses every migration file; all problems are printed, none applied.
 fn load(dir: &Path) -> Result<(Migrator, Files), String> {
-    let set = MigrationSet::load(dir).map_err(|errors| {
-        let mut text = format!("{} problem(s) in {}:", errors.len(), dir.display());
-        for e in errors {
-            text.push_str(&format!("\n{e}"));
-        }
-        text.push_str("\nnothing was applied");
-        text
-    })?;
+    let set = load_set(dir)?;
     let files = set.migrations.iter().map(|m| (m.version, m.up.path.clone())).collect();
     let migrations = set
         .migrations
@@ -132,6 +162,18 @@ fn load(dir: &Path) -> Result<(Migrator, Files), String> {
         })
         .collect();
     Ok((Migrator::new(migrations), files))
+}
+
+/// The migration files, parsed; every problem in one message.
+fn load_set(dir: &Path) -> Result<MigrationSet, String> {
+    MigrationSet::load(dir).map_err(|errors| {
+        let mut text = format!("{} problem(s) in {}:", errors.len(), dir.display());
+        for e in errors {
+            text.push_str(&format!("\n{e}"));
+        }
+        text.push_str("\nnothing was applied");
+        text
+    })
 }
 
 /// The up file of each version, for messages.
