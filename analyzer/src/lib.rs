@@ -11,6 +11,7 @@
 pub mod catalog;
 mod diagnostic;
 pub mod lint;
+pub mod diff;
 pub mod migration;
 pub mod query;
 pub mod rust_types;

@@ -10,26 +10,43 @@ use tokio_postgres::config::Host;
 
 /// A blocking client for `url` (may be empty: then the environment alone, as `psql` does).
 pub fn connect(url: &str) -> Result<postgres::Client, String> {
-    let env = |k: &str| std::env::var(k).ok();
-    let (url, tls) = tls_settings(url, &env)?;
-    let mut config = config(&url, &env)?;
-    let target = describe_target(&config);
-    let connected = match tls.mode.as_str() {
-        "disable" => config.connect(postgres::NoTls),
-        mode => {
-            config.ssl_mode(match mode {
-                "allow" | "prefer" => postgres::config::SslMode::Prefer,
-                _ => postgres::config::SslMode::Require,
-            });
-            config.connect(tls.connector()?)
-        }
-    };
-    connected.map_err(|e| {
-        format!(
-            "cannot connect to {target}: {}\n  hint: check DATABASE_URL / --database-url (or PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE)",
-            describe(&e)
-        )
-    })
+    Target::new(url)?.connect()
+}
+
+/// Where to connect and how, read once from the string and the libpq environment, so that a
+/// second connection (the lease heartbeat) is made exactly as the first.
+pub struct Target {
+    config: postgres::Config,
+    tls: Tls,
+}
+
+impl Target {
+    pub fn new(url: &str) -> Result<Target, String> {
+        let env = |k: &str| std::env::var(k).ok();
+        let (url, tls) = tls_settings(url, &env)?;
+        Ok(Target { config: config(&url, &env)?, tls })
+    }
+
+    pub fn connect(&self) -> Result<postgres::Client, String> {
+        let mut config = self.config.clone();
+        let connected = match self.tls.mode.as_str() {
+            "disable" => config.connect(postgres::NoTls),
+            mode => {
+                config.ssl_mode(match mode {
+                    "allow" | "prefer" => postgres::config::SslMode::Prefer,
+                    _ => postgres::config::SslMode::Require,
+                });
+                config.connect(self.tls.connector()?)
+            }
+        };
+        connected.map_err(|e| {
+            format!(
+                "cannot connect to {}: {}\n  hint: check DATABASE_URL / --database-url (or PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE)",
+                describe_target(&self.config),
+                describe(&e)
+            )
+        })
+    }
 }
 
 /// What libpq's `sslmode` and `sslrootcert` ask for; tokio-postgres knows only

@@ -28,11 +28,14 @@
 pub mod cli;
 #[cfg(feature = "cli")]
 pub mod connect;
+pub mod dev;
 mod error;
 pub mod migrate;
 mod query;
 #[cfg(feature = "cli")]
 pub mod report;
+#[cfg(feature = "cli")]
+pub mod schema;
 pub mod types;
 
 pub use error::Error;

@@ -47,4 +47,12 @@ COMMENT ON COLUMN strata.history.transactional IS
 
 -- Extension-member tables are left out of pg_dump by default, which would
 -- lose the ledger on dump/restore; this makes pg_dump keep all its rows.
-SELECT pg_catalog.pg_extension_config_dump('strata.history', '');
+-- (Only inside CREATE EXTENSION; `strata init` installs plain objects, which
+-- pg_dump keeps anyway.)
+DO $$
+BEGIN
+    IF coalesce(pg_catalog.current_setting('strata.init', true), '') <> 'on' THEN
+        PERFORM pg_catalog.pg_extension_config_dump('strata.history', '');
+    END IF;
+END
+$$;

@@ -1,24 +1,30 @@
-//! The `strata` PostgreSQL extension: the migration ledger (`strata.history`),
-//! the migration lock and the plan/record/start/finish functions the strata
-//! migrator calls.
+//! The `strata` PostgreSQL extension: the migration ledger (`strata.history`, `strata.log`,
+//! `strata.lease`), its roles and privileges, and the SECURITY DEFINER API the strata migrator
+//! calls (acquire/renew/release, plan, record/fail, start/step/finish, verify/repair, version
+//! checks).
 //!
-//! Everything is plain SQL in `sql/*.sql` (reviewable by DBAs, no Rust on the
-//! hot path); this crate only packages it with pgrx. The `requires` chains fix
-//! the order in the generated install script.
+//! Everything is plain SQL in `sql/*.sql` (reviewable by DBAs, no Rust on the hot path, and the
+//! same files `strata init` installs where no extension can be); this crate only packages it with
+//! pgrx. The `requires` chains fix the order in the generated install script; the upgrade script and
+//! `strata init` use the same files in the same order.
 
 use pgrx::prelude::*;
 
-// Named explicitly: the package is `strata_ext` (the name `strata` belongs to
-// the migrator crate) but the extension and library are `strata`.
+// Named explicitly: the package is `strata_ext` (the name `strata` belongs to the migrator
+// crate) but the extension and library are `strata`.
 ::pgrx::pg_module_magic!(name = c"strata", version);
 
+extension_sql_file!("../sql/guard.sql", name = "guard", bootstrap);
 extension_sql_file!("../sql/history.sql", name = "history");
-extension_sql_file!("../sql/lock.sql", name = "lock");
-extension_sql_file!("../sql/plan.sql", name = "plan", requires = ["history"]);
-extension_sql_file!("../sql/record.sql", name = "record", requires = ["history", "lock"]);
-// Needs record for strata.check_new_entry, shared with strata.record.
-extension_sql_file!("../sql/journal.sql", name = "journal", requires = ["history", "lock", "record"]);
-// Last, so the REVOKEs cover every object above.
+extension_sql_file!("../sql/ledger.sql", name = "ledger", requires = ["history"]);
+extension_sql_file!("../sql/roles.sql", name = "roles", requires = ["ledger"]);
+extension_sql_file!("../sql/chain.sql", name = "chain", requires = ["roles"]);
+extension_sql_file!("../sql/lease.sql", name = "lease", requires = ["chain"]);
+extension_sql_file!("../sql/record.sql", name = "record", requires = ["lease"]);
+extension_sql_file!("../sql/plan.sql", name = "plan", requires = ["record"]);
+extension_sql_file!("../sql/verify.sql", name = "verify", requires = ["plan"]);
+extension_sql_file!("../sql/backfill.sql", name = "backfill", requires = ["verify"]);
+// Last, so the REVOKEs and GRANTs cover every object above.
 extension_sql_file!("../sql/privileges.sql", name = "privileges", finalize);
 
 // The `#[pg_schema] mod tests` (schema `tests`, where pgrx-tests looks for

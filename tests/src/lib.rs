@@ -8,6 +8,9 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
+mod bouncer;
+pub use bouncer::Bouncer;
+
 /// The template database name; `STRATA_TEST_TEMPLATE` overrides it so that two checkouts can run
 /// their end-to-end tests against one server at the same time.
 pub fn template_name() -> String {
@@ -39,9 +42,49 @@ fn template() {
         let mut t = postgres::Client::connect(&server_url(&template), postgres::NoTls).unwrap();
         t.batch_execute("CREATE EXTENSION strata")
             .expect("the strata extension is installed (scripts/setup)");
+        roles(&mut admin);
+        // What a DBA grants a deployer besides strata_migrator: room for its migrations' objects.
+        t.batch_execute(&format!("GRANT CREATE ON SCHEMA public TO {DEPLOYER}, {OWNER_ROLE}")).unwrap();
         drop(t);
         admin.batch_execute("SELECT pg_advisory_unlock(7234001)").unwrap();
     });
+}
+
+/// A login role with nothing but `GRANT strata_migrator` (and CREATE on schema public).
+pub const DEPLOYER: &str = "strata_e2e_deployer";
+/// A login role with nothing granted: an app that must not touch the ledger.
+pub const APP: &str = "strata_e2e_app";
+/// A login role granted strata_reader.
+pub const READER: &str = "strata_e2e_reader";
+/// A non-superuser, NOLOGIN role a migration may `SET ROLE` to (the deployer is a member).
+pub const OWNER_ROLE: &str = "strata_e2e_owner_r";
+/// A non-superuser login role that owns databases (for `strata init`).
+pub const DB_OWNER: &str = "strata_e2e_db_owner";
+/// The password of every test login role (the CI cluster authenticates them with SCRAM over the
+/// socket; scripts/setup adds the pg_hba line for the group `strata_e2e_login`).
+pub const PASSWORD: &str = "strata_e2e";
+
+/// The test roles, cluster-wide and so created once (under the template lock).
+fn roles(admin: &mut postgres::Client) {
+    let login = [DEPLOYER, APP, READER, DB_OWNER];
+    let mut sql = String::from(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'strata_e2e_login') \
+         THEN CREATE ROLE strata_e2e_login NOLOGIN; END IF; END $$;\n",
+    );
+    for role in login.iter().chain([&OWNER_ROLE]) {
+        let kind = if *role == OWNER_ROLE { "NOLOGIN" } else { "LOGIN" };
+        sql.push_str(&format!(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') \
+             THEN CREATE ROLE {role} {kind} PASSWORD '{PASSWORD}'; END IF; END $$;\n"
+        ));
+    }
+    for role in login {
+        sql.push_str(&format!("GRANT strata_e2e_login TO {role};\n"));
+    }
+    sql.push_str(&format!(
+        "GRANT strata_migrator TO {DEPLOYER};\nGRANT strata_reader TO {READER};\nGRANT {OWNER_ROLE} TO {DEPLOYER};\n"
+    ));
+    admin.batch_execute(&sql).unwrap();
 }
 
 /// A database of its own for one test, dropped at the end.
@@ -60,12 +103,33 @@ impl TestDb {
         TestDb { name }
     }
 
+    /// An empty database (no extension) owned by `owner`.
+    pub fn blank(owner: &str) -> TestDb {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        template();
+        let name = format!("strata_e2e_blank_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
+        let mut admin = admin();
+        admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).unwrap();
+        admin.batch_execute(&format!("CREATE DATABASE {name} OWNER {owner} TEMPLATE template0")).unwrap();
+        TestDb { name }
+    }
+
     pub fn url(&self) -> String {
         server_url(&self.name)
     }
 
     pub fn client(&self) -> postgres::Client {
         postgres::Client::connect(&self.url(), postgres::NoTls).unwrap()
+    }
+
+    /// The connection string for one of the test login roles.
+    pub fn url_as(&self, role: &str) -> String {
+        format!("{} user={role} password={PASSWORD}", self.url())
+    }
+
+    pub fn client_as(&self, role: &str) -> postgres::Client {
+        postgres::Client::connect(&self.url_as(role), postgres::NoTls)
+            .unwrap_or_else(|e| panic!("cannot log in as {role} ({e}); scripts/setup adds its pg_hba line"))
     }
 
     pub async fn async_client(&self) -> tokio_postgres::Client {
@@ -156,11 +220,16 @@ pub struct Run {
 
 /// Runs `strata <args> --dir <dir>` against `db`.
 pub fn strata(db: &TestDb, dir: &MigrationsDir, args: &[&str]) -> Run {
+    strata_url(&db.url(), dir, args)
+}
+
+/// Runs `strata <args> --dir <dir>` with `DATABASE_URL=url`.
+pub fn strata_url(url: &str, dir: &MigrationsDir, args: &[&str]) -> Run {
     let out: Output = Command::new(strata_bin())
         .args(args)
         .arg("--dir")
         .arg(&dir.0)
-        .env("DATABASE_URL", db.url())
+        .env("DATABASE_URL", url)
         .output()
         .unwrap();
     Run {

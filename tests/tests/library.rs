@@ -179,13 +179,16 @@ fn concurrent_runners_apply_each_migration_exactly_once() {
 fn a_held_lock_times_out_with_the_holder_named() {
     let db = TestDb::new();
     let mut holder = db.client();
-    holder.batch_execute("SET application_name = 'other-runner'; SELECT strata.try_lock();").unwrap();
+    let token: String = holder
+        .query_one("SELECT strata.acquire('1 minute', 4242, 'build-7', 'other-runner')::text", &[])
+        .unwrap()
+        .get(0);
     let mut client = db.client();
     let err = migrator().lock_timeout(Duration::from_millis(300)).run(&mut client).unwrap_err();
     let text = err.to_string();
     assert!(matches!(err, MigrateError::LockTimeout { .. }), "{text}");
-    assert!(text.contains("'other-runner'"), "{text}");
+    assert!(text.contains("pid 4242 on build-7, application other-runner"), "{text}");
     assert!(db.history().is_empty());
-    holder.batch_execute("SELECT strata.unlock()").unwrap();
+    holder.execute("SELECT strata.release($1::text::uuid)", &[&token]).unwrap();
     assert_eq!(migrator().run(&mut client).unwrap().len(), 2);
 }

@@ -2,13 +2,21 @@
 //! (`up.rs`, `status.rs`, …). Thin: read the files with the analyzer, let the extension lock, plan
 //! and record.
 
-mod describe;
-mod schema;
 mod check;
+mod describe;
+mod dev;
+mod diff;
 mod dry_run;
+mod explain;
+mod git;
+mod init;
 mod lint;
+mod lock;
 mod new;
+mod resolve;
+mod schema;
 mod status;
+mod test;
 mod up;
 mod validate;
 
@@ -21,6 +29,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use strata_analyzer::MigrationSet;
 
+use crate::connect::Target;
 use crate::migrate::{Migration, Migrator};
 use crate::report::{Finding, Format};
 
@@ -48,9 +57,13 @@ struct Cli {
 enum Command {
     /// Apply pending migrations in order, each in its own transaction with its history row.
     Up {
-        /// Seconds to wait for another runner's lock.
+        /// Seconds to wait for another runner's lease.
         #[arg(long, default_value_t = 60)]
         lock_timeout: u64,
+        /// Seconds the lease outlives this runner's last heartbeat (a crashed runner's lease is
+        /// free after at most this long).
+        #[arg(long, default_value_t = 60)]
+        lease_ttl: u64,
         /// Apply nothing: show each pending statement's locks, rewrites, scans, table sizes and timeouts.
         #[arg(long)]
         dry_run: bool,
@@ -58,8 +71,34 @@ enum Command {
         #[arg(long, requires = "dry_run")]
         json: bool,
     },
-    /// List applied and pending migrations; exits 1 if files and history disagree.
-    Status,
+    /// List applied and pending migrations. Exits 0 when up to date, 3 when migrations are
+    /// pending, 1 when files and history disagree or the ledger was changed outside the API.
+    Status {
+        /// One JSON document.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The migration lease: `strata lock break --why TEXT`.
+    Lock {
+        #[command(subcommand)]
+        command: lock::LockCommand,
+    },
+    /// Record a DBA's decision on the statement in doubt of an unfinished no-transaction migration.
+    Resolve(resolve::ResolveArgs),
+    /// Install (or upgrade) the strata objects as plain SQL, for servers where CREATE EXTENSION
+    /// strata is impossible (managed Postgres); run it as the database owner.
+    Init,
+    /// Prove the migrations in a throwaway database: up, down (schema restored exactly?), up again,
+    /// then every down back to empty; exits 1 on any error.
+    Test(test::Args),
+    /// Start a throwaway local Postgres (initdb, a free port), apply the migrations, print its URL.
+    Dev(dev::Args),
+    /// The schema change since a git ref, for review (markdown or JSON); with a database URL also
+    /// from real snapshots of both.
+    Diff(diff::Args),
+    /// Check query plans on seeded data in a throwaway database: sequential scans on big tables,
+    /// missing expected indexes, cost budgets; exits 1 on a flagged query.
+    Explain(explain::Args),
     /// Parameters and columns of each query in FILE (sqlc `-- name: X` blocks; `-` for stdin),
     /// typed against the migrations without a database; exits 1 on any error.
     Describe {
@@ -73,13 +112,6 @@ enum Command {
     Schema {
         #[arg(long)]
         unsupported: bool,
-    },
-    /// List applied and pending migrations. Exits 0 when up to date, 3 when migrations are
-    /// pending, 1 when files and history disagree.
-    Status {
-        /// One JSON document.
-        #[arg(long)]
-        json: bool,
     },
     /// Create <timestamp>_NAME.up.sql and .down.sql with the next UTC timestamp version.
     New {
@@ -114,43 +146,74 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
-    if let Command::Describe { json, file } = &cli.command {
-        return describe::run(&cli.dir, file, *json);
-    }
-    if let Command::Schema { unsupported } = &cli.command {
-        return schema::run(&cli.dir, *unsupported);
     let url = cli.database_url.as_deref();
+    let dir = &cli.dir;
+    // Commands that need no database, or make their own.
     match &cli.command {
-        Command::New { name, no_transaction } => return new::run(&cli.dir, name, *no_transaction),
+        Command::Describe { json, file } => return describe::run(dir, file, *json),
+        Command::Schema { unsupported } => return schema::run(dir, *unsupported),
+        Command::New { name, no_transaction } => return new::run(dir, name, *no_transaction),
         Command::Validate { format, json } => {
-            return validate::run(&cli.dir, url, if *json { Format::Json } else { *format })
+            return validate::run(dir, url, if *json { Format::Json } else { *format })
         }
-        Command::Lint(args) => return lint::run(&cli.dir, url, args),
-        Command::Check(args) => return check::run(&cli.dir, url, args),
+        Command::Lint(args) => return lint::run(dir, url, args),
+        Command::Check(args) => return check::run(dir, url, args),
+        Command::Test(args) => return test::run(dir, url, args),
+        Command::Dev(args) => return dev::run(dir, args),
+        Command::Diff(args) => return diff::run(dir, url, args),
+        Command::Explain(args) => return explain::run(dir, url, args),
         _ => {}
     }
-    let (migrator, files) = load(&cli.dir)?;
-    let url = url.ok_or("no database given: set DATABASE_URL or pass --database-url")?;
-    let mut client = crate::connect::connect(url)?;
+    let target = Target::new(url.ok_or(NO_DATABASE)?)?;
+    // Commands that need no migration files.
+    match &cli.command {
+        Command::Lock { command } => return lock::run(&mut target.connect()?, command),
+        Command::Init => return init::run(&mut target.connect()?),
+        _ => {}
+    }
+    let (migrator, files) = load(dir)?;
+    let mut client = target.connect()?;
     match cli.command {
         Command::Up { dry_run: true, json, .. } => {
-            let set = load_set(&cli.dir).map_err(|_| "the migrations do not load".to_string())?;
+            let set = load_set(dir).map_err(|_| "the migrations do not load".to_string())?;
             dry_run::run(&mut client, &set, json)
         }
-        Command::Up { lock_timeout, .. } => {
-            up::run(&mut client, migrator.lock_timeout(Duration::from_secs(lock_timeout)), &files)
+        Command::Up { lock_timeout, lease_ttl, .. } => {
+            let migrator = migrator
+                .lock_timeout(Duration::from_secs(lock_timeout))
+                .lease_ttl(Duration::from_secs(lease_ttl.max(1)))
+                .heartbeat(move || target.connect());
+            up::run(&mut client, migrator, &files)
         }
-        Command::Status => status::run(&mut client, &migrator),
-        Command::Describe { .. } | Command::Schema { .. } => unreachable!("handled before connecting"),
-        Command::Status { json } => status::run(&mut client, &migrator, json),
+        Command::Status { json } => status::run(&mut client, &migrator, &files, json),
+        Command::Resolve(args) => resolve::run(&mut client, &migrator, &args),
         _ => unreachable!("handled above"),
     }
 }
+
+const NO_DATABASE: &str = "no database given: set DATABASE_URL or pass --database-url";
 
 /// The migration set, or its problems as findings.
 pub(crate) fn load_set(dir: &Path) -> Result<MigrationSet, Vec<Finding>> {
     MigrationSet::load(dir)
         .map_err(|errors| errors.iter().map(|d| Finding::from_diagnostic("validate", d)).collect())
+}
+
+/// The migration set, or every problem in one message.
+fn load_files(dir: &Path) -> Result<MigrationSet, String> {
+    let set = MigrationSet::load(dir).map_err(|errors| {
+        let mut text = format!("{} problem(s) in {}:", errors.len(), dir.display());
+        for e in errors {
+            text.push_str(&format!("\n{e}"));
+        }
+        text.push_str("\nnothing was applied");
+        text
+    })?;
+    // A broken down file does not stop `up`: say so, and go on.
+    for warning in &set.warnings {
+        eprintln!("{warning}");
+    }
+    Ok(set)
 }
 
 pub(crate) fn migrator_of(set: &MigrationSet) -> Migrator {
@@ -173,18 +236,7 @@ fn migrations_of(set: &MigrationSet) -> Vec<Migration> {
 
 /// Reads and parses every migration file; all problems are printed, none applied.
 fn load(dir: &Path) -> Result<(Migrator, Files), String> {
-    let set = MigrationSet::load(dir).map_err(|errors| {
-        let mut text = format!("{} problem(s) in {}:", errors.len(), dir.display());
-        for e in errors {
-            text.push_str(&format!("\n{e}"));
-        }
-        text.push_str("\nnothing was applied");
-        text
-    })?;
-    // A broken down file does not stop `up`: say so, and go on.
-    for warning in &set.warnings {
-        eprintln!("{warning}");
-    }
+    let set = load_files(dir)?;
     let files = set.migrations.iter().map(|m| (m.version, m.up.path.clone())).collect();
     Ok((Migrator::new(migrations_of(&set)), files))
 }

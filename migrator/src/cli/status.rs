@@ -2,16 +2,18 @@
 
 use std::process::ExitCode;
 
-use super::exit;
-use crate::migrate::{Migrator, PlanEntry, Status};
+use super::{exit, Files};
+use crate::migrate::{MigrateError, Migrator, PlanEntry, Status};
 
 pub(crate) fn run(
     client: &mut postgres::Client,
     migrator: &Migrator,
+    _files: &Files,
     json: bool,
 ) -> Result<ExitCode, String> {
-    let plan = migrator.status(client).map_err(|e| e.to_string())?;
-    let code = exit_code(&plan);
+    let report = migrator.report(client).map_err(|e| e.to_string())?;
+    let plan = &report.plan;
+    let code = if report.tampering.is_empty() { exit_code(plan) } else { ExitCode::from(exit::PROBLEM) };
     if json {
         let entries: Vec<serde_json::Value> = plan
             .iter()
@@ -27,15 +29,18 @@ pub(crate) fn run(
             .collect();
         let count = |s: Status| plan.iter().filter(|e| e.status == s).count();
         let state = match () {
-            _ if plan.iter().any(|e| e.status.blocks()) => "problem",
+            _ if plan.iter().any(|e| e.status.blocks()) || !report.tampering.is_empty() => "problem",
             _ if count(Status::Pending) > 0 => "pending",
             _ => "up_to_date",
         };
+        let tampering = (!report.tampering.is_empty())
+            .then(|| MigrateError::Tampered(report.tampering.clone()).to_string());
         let doc = serde_json::json!({
             "state": state,
             "applied": count(Status::Applied),
             "pending": count(Status::Pending),
             "problems": plan.iter().filter(|e| e.status.blocks()).count(),
+            "tampering": tampering,
             "migrations": entries,
         });
         println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
@@ -43,19 +48,31 @@ pub(crate) fn run(
     }
     let width = plan.iter().map(|e| e.name.len()).max().unwrap_or(4).max(4);
     println!("{:>14}  {:<width$}  {:<17}  APPLIED AT", "VERSION", "NAME", "STATUS");
-    for e in &plan {
+    for e in plan {
         let at = e.applied_at.as_deref().unwrap_or("");
         println!("{:>14}  {:<width$}  {:<17}  {at}", e.version, e.name, e.status.as_str());
     }
     let pending = plan.iter().filter(|e| e.status == Status::Pending).count();
-    let problems: Vec<_> = plan.iter().filter(|e| e.status.blocks()).collect();
+    let problems: Vec<_> = plan.iter().filter(|e| e.status.is_problem()).collect();
     println!(
         "strata: {} applied, {pending} pending, {} problem(s)",
         plan.iter().filter(|e| e.status == Status::Applied).count(),
-        problems.len()
+        problems.len() + report.tampering.len()
     );
+    if !report.tampering.is_empty() {
+        eprintln!("{}", MigrateError::Tampered(report.tampering.clone()));
+    }
     for p in &problems {
         eprintln!("  {} {}: {}", p.version, p.name, p.status.explain());
+        for (_, statement, state) in report.unfinished.iter().filter(|(v, _, _)| *v == p.version) {
+            let what = if state == "running" {
+                "in doubt (the run stopped during it): strata up decides from the catalog where it can, \
+                 else run strata resolve VERSION --done or --retry"
+            } else {
+                "failed: strata up retries it"
+            };
+            eprintln!("      statement {statement}: {what}");
+        }
     }
     Ok(code)
 }

@@ -22,7 +22,7 @@ pub(crate) fn run(
             println!("strata: applied {} migration(s)", applied.len());
             Ok(ExitCode::SUCCESS)
         }
-        Err(e @ MigrateError::Failed { version, .. }) => {
+        Err(e @ (MigrateError::Failed { version, .. } | MigrateError::InDoubt { version, .. })) => {
             let file = files.get(&version).map(|f| format!("{}: ", f.display())).unwrap_or_default();
             Err(format!("{file}{e}"))
         }

@@ -1,22 +1,40 @@
 //! The few database calls the engine makes, over the blocking and the async client.
+//!
+//! Only the simple query protocol: no statement is ever prepared, so the engine works through
+//! PgBouncer in transaction pooling mode, where a named prepared statement made in one transaction
+//! does not exist on the server connection of the next.
 
 use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use postgres_types::ToSql;
-use tokio_postgres::{Error, Row};
+use tokio_postgres::{Error, SimpleQueryMessage};
+
+/// Rows as text, as the simple query protocol returns them.
+pub(crate) type Rows = Vec<Vec<Option<String>>>;
 
 pub(crate) trait Conn {
-    /// Runs one or more statements in a single round trip (simple query protocol).
+    /// Runs one or more statements in a single round trip.
     fn batch(&mut self, sql: &str) -> impl Future<Output = Result<(), Error>>;
-    fn query(
-        &mut self,
-        sql: &str,
-        params: &[&(dyn ToSql + Sync)],
-    ) -> impl Future<Output = Result<Vec<Row>, Error>>;
+    /// The rows of the last statement of `sql`.
+    fn rows(&mut self, sql: &str) -> impl Future<Output = Result<Rows, Error>>;
     fn sleep(&mut self, duration: Duration) -> impl Future<Output = ()>;
+}
+
+fn text_rows(messages: Vec<SimpleQueryMessage>) -> Rows {
+    let mut rows = Vec::new();
+    for message in messages {
+        match message {
+            SimpleQueryMessage::Row(row) => {
+                rows.push((0..row.len()).map(|i| row.get(i).map(str::to_string)).collect());
+            }
+            // A later statement's rows replace an earlier one's.
+            SimpleQueryMessage::RowDescription(_) => rows.clear(),
+            _ => {}
+        }
+    }
+    rows
 }
 
 pub(crate) struct Blocking<'c>(pub &'c mut postgres::Client);
@@ -26,8 +44,8 @@ impl Conn for Blocking<'_> {
         self.0.batch_execute(sql)
     }
 
-    async fn query(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, Error> {
-        self.0.query(sql, params)
+    async fn rows(&mut self, sql: &str) -> Result<Rows, Error> {
+        self.0.simple_query(sql).map(text_rows)
     }
 
     async fn sleep(&mut self, duration: Duration) {
@@ -42,8 +60,8 @@ impl Conn for Async<'_> {
         self.0.batch_execute(sql).await
     }
 
-    async fn query(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, Error> {
-        self.0.query(sql, params).await
+    async fn rows(&mut self, sql: &str) -> Result<Rows, Error> {
+        self.0.simple_query(sql).await.map(text_rows)
     }
 
     async fn sleep(&mut self, duration: Duration) {

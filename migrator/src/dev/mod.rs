@@ -1,0 +1,5 @@
+//! Local Postgres servers for development and tests, with no docker.
+
+mod tempserver;
+
+pub use tempserver::TempServer;

@@ -1,0 +1,192 @@
+//! Applying one migration: in a transaction with its ledger row, or (`-- strata:no-transaction`)
+//! statement by statement, journaled so that a failed or killed run resumes where it stopped.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+
+use super::conn::Conn;
+use super::lease::Lease;
+use super::locate::{failure, position_text, statement_offsets};
+use super::resume::{decide, Decision};
+use super::sql::{bytea, literal, opt_literal, CLEAN_SESSION};
+use super::{MigrateError, Migration};
+
+const BEGIN: &str = "BEGIN;\n";
+
+/// The migration, the session clean-up and its ledger row in one transaction, sent in one round
+/// trip (one message per migration, like `psql -f`).
+pub(crate) async fn in_transaction(
+    conn: &mut impl Conn,
+    lease: &Lease,
+    m: &Migration,
+) -> Result<(), MigrateError> {
+    let script = format!(
+        "{BEGIN}{}\n;\n{CLEAN_SESSION}SELECT strata.record({}, {}, {}, {});\nCOMMIT;",
+        m.sql,
+        lease.sql(),
+        m.version,
+        literal(&m.name),
+        bytea(&m.checksum)
+    );
+    let started = Instant::now();
+    let Err(e) = conn.batch(&script).await else {
+        return Ok(());
+    };
+    // The failed statement left the transaction aborted: end it, on the same server connection
+    // (a failed transaction keeps it, also behind PgBouncer), and clean what outlives a rollback.
+    let _ = conn.batch(&format!("ROLLBACK;\n{CLEAN_SESSION}")).await;
+    let mut failed = failure(m, e, BEGIN.len());
+    let mut statement = None;
+    if !failed.has_position() && m.statements.len() > 1 && started.elapsed() <= LOCATE_WITHIN {
+        if let Some((index, offset)) = locate_failing_statement(conn, m).await {
+            failed = failed.at_offset(m, offset);
+            statement = Some(index + 1);
+        }
+    }
+    log_failure(conn, lease, m, &failed, statement).await;
+    Err(failed)
+}
+
+/// Re-running a failed migration to find its failing statement is only worth it when it failed
+/// fast (a typo, a missing table), never for a long data migration.
+const LOCATE_WITHIN: Duration = Duration::from_secs(1);
+
+/// Many errors (most DDL ones) carry no position and a batch does not say which statement failed:
+/// run the statements one by one in a transaction that is always rolled back, and return the
+/// index and byte offset of the first that fails.
+async fn locate_failing_statement(conn: &mut impl Conn, m: &Migration) -> Option<(usize, usize)> {
+    conn.batch("BEGIN").await.ok()?;
+    let mut found = None;
+    for (index, (offset, statement)) in statement_offsets(m).into_iter().enumerate() {
+        if conn.batch(statement).await.is_err() {
+            found = Some((index, offset));
+            break;
+        }
+    }
+    let _ = conn.batch(&format!("ROLLBACK;\n{CLEAN_SESSION}")).await;
+    found
+}
+
+/// A failure event in strata.log, written after the rollback so that it stays. Best effort: the
+/// error being reported matters more than its log entry.
+async fn log_failure(
+    conn: &mut impl Conn,
+    lease: &Lease,
+    m: &Migration,
+    failed: &MigrateError,
+    statement: Option<usize>,
+) {
+    let (message, sqlstate) = failed.message_and_sqlstate();
+    let _ = conn
+        .batch(&format!(
+            "SELECT strata.fail({}, {}, {}, {}, {}, {}, {})",
+            lease.sql(),
+            m.version,
+            literal(&m.name),
+            bytea(&m.checksum),
+            literal(&message),
+            opt_literal(sqlstate.as_deref()),
+            statement.map_or_else(|| "NULL".to_string(), |s| s.to_string()),
+        ))
+        .await;
+}
+
+fn sha256(text: &str) -> [u8; 32] {
+    Sha256::digest(text.as_bytes()).into()
+}
+
+/// `-- strata:no-transaction`: `strata.start` (a committed running row, or resuming one), then each
+/// statement between `strata.step` calls (running before, done after), then `strata.finish`.
+/// Statements a previous run completed are skipped; an interrupted one is cleaned up and retried
+/// where the catalog says how ([`decide`]), and otherwise reported as in doubt for `strata resolve`.
+pub(crate) async fn statements(
+    conn: &mut impl Conn,
+    lease: &Lease,
+    m: &Migration,
+    resuming: bool,
+) -> Result<(), MigrateError> {
+    let ledger =
+        |what: &str| MigrateError::db(format!("{what} migration {} in the strata ledger", m.version));
+    let start_row = format!(
+        "SELECT strata.start({}, {}, {}, {})",
+        lease.sql(),
+        m.version,
+        literal(&m.name),
+        bytea(&m.checksum)
+    );
+    conn.batch(&start_row).await.map_err(ledger("starting"))?;
+    let journal = if resuming { progress(conn, m.version).await? } else { HashMap::new() };
+    let start = Instant::now();
+    for (index, (offset, statement)) in statement_offsets(m).into_iter().enumerate() {
+        let n = index + 1;
+        let checksum = sha256(statement);
+        let step = |state: &str| {
+            format!(
+                "SELECT strata.step({}, {}, {n}, {}, '{state}')",
+                lease.sql(),
+                m.version,
+                bytea(&checksum)
+            )
+        };
+        if let Some(previous) = journal.get(&n) {
+            match decide(conn, lease, statement, previous).await? {
+                Decision::Done => {
+                    if previous != "done" {
+                        conn.batch(&step("done")).await.map_err(ledger("journaling"))?;
+                    }
+                    continue;
+                }
+                Decision::Run => {}
+                Decision::InDoubt => {
+                    return Err(MigrateError::InDoubt {
+                        version: m.version,
+                        name: m.name.to_string(),
+                        statement: n,
+                        at: position_text(&m.sql, offset),
+                        statement_text: statement.trim().to_string(),
+                    });
+                }
+            }
+        }
+        conn.batch(&step("running")).await.map_err(ledger("journaling"))?;
+        if let Err(e) = conn.batch(statement).await {
+            let failed = failure(m, e, 0).at_offset(m, offset);
+            let (message, sqlstate) = failed.message_and_sqlstate();
+            let finish = format!(
+                "SELECT strata.step({tok}, {v}, {n}, {cs}, 'failed');\n\
+                 SELECT strata.finish({tok}, {v}, false, '{secs} seconds'::interval, {msg}, {state}, {n})",
+                tok = lease.sql(),
+                v = m.version,
+                cs = bytea(&checksum),
+                secs = start.elapsed().as_secs_f64(),
+                msg = literal(&message),
+                state = opt_literal(sqlstate.as_deref()),
+            );
+            let _ = conn.batch(CLEAN_SESSION).await;
+            conn.batch(&finish).await.map_err(ledger("recording the failure of"))?;
+            return Err(failed);
+        }
+        conn.batch(&step("done")).await.map_err(ledger("journaling"))?;
+    }
+    let finish = format!(
+        "{CLEAN_SESSION}SELECT strata.finish({}, {}, true, '{} seconds'::interval)",
+        lease.sql(),
+        m.version,
+        start.elapsed().as_secs_f64()
+    );
+    conn.batch(&finish).await.map_err(ledger("recording"))
+}
+
+/// The journal of an unfinished run: statement index → state.
+pub(crate) async fn progress(
+    conn: &mut impl Conn,
+    version: i64,
+) -> Result<HashMap<usize, String>, MigrateError> {
+    let rows = conn
+        .rows(&format!("SELECT statement, state FROM strata.progress({version})"))
+        .await
+        .map_err(MigrateError::db(format!("reading the journal of migration {version}")))?;
+    Ok(rows.into_iter().filter_map(|r| Some((r[0].as_deref()?.parse().ok()?, r[1].clone()?))).collect())
+}

@@ -1,0 +1,261 @@
+-- The managed schemas as the server itself deparses them: one row per object,
+-- (kind, identity, definition), identified by name and never by OID, in a stable order.
+--
+-- $1 text[]: the managed schemas; NULL means every schema but strata, pg_* and information_schema.
+-- Run it with search_path = pg_catalog, so every name the server deparses (and regclass prints)
+-- comes out schema-qualified and the text does not depend on the session (the CLI does; a SQL function can
+-- pin it with SET search_path = pg_catalog). The body is one SELECT, so it can also be the body of
+--   CREATE FUNCTION strata.describe(schemas text[] DEFAULT NULL)
+--     RETURNS TABLE (kind text, identity text, definition jsonb) LANGUAGE sql STABLE ...
+--
+-- definition is a flat jsonb object; a field that is NULL, false or the default is left out, so
+-- two descriptions compare field by field. Comments and grants are fields of their object.
+-- Objects that belong to an extension are described by the extension's row alone.
+WITH managed AS (
+    SELECT n.oid, n.nspname, n.nspowner, n.nspacl
+    FROM pg_catalog.pg_namespace n
+    WHERE CASE
+        WHEN $1::text[] IS NULL THEN n.nspname <> 'strata' AND n.nspname <> 'information_schema'
+            AND n.nspname !~ '^pg_'
+        ELSE n.nspname = ANY ($1::text[])
+    END
+),
+rel AS (
+    SELECT c.*, quote_ident(m.nspname) || '.' || quote_ident(c.relname) AS qname
+    FROM pg_catalog.pg_class c JOIN managed m ON m.oid = c.relnamespace
+),
+objects (kind, identity, classid, objid, subid, acl, def) AS (
+    SELECT 'schema', quote_ident(m.nspname), 'pg_namespace'::regclass, m.oid, 0,
+        coalesce(m.nspacl, acldefault('n', m.nspowner)), '{}'::jsonb
+    FROM managed m
+
+    UNION ALL
+    SELECT 'extension', quote_ident(e.extname), 'pg_extension'::regclass, e.oid, 0, NULL,
+        jsonb_build_object('version', e.extversion, 'schema', m.nspname)
+    FROM pg_catalog.pg_extension e JOIN managed m ON m.oid = e.extnamespace
+
+    UNION ALL
+    SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
+            WHEN 'S' THEN 'sequence' ELSE 'table' END,
+        c.qname, 'pg_class'::regclass, c.oid, 0,
+        coalesce(c.relacl, acldefault(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::"char", c.relowner)),
+        jsonb_build_object(
+            'type', CASE c.relkind WHEN 'p' THEN 'partitioned table' WHEN 'f' THEN 'foreign table' END,
+            'unlogged', nullif(c.relpersistence = 'u', false),
+            'partition key', CASE c.relkind WHEN 'p' THEN pg_get_partkeydef(c.oid) END,
+            'partition of', (SELECT i.inhparent::regclass::text FROM pg_catalog.pg_inherits i
+                             WHERE i.inhrelid = c.oid AND c.relispartition),
+            'partition bound', CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,
+            'inherits', (SELECT string_agg(i.inhparent::regclass::text, ', ' ORDER BY i.inhseqno)
+                         FROM pg_catalog.pg_inherits i
+                         WHERE i.inhrelid = c.oid AND NOT c.relispartition),
+            'row security', nullif(c.relrowsecurity, false),
+            'force row security', nullif(c.relforcerowsecurity, false),
+            'replica identity', CASE WHEN c.relkind IN ('r', 'p') THEN CASE c.relreplident WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full'
+                WHEN 'i' THEN 'index' END END,
+            'options', array_to_string(c.reloptions, ', '),
+            'definition', CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END
+        ) || coalesce((
+            SELECT jsonb_build_object(
+                'type', format_type(s.seqtypid, NULL), 'start', s.seqstart::text,
+                'increment', s.seqincrement::text, 'min', s.seqmin::text, 'max', s.seqmax::text,
+                'cache', s.seqcache::text, 'cycle', nullif(s.seqcycle, false),
+                'owned by', (SELECT d.refobjid::regclass::text || '.' || quote_ident(a.attname)
+                             FROM pg_catalog.pg_depend d
+                             JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+                             WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                               AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')))
+            FROM pg_catalog.pg_sequence s WHERE s.seqrelid = c.oid), '{}')
+    FROM rel c
+    WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')
+
+    UNION ALL
+    SELECT 'column', c.qname || '.' || quote_ident(a.attname), 'pg_class'::regclass, c.oid, a.attnum,
+        a.attacl,
+        jsonb_build_object(
+            'position', row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum),
+            'type', format_type(a.atttypid, a.atttypmod),
+            'not null', nullif(a.attnotnull, false),
+            'default', CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END,
+            'generated', CASE WHEN a.attgenerated <> '' THEN pg_get_expr(ad.adbin, ad.adrelid) END,
+            'identity', CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END,
+            'collation', (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname)
+                          FROM pg_catalog.pg_collation co
+                          JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
+                          JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid
+                          WHERE co.oid = a.attcollation AND a.attcollation <> ty.typcollation),
+            'options', (SELECT string_agg(o, ', ' ORDER BY o) FROM unnest(a.attoptions) o WHERE o !~ '^pg_')
+        )
+    FROM rel c
+    JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+    LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+    WHERE c.relkind IN ('r', 'p', 'f')
+
+    UNION ALL
+    SELECT CASE WHEN con.conrelid = 0 THEN 'domain constraint' ELSE 'constraint' END,
+        coalesce(c.qname, quote_ident(m.nspname) || '.' || quote_ident(t.typname))
+            || '.' || quote_ident(con.conname),
+        'pg_constraint'::regclass, con.oid, 0, NULL,
+        jsonb_build_object(
+            'type', CASE con.contype WHEN 'c' THEN 'check' WHEN 'f' THEN 'foreign key'
+                WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique' WHEN 'x' THEN 'exclusion'
+                WHEN 't' THEN 'trigger' ELSE con.contype::text END,
+            'definition', pg_get_constraintdef(con.oid)
+        )
+    FROM pg_catalog.pg_constraint con
+    JOIN managed m ON m.oid = con.connamespace
+    LEFT JOIN rel c ON c.oid = con.conrelid
+    LEFT JOIN pg_catalog.pg_type t ON t.oid = con.contypid
+    WHERE con.contype <> 'n' AND (c.oid IS NOT NULL OR t.oid IS NOT NULL)
+
+    UNION ALL
+    SELECT 'index', ic.qname, 'pg_class'::regclass, ic.oid, 0, NULL,
+        jsonb_build_object(
+            'table', tc.qname,
+            'definition', pg_get_indexdef(i.indexrelid),
+            'invalid', nullif(NOT i.indisvalid, false),
+            'clustered', nullif(i.indisclustered, false),
+            'options', array_to_string(ic.reloptions, ', ')
+        )
+    FROM pg_catalog.pg_index i
+    JOIN rel ic ON ic.oid = i.indexrelid
+    JOIN rel tc ON tc.oid = i.indrelid
+
+    UNION ALL
+    SELECT 'type', quote_ident(m.nspname) || '.' || quote_ident(t.typname), 'pg_type'::regclass, t.oid, 0,
+        coalesce(t.typacl, acldefault('T', t.typowner)),
+        CASE t.typtype
+            WHEN 'e' THEN jsonb_build_object('type', 'enum', 'labels',
+                (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)
+                 FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid))
+            WHEN 'd' THEN jsonb_build_object('type', 'domain',
+                'base', format_type(t.typbasetype, t.typtypmod),
+                'not null', nullif(t.typnotnull, false),
+                'default', pg_get_expr(t.typdefaultbin, 0))
+            WHEN 'c' THEN jsonb_build_object('type', 'composite', 'attributes',
+                (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod),
+                                   ', ' ORDER BY a.attnum)
+                 FROM pg_catalog.pg_attribute a
+                 WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped))
+            WHEN 'r' THEN (SELECT jsonb_build_object('type', 'range',
+                    'subtype', format_type(r.rngsubtype, NULL),
+                    'subtype diff', nullif(r.rngsubdiff::regproc::text, '-'))
+                FROM pg_catalog.pg_range r WHERE r.rngtypid = t.oid)
+            ELSE jsonb_build_object('type', 'base', 'input', t.typinput::regproc::text,
+                'output', t.typoutput::regproc::text, 'length', t.typlen::text)
+        END
+    FROM pg_catalog.pg_type t
+    JOIN managed m ON m.oid = t.typnamespace
+    LEFT JOIN pg_catalog.pg_class tr ON tr.oid = t.typrelid
+    WHERE t.typtype IN ('b', 'c', 'd', 'e', 'r')
+      -- implicit types: arrays of other types, tables' row types
+      AND NOT (t.typcategory = 'A' AND t.typelem <> 0
+               AND EXISTS (SELECT FROM pg_catalog.pg_type e WHERE e.typarray = t.oid))
+      AND (t.typtype <> 'c' OR tr.relkind = 'c')
+
+    UNION ALL
+    SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
+        quote_ident(m.nspname) || '.' || quote_ident(p.proname)
+            || '(' || pg_get_function_identity_arguments(p.oid) || ')',
+        'pg_proc'::regclass, p.oid, 0, coalesce(p.proacl, acldefault('f', p.proowner)),
+        CASE WHEN p.prokind = 'a' THEN (
+            SELECT jsonb_build_object('state function', ag.aggtransfn::regproc::text,
+                'state type', format_type(ag.aggtranstype, NULL),
+                'final function', nullif(ag.aggfinalfn::regproc::text, '-'),
+                'combine function', nullif(ag.aggcombinefn::regproc::text, '-'),
+                'initial value', ag.agginitval,
+                'sort operator', nullif(ag.aggsortop, 0)::regoperator::text)
+            FROM pg_catalog.pg_aggregate ag WHERE ag.aggfnoid = p.oid)
+        ELSE jsonb_build_object('definition', pg_get_functiondef(p.oid)) END
+    FROM pg_catalog.pg_proc p
+    JOIN managed m ON m.oid = p.pronamespace
+
+    UNION ALL
+    SELECT 'trigger', c.qname || '.' || quote_ident(tg.tgname), 'pg_trigger'::regclass, tg.oid, 0, NULL,
+        jsonb_build_object('definition', pg_get_triggerdef(tg.oid),
+            'enabled', CASE tg.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica'
+                WHEN 'A' THEN 'always' END)
+    FROM pg_catalog.pg_trigger tg JOIN rel c ON c.oid = tg.tgrelid
+    WHERE NOT tg.tgisinternal
+
+    UNION ALL
+    SELECT 'policy', c.qname || '.' || quote_ident(pol.polname), 'pg_policy'::regclass, pol.oid, 0, NULL,
+        jsonb_build_object(
+            'command', CASE pol.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE'
+                WHEN 'd' THEN 'DELETE' ELSE 'ALL' END,
+            'restrictive', nullif(NOT pol.polpermissive, false),
+            'roles', (SELECT string_agg(role, ', ' ORDER BY role)
+                      FROM (SELECT CASE WHEN r = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(r)) END
+                            FROM unnest(pol.polroles) r) roles (role)),
+            'using', pg_get_expr(pol.polqual, pol.polrelid),
+            'with check', pg_get_expr(pol.polwithcheck, pol.polrelid))
+    FROM pg_catalog.pg_policy pol JOIN rel c ON c.oid = pol.polrelid
+
+    UNION ALL
+    SELECT 'rule', c.qname || '.' || quote_ident(ru.rulename), 'pg_rewrite'::regclass, ru.oid, 0, NULL,
+        jsonb_build_object('definition', pg_get_ruledef(ru.oid),
+            'enabled', CASE ru.ev_enabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica'
+                WHEN 'A' THEN 'always' END)
+    FROM pg_catalog.pg_rewrite ru JOIN rel c ON c.oid = ru.ev_class
+    WHERE ru.rulename <> '_RETURN'
+
+    UNION ALL
+    SELECT 'statistics', quote_ident(m.nspname) || '.' || quote_ident(s.stxname),
+        'pg_statistic_ext'::regclass, s.oid, 0, NULL,
+        jsonb_build_object('definition', pg_get_statisticsobjdef(s.oid))
+    FROM pg_catalog.pg_statistic_ext s JOIN managed m ON m.oid = s.stxnamespace
+
+    UNION ALL
+    SELECT 'collation', quote_ident(m.nspname) || '.' || quote_ident(co.collname),
+        'pg_collation'::regclass, co.oid, 0, NULL,
+        jsonb_build_object('provider', co.collprovider::text, 'deterministic', nullif(co.collisdeterministic, true),
+            'collate', co.collcollate, 'ctype', co.collctype)
+    FROM pg_catalog.pg_collation co JOIN managed m ON m.oid = co.collnamespace
+
+    UNION ALL
+    SELECT 'operator', quote_ident(m.nspname) || '.' || o.oprname || '('
+            || coalesce(format_type(nullif(o.oprleft, 0), NULL), 'NONE') || ', '
+            || coalesce(format_type(nullif(o.oprright, 0), NULL), 'NONE') || ')',
+        'pg_operator'::regclass, o.oid, 0, NULL,
+        jsonb_build_object('function', o.oprcode::regproc::text)
+    FROM pg_catalog.pg_operator o JOIN managed m ON m.oid = o.oprnamespace
+
+    UNION ALL
+    SELECT 'text search configuration', quote_ident(m.nspname) || '.' || quote_ident(cfg.cfgname),
+        'pg_ts_config'::regclass, cfg.oid, 0, NULL,
+        jsonb_build_object('parser', cfg.cfgparser::regclass::text)
+    FROM pg_catalog.pg_ts_config cfg JOIN managed m ON m.oid = cfg.cfgnamespace
+
+    UNION ALL
+    SELECT 'default privileges',
+        'for ' || quote_ident(pg_get_userbyid(d.defaclrole))
+            || coalesce(' in ' || quote_ident(m.nspname), '')
+            || ' on ' || CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences'
+                WHEN 'f' THEN 'functions' WHEN 'T' THEN 'types' WHEN 'n' THEN 'schemas' END,
+        'pg_default_acl'::regclass, d.oid, 0, d.defaclacl, '{}'::jsonb
+    FROM pg_catalog.pg_default_acl d LEFT JOIN managed m ON m.oid = d.defaclnamespace
+    WHERE d.defaclnamespace = 0 OR m.oid IS NOT NULL
+)
+SELECT o.kind, o.identity,
+    jsonb_strip_nulls(o.def || jsonb_build_object('comment', ds.description, 'grants', g.grants))
+FROM objects o
+LEFT JOIN LATERAL (
+    SELECT ds.description FROM pg_catalog.pg_description ds
+    WHERE ds.objoid = o.objid AND ds.classoid = o.classid AND ds.objsubid = o.subid
+    OFFSET 0
+) ds ON true
+LEFT JOIN LATERAL (
+    SELECT string_agg(grantee || ': ' || privileges, '; ' ORDER BY grantee) AS grants
+    FROM (
+        SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END AS grantee,
+            string_agg(a.privilege_type || CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END,
+                       ', ' ORDER BY a.privilege_type) AS privileges
+        FROM aclexplode(o.acl) a
+        GROUP BY a.grantee
+    ) per_grantee
+) g ON true
+WHERE NOT EXISTS (
+    SELECT FROM pg_catalog.pg_depend e
+    WHERE e.classid = o.classid AND e.objid = o.objid AND e.objsubid = 0 AND e.deptype = 'e'
+)
+ORDER BY o.kind COLLATE "C", o.identity COLLATE "C"

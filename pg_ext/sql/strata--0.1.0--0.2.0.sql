@@ -1,0 +1,1191 @@
+-- strata 0.1.0 -> 0.2.0. The 0.1.0 ledger (strata.history and its rows) is
+-- kept; the 0.1.0 functions (session advisory lock, unchecked writes) are
+-- replaced by the 0.2.0 API. The rest of this file is sql/ledger.sql,
+-- roles.sql, chain.sql, lease.sql, record.sql, plan.sql, verify.sql,
+-- backfill.sql and privileges.sql verbatim, in install order (a test checks
+-- it): an upgraded database has exactly the objects of a fresh 0.2.0 install.
+\echo Use "ALTER EXTENSION strata UPDATE TO '0.2.0'" to load this file. \quit
+
+DROP VIEW strata.lock_holder;
+DROP FUNCTION strata.try_lock();
+DROP FUNCTION strata.unlock();
+DROP FUNCTION strata.holds_lock();
+DROP FUNCTION strata.require_lock(text);
+DROP FUNCTION strata.lock_holder_pid();
+DROP FUNCTION strata.lock_key();
+DROP FUNCTION strata.record(bigint, text, bytea, boolean, interval);
+DROP FUNCTION strata.start(bigint, text, bytea);
+DROP FUNCTION strata.finish(bigint, boolean, interval);
+DROP FUNCTION strata.check_new_entry(text, bigint, bytea);
+DROP FUNCTION strata.plan(bigint[], text[], bytea[]);
+
+-- sql/ledger.sql
+-- The 0.2.0 ledger: the log of every event, the lease, the journal of
+-- non-transactional migrations, the audit of changes made outside the API,
+-- and the views DBAs and apps read. Only the owner (the installing role) can
+-- write any of these tables; everyone else goes through the SECURITY DEFINER
+-- API (sql/lease.sql, sql/record.sql), which writes through these tables only.
+
+-- event_id + seal make a history row tamper-evident: the seal is a SHA-256
+-- over the row and the log event that wrote it (strata.seal, sql/chain.sql);
+-- strata.verify() reports a row whose seal no longer matches.
+ALTER TABLE strata.history
+    ADD COLUMN event_id bigint,
+    ADD COLUMN seal     bytea;
+
+COMMENT ON TABLE strata.history IS
+    'Migrations applied by the strata migrator, one row per version. Written only through the strata API (strata.record, strata.start/step/finish, strata.repair); read it through strata.applied. Changes made any other way are audited and reported by strata.verify().';
+COMMENT ON COLUMN strata.history.event_id IS
+    'The strata.log event that last wrote this row.';
+COMMENT ON COLUMN strata.history.seal IS
+    'SHA-256 over the row and its event_id, written by the API. strata.verify() reports rows whose seal does not match (changed outside the API).';
+
+-- Append-only: every lock, attempt, success, failure, statement, repair and
+-- lock break. hash chains each event to the one before it (strata.emit).
+CREATE TABLE strata.events (
+    id          bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at          timestamptz NOT NULL,
+    kind        text        NOT NULL
+                CONSTRAINT events_kind_is_known CHECK (kind IN (
+                    'lock', 'unlock', 'lock_expired', 'lock_break',
+                    'attempt', 'success', 'failure', 'progress',
+                    'resolve', 'repair', 'import')),
+    version     bigint,
+    name        text,
+    checksum    bytea,
+    statement   integer,
+    message     text,
+    sqlstate    text,
+    who         text        NOT NULL,
+    application text,
+    host        text,
+    pid         integer,
+    hash        bytea       NOT NULL
+);
+
+COMMENT ON TABLE strata.events IS
+    'Every ledger event, in order; read it through strata.log. hash = SHA-256 of the previous event''s hash and this event, so a removed or edited event breaks the chain (strata.verify()).';
+
+-- The migration lease: one row, free when token is NULL. A lease is a row,
+-- not a session lock, so it works through PgBouncer in transaction pooling
+-- and can expire when its runner dies.
+CREATE TABLE strata.lease_state (
+    singleton    boolean     PRIMARY KEY DEFAULT true
+                 CONSTRAINT lease_state_is_one_row CHECK (singleton),
+    token        uuid,
+    holder       text,
+    pid          integer,
+    host         text,
+    application  text,
+    acquired_at  timestamptz,
+    heartbeat_at timestamptz,
+    expires_at   timestamptz,
+    ttl          interval,
+    -- The newest event id: strata.verify() reports events removed from the end.
+    last_event   bigint,
+    -- The transaction that wrote the newest event: strata.record refuses to
+    -- record a second migration in one transaction (a migration calling the API).
+    last_xact    xid8
+);
+INSERT INTO strata.lease_state DEFAULT VALUES;
+
+COMMENT ON TABLE strata.lease_state IS
+    'The migration lease (one row; token NULL = free). Internal: read it through strata.lease. token is secret to its holder.';
+
+-- The journal of a non-transactional migration: one row per statement.
+CREATE TABLE strata.steps (
+    version     bigint      NOT NULL,
+    statement   integer     NOT NULL,
+    checksum    bytea       NOT NULL,
+    state       text        NOT NULL
+                CONSTRAINT steps_state_is_known CHECK (state IN ('running', 'done', 'failed')),
+    started_at  timestamptz NOT NULL,
+    finished_at timestamptz,
+    PRIMARY KEY (version, statement)
+);
+
+COMMENT ON TABLE strata.steps IS
+    'Progress of non-transactional migrations: statement index (1-based), SHA-256 of its text, running / done / failed. A running step after a crash is resumed, cleaned up or reported as in doubt by the migrator.';
+
+-- Changes to strata.* that did not come through the API (audit trigger,
+-- sql/chain.sql). Not itself audited: it is the evidence, kept until a DBA
+-- acknowledges it with strata.repair().
+CREATE TABLE strata.audit (
+    id          bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at          timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    table_name  text        NOT NULL,
+    operation   text        NOT NULL,
+    old_row     jsonb,
+    new_row     jsonb,
+    session_role text       NOT NULL DEFAULT session_user,
+    as_role     text        NOT NULL DEFAULT current_user,
+    application text        DEFAULT pg_catalog.current_setting('application_name'),
+    client_addr inet        DEFAULT pg_catalog.inet_client_addr(),
+    xid         xid8        NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
+    resolved_by bigint
+);
+CREATE INDEX audit_xid ON strata.audit (xid);
+
+COMMENT ON TABLE strata.audit IS
+    'Changes to strata tables made outside the strata API: what (old_row, new_row), when, by whom. Reported by strata.verify() until strata.repair() records a DBA''s decision (resolved_by).';
+
+DO $$
+BEGIN
+    IF coalesce(pg_catalog.current_setting('strata.init', true), '') <> 'on' THEN
+        PERFORM pg_catalog.pg_extension_config_dump('strata.events', '');
+        PERFORM pg_catalog.pg_extension_config_dump('strata.steps', '');
+        PERFORM pg_catalog.pg_extension_config_dump('strata.audit', '');
+    END IF;
+END
+$$;
+
+CREATE VIEW strata.applied AS
+SELECT h.version, h.name, h.checksum, h.applied_at, h.applied_by, h.duration, h.transactional
+FROM strata.history h
+WHERE h.state = 'applied';
+
+COMMENT ON VIEW strata.applied IS
+    'The applied migrations: version, name, SHA-256 checksum of the file, when, by whom, how long, and whether in a transaction.';
+
+CREATE VIEW strata.log AS
+SELECT e.id, e.at, e.kind, e.version, e.name, e.statement, e.message, e.sqlstate,
+       e.who, e.application, e.host, e.pid
+FROM strata.events e;
+
+COMMENT ON VIEW strata.log IS
+    'Every ledger event (ORDER BY id): lock, unlock, lock_expired, lock_break, attempt, success, failure (message, sqlstate), progress (statement done), resolve, repair, import; with who (session user), client application, host and pid of the runner.';
+
+CREATE VIEW strata.lease AS
+SELECT l.holder, l.pid, l.host, l.application, l.acquired_at, l.heartbeat_at, l.expires_at,
+       l.expires_at <= pg_catalog.clock_timestamp() AS expired
+FROM strata.lease_state l
+WHERE l.token IS NOT NULL;
+
+COMMENT ON VIEW strata.lease IS
+    'Who holds the migration lease (no row: free): role, runner pid and host, application, when taken, last heartbeat, when it expires. An expired lease is free for the next runner; strata lock break --why frees a live one.';
+
+-- sql/roles.sql
+-- The two roles a DBA grants (cluster-wide, so created only if missing):
+--   strata_migrator: may run strata (EXECUTE on the API); nothing else.
+--   strata_reader:   may read the ledger views and check the schema version.
+-- A deployer then needs `GRANT strata_migrator TO deployer` plus whatever
+-- privileges its migrations use.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'strata_migrator') THEN
+        CREATE ROLE strata_migrator NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'strata_reader') THEN
+        CREATE ROLE strata_reader NOLOGIN;
+    END IF;
+EXCEPTION WHEN insufficient_privilege THEN
+    RAISE EXCEPTION 'strata: the roles strata_migrator and strata_reader do not exist and % may not create them', current_user
+        USING ERRCODE = 'insufficient_privilege',
+              HINT = 'Have a role with CREATEROLE run: CREATE ROLE strata_migrator NOLOGIN; CREATE ROLE strata_reader NOLOGIN; then install again.';
+END
+$$;
+
+-- sql/chain.sql
+-- Tamper evidence: seals on history rows, a hash chain over events, and an
+-- audit trigger that records every change not made through the API.
+--
+-- The trigger tells API writes from others by the call stack: a write made
+-- inside one of the strata functions that write (which only the schema's
+-- owner can define) skips the audit; a session setting would be forgeable by
+-- the migration itself. A superuser can still bypass the trigger; then the
+-- seals and the chain (checked by strata.verify()) catch the change.
+
+-- Text forms that do not depend on the session (DateStyle, IntervalStyle,
+-- TimeZone): epochs for times, hex for bytes.
+CREATE FUNCTION strata.seal(h strata.history) RETURNS bytea
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.sha256(pg_catalog.convert_to(pg_catalog.concat_ws('|',
+        h.version, h.name, pg_catalog.encode(h.checksum, 'hex'), h.state,
+        EXTRACT(EPOCH FROM h.applied_at), h.applied_by, EXTRACT(EPOCH FROM h.duration),
+        h.transactional, h.event_id), 'UTF8'))
+$$;
+
+COMMENT ON FUNCTION strata.seal(strata.history) IS
+    'The seal of a history row: SHA-256 over its columns and event_id. Internal.';
+
+CREATE FUNCTION strata.event_hash(previous bytea, e strata.events) RETURNS bytea
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.sha256(pg_catalog.convert_to(pg_catalog.concat_ws('|',
+        pg_catalog.encode(coalesce(previous, '\x'::bytea), 'hex'),
+        EXTRACT(EPOCH FROM e.at), e.kind, e.version, e.name, pg_catalog.encode(e.checksum, 'hex'),
+        e.statement, e.message, e.sqlstate, e.who, e.application, e.host, e.pid), 'UTF8'))
+$$;
+
+COMMENT ON FUNCTION strata.event_hash(bytea, strata.events) IS
+    'Hash of an event chained to the previous event''s hash. Internal.';
+
+-- Append one event. The caller holds the lease_state row lock (taken FOR
+-- UPDATE), which serialises the chain: no two events share a predecessor.
+-- renew_lease: also extend the caller's lease (one row update for both).
+CREATE FUNCTION strata.emit(
+    kind text, version bigint, name text, checksum bytea, statement integer,
+    message text, sqlstate text, host text, pid integer, renew_lease boolean DEFAULT false)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    e strata.events;
+    previous bytea;
+    new_id bigint;
+BEGIN
+    SELECT ev.hash INTO previous FROM strata.events ev ORDER BY ev.id DESC LIMIT 1;
+    e.at := clock_timestamp();
+    e.kind := kind;
+    e.version := version;
+    e.name := name;
+    e.checksum := checksum;
+    e.statement := statement;
+    e.message := message;
+    e.sqlstate := sqlstate;
+    e.who := session_user;
+    e.application := nullif(current_setting('application_name'), '');
+    e.host := coalesce(host, inet_client_addr()::text, 'local');
+    e.pid := coalesce(pid, pg_backend_pid());
+    e.hash := strata.event_hash(previous, e);
+    INSERT INTO strata.events
+        (at, kind, version, name, checksum, statement, message, sqlstate, who, application, host, pid, hash)
+    VALUES
+        (e.at, e.kind, e.version, e.name, e.checksum, e.statement, e.message, e.sqlstate, e.who,
+         e.application, e.host, e.pid, e.hash)
+    RETURNING id INTO new_id;
+    UPDATE strata.lease_state l
+    SET last_event = new_id,
+        last_xact = pg_current_xact_id(),
+        heartbeat_at = CASE WHEN renew_lease THEN e.at ELSE l.heartbeat_at END,
+        expires_at = CASE WHEN renew_lease THEN e.at + l.ttl ELSE l.expires_at END;
+    RETURN new_id;
+END
+$$;
+
+COMMENT ON FUNCTION strata.emit(text, bigint, text, bytea, integer, text, text, text, integer, boolean) IS
+    'Append an event to strata.events, chained to the previous one. Internal: the caller holds the lease_state row lock.';
+
+CREATE FUNCTION strata.audit_change() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    stack text;
+BEGIN
+    GET DIAGNOSTICS stack = PG_CONTEXT;
+    IF stack ~ 'PL/pgSQL function strata\.(emit|put_history|acquire|renew|release|break_lock|step|finish|repair|resolve|rechain)\(' THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO strata.audit (table_name, operation, old_row, new_row)
+    VALUES (TG_TABLE_NAME, TG_OP,
+            CASE WHEN TG_OP IN ('UPDATE', 'DELETE') THEN to_jsonb(OLD) END,
+            CASE WHEN TG_OP IN ('INSERT', 'UPDATE') THEN to_jsonb(NEW) END);
+    RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION strata.audit_change() IS
+    'Trigger: record in strata.audit a change to a strata table made outside the API. Internal.';
+
+-- ENABLE ALWAYS: also fires under session_replication_role = replica.
+CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON strata.history
+    FOR EACH ROW EXECUTE FUNCTION strata.audit_change();
+CREATE TRIGGER audit_truncate AFTER TRUNCATE ON strata.history
+    FOR EACH STATEMENT EXECUTE FUNCTION strata.audit_change();
+CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON strata.events
+    FOR EACH ROW EXECUTE FUNCTION strata.audit_change();
+CREATE TRIGGER audit_truncate AFTER TRUNCATE ON strata.events
+    FOR EACH STATEMENT EXECUTE FUNCTION strata.audit_change();
+CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON strata.steps
+    FOR EACH ROW EXECUTE FUNCTION strata.audit_change();
+CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON strata.lease_state
+    FOR EACH ROW EXECUTE FUNCTION strata.audit_change();
+ALTER TABLE strata.history ENABLE ALWAYS TRIGGER audit;
+ALTER TABLE strata.history ENABLE ALWAYS TRIGGER audit_truncate;
+ALTER TABLE strata.events ENABLE ALWAYS TRIGGER audit;
+ALTER TABLE strata.events ENABLE ALWAYS TRIGGER audit_truncate;
+ALTER TABLE strata.steps ENABLE ALWAYS TRIGGER audit;
+ALTER TABLE strata.lease_state ENABLE ALWAYS TRIGGER audit;
+
+-- sql/lease.sql
+-- The migration lease. A row with a secret token (sql/ledger.sql), taken and
+-- renewed through these functions, so it depends on no session state: it
+-- works through PgBouncer in transaction pooling mode, where consecutive
+-- transactions of one client run on different server connections.
+--
+-- Every ledger write passes the token and runs strata.hold(), which locks the
+-- lease row until the write commits: a runner whose lease expired or was
+-- broken can never record, and a new runner cannot take the lease between
+-- another's check and commit. Waiting runners poll strata.acquire(), which
+-- returns at once, so they never sit in a long statement that would hold up
+-- a CREATE INDEX CONCURRENTLY of the running migration.
+
+CREATE FUNCTION strata.acquire(ttl interval, pid integer DEFAULT NULL,
+                               host text DEFAULT NULL, application text DEFAULT NULL)
+RETURNS uuid
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    l strata.lease_state;
+    now_at timestamptz := clock_timestamp();
+    new_token uuid := gen_random_uuid();
+BEGIN
+    IF ttl IS NULL OR ttl <= '0'::interval OR ttl > '1 day'::interval THEN
+        RAISE EXCEPTION 'strata.acquire: ttl must be between 0 and 1 day (got %)', ttl
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'The lease expires ttl after its last renewal; the migrator renews it every ttl/3.';
+    END IF;
+    SELECT * INTO l FROM strata.lease_state FOR UPDATE;
+    IF l.token IS NOT NULL AND l.expires_at > now_at THEN
+        RETURN NULL;
+    END IF;
+    IF l.token IS NOT NULL THEN
+        PERFORM strata.emit('lock_expired', NULL, NULL, NULL, NULL,
+            format('lease of %s (pid %s on %s, application %s, taken %s) expired at %s, last heartbeat %s',
+                   l.holder, l.pid, l.host, l.application, l.acquired_at, l.expires_at, l.heartbeat_at),
+            NULL, l.host, l.pid);
+    END IF;
+    UPDATE strata.lease_state
+    SET token = new_token,
+        holder = session_user,
+        pid = coalesce(acquire.pid, pg_backend_pid()),
+        host = coalesce(acquire.host, inet_client_addr()::text, 'local'),
+        application = coalesce(acquire.application, nullif(current_setting('application_name'), '')),
+        acquired_at = now_at,
+        heartbeat_at = now_at,
+        expires_at = now_at + acquire.ttl,
+        ttl = acquire.ttl;
+    PERFORM strata.emit('lock', NULL, NULL, NULL, NULL, format('lease taken for %s', acquire.ttl),
+                        NULL, acquire.host, acquire.pid);
+    RETURN new_token;
+END
+$$;
+
+COMMENT ON FUNCTION strata.acquire(interval, integer, text, text) IS
+    'Take the migration lease without waiting: a secret token, or NULL while another runner holds an unexpired lease. pid, host and application describe the runner (strata.lease). The lease expires ttl after it was taken or last renewed. Poll until not NULL.';
+
+-- The caller's lease, locked until its transaction ends; raises unless token
+-- is the current, unexpired lease. Internal, used by every ledger write.
+CREATE FUNCTION strata.hold(caller text, token uuid) RETURNS strata.lease_state
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    l strata.lease_state;
+BEGIN
+    SELECT * INTO l FROM strata.lease_state FOR UPDATE;
+    IF token IS NULL OR l.token IS DISTINCT FROM token THEN
+        RAISE EXCEPTION '%: this runner does not hold the migration lease', caller
+            USING ERRCODE = 'lock_not_available',
+                  DETAIL = CASE WHEN l.token IS NULL THEN 'Nobody holds the lease (it was released or broken).'
+                           ELSE format('The lease is held by %s (pid %s on %s, application %s) since %s.',
+                                       l.holder, l.pid, l.host, l.application, l.acquired_at) END,
+                  HINT = 'Take the lease with strata.acquire() and pass its token. A runner that lost its lease must stop: nothing it does is recorded.';
+    END IF;
+    IF l.expires_at <= clock_timestamp() THEN
+        RAISE EXCEPTION '%: the migration lease expired at %', caller, l.expires_at
+            USING ERRCODE = 'lock_not_available',
+                  DETAIL = format('Last heartbeat %s; the lease lasts %s after each renewal.', l.heartbeat_at, l.ttl),
+                  HINT = 'Renew the lease (strata.renew) more often than its ttl, or take a longer ttl. This write was refused, so nothing was recorded.';
+    END IF;
+    RETURN l;
+END
+$$;
+
+COMMENT ON FUNCTION strata.hold(text, uuid) IS
+    'Lock the lease row and raise 55P03 unless token is the current unexpired lease. Internal.';
+
+CREATE FUNCTION strata.renew(token uuid) RETURNS timestamptz
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    l strata.lease_state;
+BEGIN
+    l := strata.hold('strata.renew', token);
+    UPDATE strata.lease_state
+    SET heartbeat_at = clock_timestamp(), expires_at = clock_timestamp() + l.ttl
+    RETURNING expires_at INTO l.expires_at;
+    RETURN l.expires_at;
+END
+$$;
+
+COMMENT ON FUNCTION strata.renew(uuid) IS
+    'Heartbeat: extend the lease by its ttl; returns the new expiry. Raises 55P03 if token is not the current unexpired lease.';
+
+CREATE FUNCTION strata.release(token uuid) RETURNS boolean
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    l strata.lease_state;
+BEGIN
+    SELECT * INTO l FROM strata.lease_state FOR UPDATE;
+    IF token IS NULL OR l.token IS DISTINCT FROM token THEN
+        RETURN false;
+    END IF;
+    PERFORM strata.emit('unlock', NULL, NULL, NULL, NULL, NULL, NULL, l.host, l.pid);
+    UPDATE strata.lease_state
+    SET token = NULL, holder = NULL, pid = NULL, host = NULL, application = NULL,
+        acquired_at = NULL, heartbeat_at = NULL, expires_at = NULL, ttl = NULL;
+    RETURN true;
+END
+$$;
+
+COMMENT ON FUNCTION strata.release(uuid) IS
+    'Give the lease back: true if token held it (also when expired but not yet taken), false otherwise.';
+
+CREATE FUNCTION strata.break_lock(why text) RETURNS boolean
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    l strata.lease_state;
+BEGIN
+    IF coalesce(btrim(why), '') = '' THEN
+        RAISE EXCEPTION 'strata.break_lock: say why the lease is broken'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'The reason is recorded in strata.log for whoever investigates later.';
+    END IF;
+    SELECT * INTO l FROM strata.lease_state FOR UPDATE;
+    IF l.token IS NULL THEN
+        RETURN false;
+    END IF;
+    PERFORM strata.emit('lock_break', NULL, NULL, NULL, NULL,
+        format('broke the lease of %s (pid %s on %s, application %s, taken %s, expires %s): %s',
+               l.holder, l.pid, l.host, l.application, l.acquired_at, l.expires_at, why),
+        NULL, NULL, NULL);
+    UPDATE strata.lease_state
+    SET token = NULL, holder = NULL, pid = NULL, host = NULL, application = NULL,
+        acquired_at = NULL, heartbeat_at = NULL, expires_at = NULL, ttl = NULL;
+    RETURN true;
+END
+$$;
+
+COMMENT ON FUNCTION strata.break_lock(text) IS
+    'Free the lease whoever holds it, recording who broke it and why in strata.log; false if it was free. The previous holder''s later ledger writes fail (55P03).';
+
+-- sql/record.sql
+-- Ledger writes for migrations. Each takes the runner's lease token and
+-- checks it (strata.hold), so only the current lease holder records, and a
+-- runner that lost its lease (expired, broken) gets 55P03 instead.
+--
+-- Transactional migrations: strata.record inside the migration's own
+-- transaction, right before COMMIT, so the schema change and its ledger row
+-- commit or roll back together; after a rollback, strata.fail logs the
+-- failure. Non-transactional migrations (`-- strata:no-transaction`):
+-- strata.start, then strata.step around each statement, then strata.finish.
+
+-- The checks every new history row needs. caller names the public function
+-- in the messages.
+CREATE FUNCTION strata.check_new_entry(caller text, version bigint, checksum bytea)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    new_version  ALIAS FOR $2;
+    new_checksum ALIAS FOR $3;
+    previous strata.history;
+    changed strata.audit;
+BEGIN
+    IF new_version IS NULL OR new_checksum IS NULL OR octet_length(new_checksum) <> 32 THEN
+        RAISE EXCEPTION '%: checksum of version % is % bytes, expected 32',
+                caller, new_version, octet_length(new_checksum)
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass the version and the raw SHA-256 digest of the .up.sql file (32 bytes), not its hex text.';
+    END IF;
+    -- A migration that wrote strata.* directly (possible only for the owner
+    -- or a superuser: the trigger audited it in this transaction) is refused
+    -- before it commits, so the forged or deleted rows never land.
+    SELECT * INTO changed FROM strata.audit a
+    WHERE a.xid = pg_current_xact_id()
+    ORDER BY a.id LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION '%: migration % changed strata.% directly (%)', caller, new_version,
+                changed.table_name, changed.operation
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = format('old row: %s; new row: %s', coalesce(changed.old_row::text, '-'),
+                                  coalesce(changed.new_row::text, '-')),
+                  HINT = 'Migrations must not write the strata schema; nothing of this migration was applied. A DBA repairs the ledger with strata.repair().';
+    END IF;
+    SELECT * INTO previous FROM strata.history h WHERE h.version = new_version;
+    IF FOUND THEN
+        RAISE EXCEPTION '%: version % (%) is already recorded as % at % by %',
+                caller, previous.version, previous.name, previous.state,
+                previous.applied_at, previous.applied_by
+            USING ERRCODE = 'unique_violation',
+                  HINT = 'A version is recorded once: give a new migration a new version. To redo this one, a DBA records it with strata.repair(version, ''forget'', why).';
+    END IF;
+END
+$$;
+
+COMMENT ON FUNCTION strata.check_new_entry(text, bigint, bytea) IS
+    'Raise unless a new history row may be written: 22023 bad checksum, 42501 the transaction changed strata.* outside the API, 23505 version already recorded. Internal.';
+
+-- Write a history row with its seal. Internal.
+CREATE FUNCTION strata.put_history(h strata.history) RETURNS strata.history
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    h.seal := strata.seal(h);
+    INSERT INTO strata.history AS t
+        (version, name, checksum, state, applied_at, applied_by, duration, transactional, event_id, seal)
+    VALUES (h.version, h.name, h.checksum, h.state, h.applied_at, h.applied_by, h.duration,
+            h.transactional, h.event_id, h.seal)
+    ON CONFLICT (version) DO UPDATE
+    SET name = excluded.name, checksum = excluded.checksum, state = excluded.state,
+        applied_at = excluded.applied_at, applied_by = excluded.applied_by,
+        duration = excluded.duration, transactional = excluded.transactional,
+        event_id = excluded.event_id, seal = excluded.seal;
+    RETURN h;
+END
+$$;
+
+COMMENT ON FUNCTION strata.put_history(strata.history) IS
+    'Insert or replace a history row, sealed. Internal.';
+
+CREATE FUNCTION strata.record(token uuid, version bigint, name text, checksum bytea,
+                              duration interval DEFAULT NULL)
+RETURNS strata.history
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    l strata.lease_state;
+    h strata.history;
+BEGIN
+    l := strata.hold('strata.record', token);
+    -- The token is in the migrator's query text, which the migration could
+    -- read (current_query()): a ledger write it made with it would show here.
+    IF l.last_xact = pg_current_xact_id() THEN
+        RAISE EXCEPTION 'strata.record: migration % wrote the strata ledger itself', version
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = format('An earlier ledger event (%s) was written in this same transaction.', l.last_event),
+                  HINT = 'Migrations must not call the strata API; nothing of this migration was applied.';
+    END IF;
+    PERFORM strata.check_new_entry('strata.record', version, checksum);
+    h.version := version;
+    h.name := name;
+    h.checksum := checksum;
+    h.state := 'applied';
+    h.applied_at := now();
+    h.applied_by := session_user;
+    -- Time spent so far in this transaction, i.e. by the migration.
+    h.duration := coalesce(duration, clock_timestamp() - transaction_timestamp());
+    h.transactional := true;
+    h.event_id := strata.emit('success', version, name, checksum, NULL, NULL, NULL, l.host, l.pid, true);
+    RETURN strata.put_history(h);
+END
+$$;
+
+COMMENT ON FUNCTION strata.record(uuid, bigint, text, bytea, interval) IS
+    'Record a migration as applied. Call it in the migration''s transaction, right before COMMIT, with the lease token from strata.acquire(); it renews the lease. duration defaults to the time spent in the current transaction.';
+
+CREATE FUNCTION strata.fail(token uuid, version bigint, name text, checksum bytea,
+                            message text, sqlstate text, statement integer DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    l strata.lease_state;
+BEGIN
+    l := strata.hold('strata.fail', token);
+    RETURN strata.emit('failure', version, name, checksum, statement, message, sqlstate, l.host, l.pid, true);
+END
+$$;
+
+COMMENT ON FUNCTION strata.fail(uuid, bigint, text, bytea, text, text, integer) IS
+    'Log that a migration failed (message, SQLSTATE, 1-based statement if known). Call it after the rollback, so the failure stays in strata.log.';
+
+-- Non-transactional migrations ------------------------------------------
+
+CREATE FUNCTION strata.start(token uuid, version bigint, name text, checksum bytea)
+RETURNS strata.history
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    l strata.lease_state;
+    h strata.history;
+    resuming boolean := false;
+BEGIN
+    l := strata.hold('strata.start', token);
+    SELECT * INTO h FROM strata.history t WHERE t.version = start.version;
+    IF FOUND AND h.state IN ('running', 'failed') AND h.transactional = false THEN
+        IF h.checksum <> start.checksum THEN
+            RAISE EXCEPTION 'strata.start: version % (%) changed since its unfinished run began', h.version, h.name
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = format('recorded checksum %s, file checksum %s',
+                                      encode(h.checksum, 'hex'), encode(start.checksum, 'hex')),
+                      HINT = 'Restore the file as it was, so the run resumes where it stopped; or record a decision with strata.repair().';
+        END IF;
+        resuming := true;
+    ELSE
+        PERFORM strata.check_new_entry('strata.start', version, checksum);
+        h.version := version;
+        h.name := name;
+        h.checksum := checksum;
+        h.applied_by := session_user;
+        h.duration := '0';
+        h.transactional := false;
+    END IF;
+    h.state := 'running';
+    h.applied_at := now();
+    h.event_id := strata.emit('attempt', version, name, checksum, NULL,
+                              CASE WHEN resuming THEN 'resuming' END, NULL, l.host, l.pid, true);
+    RETURN strata.put_history(h);
+END
+$$;
+
+COMMENT ON FUNCTION strata.start(uuid, bigint, text, bytea) IS
+    'Begin (or resume, when its row is running or failed with the same checksum) a non-transactional migration: its history row becomes running. Call in autocommit before the first statement.';
+
+CREATE FUNCTION strata.step(token uuid, version bigint, statement integer, checksum bytea, state text)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    l strata.lease_state;
+BEGIN
+    l := strata.hold('strata.step', token);
+    IF state NOT IN ('running', 'done', 'failed') OR statement IS NULL OR statement < 1 THEN
+        RAISE EXCEPTION 'strata.step: state must be running, done or failed and statement >= 1 (got %, %)', state, statement
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Call strata.step(token, version, n, sha256 of statement n, ''running'') before statement n and ''done'' after it.';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM strata.history h WHERE h.version = step.version AND h.state = 'running') THEN
+        RAISE EXCEPTION 'strata.step: version % is not running', version
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Call strata.start() first.';
+    END IF;
+    INSERT INTO strata.steps AS s (version, statement, checksum, state, started_at)
+    VALUES (step.version, step.statement, step.checksum, step.state, clock_timestamp())
+    ON CONFLICT ON CONSTRAINT steps_pkey DO UPDATE
+    SET checksum = excluded.checksum, state = excluded.state,
+        started_at = CASE WHEN excluded.state = 'running' THEN excluded.started_at ELSE s.started_at END,
+        finished_at = CASE WHEN excluded.state = 'running' THEN NULL ELSE clock_timestamp() END;
+    IF state = 'done' THEN
+        PERFORM strata.emit('progress', version, NULL, checksum, statement, 'done', NULL, l.host, l.pid, true);
+    ELSE
+        UPDATE strata.lease_state SET heartbeat_at = clock_timestamp(), expires_at = clock_timestamp() + l.ttl;
+    END IF;
+END
+$$;
+
+COMMENT ON FUNCTION strata.step(uuid, bigint, integer, bytea, text) IS
+    'Journal statement n (1-based) of a running non-transactional migration: running before it runs, done after (a progress event), failed when it failed. checksum is the SHA-256 of the statement text.';
+
+CREATE FUNCTION strata.finish(token uuid, version bigint, succeeded boolean, duration interval,
+                              message text DEFAULT NULL, sqlstate text DEFAULT NULL,
+                              statement integer DEFAULT NULL)
+RETURNS strata.history
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    l strata.lease_state;
+    h strata.history;
+BEGIN
+    l := strata.hold('strata.finish', token);
+    IF succeeded IS NULL OR duration IS NULL THEN
+        RAISE EXCEPTION 'strata.finish: succeeded and duration of version % must not be NULL', version
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass whether the migration''s statements all succeeded, and how long they took.';
+    END IF;
+    SELECT * INTO h FROM strata.history t WHERE t.version = finish.version;
+    IF NOT FOUND OR h.state <> 'running' THEN
+        RAISE EXCEPTION 'strata.finish: version % is %, not running', version, coalesce(h.state, 'not recorded')
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'strata.finish() ends a migration begun with strata.start().';
+    END IF;
+    h.state := CASE WHEN succeeded THEN 'applied' ELSE 'failed' END;
+    h.duration := finish.duration;
+    h.applied_at := CASE WHEN succeeded THEN now() ELSE h.applied_at END;
+    h.event_id := strata.emit(CASE WHEN succeeded THEN 'success' ELSE 'failure' END, version, h.name,
+                              h.checksum, statement, message, sqlstate, l.host, l.pid, true);
+    IF succeeded THEN
+        DELETE FROM strata.steps s WHERE s.version = finish.version;
+    END IF;
+    RETURN strata.put_history(h);
+END
+$$;
+
+COMMENT ON FUNCTION strata.finish(uuid, bigint, boolean, interval, text, text, integer) IS
+    'End a non-transactional migration begun with strata.start(): applied if succeeded (its journal is cleared), else failed with message, SQLSTATE and the failing statement. Raises 55000 unless the row is running.';
+
+CREATE FUNCTION strata.progress(version bigint)
+RETURNS TABLE (statement integer, checksum bytea, state text, started_at timestamptz, finished_at timestamptz)
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT s.statement, s.checksum, s.state, s.started_at, s.finished_at
+    FROM strata.steps s WHERE s.version = $1 ORDER BY s.statement
+$$;
+
+COMMENT ON FUNCTION strata.progress(bigint) IS
+    'The journal of an unfinished non-transactional migration: each statement (1-based) a run started, with the SHA-256 of its text and whether it is running, done or failed.';
+
+CREATE FUNCTION strata.resolve(token uuid, version bigint, decision text, why text)
+RETURNS integer
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    l strata.lease_state;
+    s strata.steps;
+BEGIN
+    l := strata.hold('strata.resolve', token);
+    IF decision IS NULL OR decision NOT IN ('done', 'retry') OR coalesce(btrim(why), '') = '' THEN
+        RAISE EXCEPTION 'strata.resolve: decision must be done or retry, and why must be given'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'done: the statement completed, the next run skips it; retry: the next run runs it again.';
+    END IF;
+    SELECT * INTO s FROM strata.steps t
+    WHERE t.version = resolve.version AND t.state <> 'done'
+    ORDER BY t.statement LIMIT 1;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'strata.resolve: migration % has no statement in doubt', version
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'strata status lists unfinished non-transactional migrations and their statements.';
+    END IF;
+    IF decision = 'done' THEN
+        UPDATE strata.steps t SET state = 'done', finished_at = clock_timestamp()
+        WHERE t.version = s.version AND t.statement = s.statement;
+    ELSE
+        DELETE FROM strata.steps t WHERE t.version = s.version AND t.statement = s.statement;
+    END IF;
+    PERFORM strata.emit('resolve', version, NULL, s.checksum, s.statement, format('%s: %s', decision, why),
+                        NULL, l.host, l.pid, true);
+    RETURN s.statement;
+END
+$$;
+
+COMMENT ON FUNCTION strata.resolve(uuid, bigint, text, text) IS
+    'A DBA''s decision on the first unfinished statement of a non-transactional migration: done (it completed; skipped on resume) or retry (run again). Logged with who and why; returns the statement index.';
+
+-- sql/plan.sql
+-- strata.plan: compare the migration files the migrator found with the ledger.
+--
+-- The comparison lives in the database, not in the migrator, so that every
+-- migrator version (and a DBA in psql) gets the same answer from the same
+-- ledger. The files arrive as three parallel arrays because that is the
+-- simplest shape every Postgres client library can bind.
+
+CREATE FUNCTION strata.plan(versions bigint[], names text[], checksums bytea[])
+RETURNS TABLE (
+    version          bigint,
+    name             text,
+    status           text,
+    checksum         bytea,
+    applied_checksum bytea,
+    applied_at       timestamptz
+)
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+-- The output columns are also plpgsql variables; in the queries below the
+-- names always mean table columns.
+#variable_conflict use_column
+DECLARE
+    bad_version bigint;
+    bad_length  integer;
+BEGIN
+    -- Reject malformed input up front: a wrong answer here would make the
+    -- migrator apply or skip the wrong migrations.
+    IF versions IS NULL OR names IS NULL OR checksums IS NULL THEN
+        RAISE EXCEPTION 'strata.plan: versions, names and checksums must not be NULL'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass empty arrays when there are no migration files.';
+    END IF;
+
+    IF cardinality(names) <> cardinality(versions)
+       OR cardinality(checksums) <> cardinality(versions) THEN
+        RAISE EXCEPTION 'strata.plan: versions, names and checksums must have the same length (got %, %, %)',
+                cardinality(versions), cardinality(names), cardinality(checksums)
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass one element per migration file, at the same position in all three arrays.';
+    END IF;
+
+    IF EXISTS (SELECT 1 FROM unnest(versions, names, checksums) AS u(v, n, c)
+               WHERE u.v IS NULL OR u.n IS NULL OR u.c IS NULL) THEN
+        RAISE EXCEPTION 'strata.plan: versions, names and checksums must not contain NULL'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Every migration file needs a version, a name and the SHA-256 of its .up.sql file.';
+    END IF;
+
+    SELECT u.v, octet_length(u.c) INTO bad_version, bad_length
+    FROM unnest(versions, checksums) AS u(v, c)
+    WHERE octet_length(u.c) <> 32
+    ORDER BY u.v
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'strata.plan: checksum of version % is % bytes, expected 32', bad_version, bad_length
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass the raw SHA-256 digest of the .up.sql file (32 bytes), not its hex text.';
+    END IF;
+
+    SELECT u.v INTO bad_version
+    FROM unnest(versions) AS u(v)
+    GROUP BY u.v
+    HAVING count(*) > 1
+    ORDER BY u.v
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'strata.plan: version % appears more than once', bad_version
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Two migration files share this version; give one of them a new version.';
+    END IF;
+
+    RETURN QUERY
+    WITH files AS (
+        SELECT u.version, u.name, u.checksum
+        FROM unnest(versions, names, checksums) AS u(version, name, checksum)
+    ),
+    -- Only applied rows decide out_of_order: a failed or running row is
+    -- reported by itself and stops the migrator anyway.
+    newest AS (
+        SELECT max(h.version) AS version
+        FROM strata.history h
+        WHERE h.state = 'applied'
+    )
+    SELECT coalesce(f.version, h.version),
+           coalesce(f.name, h.name),
+           CASE
+               WHEN h.version IS NULL THEN
+                   CASE WHEN newest.version IS NULL OR f.version > newest.version
+                        THEN 'pending' ELSE 'out_of_order' END
+               -- An unfinished migration matters more than a missing or
+               -- edited file: it must be resolved first.
+               WHEN h.state <> 'applied' THEN h.state
+               WHEN f.version IS NULL THEN 'missing_file'
+               WHEN f.checksum <> h.checksum THEN 'checksum_mismatch'
+               ELSE 'applied'
+           END,
+           f.checksum,
+           h.checksum,
+           h.applied_at
+    FROM files f
+    FULL JOIN strata.history h ON h.version = f.version
+    CROSS JOIN newest
+    ORDER BY 1;
+END
+$$;
+
+COMMENT ON FUNCTION strata.plan(bigint[], text[], bytea[]) IS
+    'Compare migration files (parallel arrays of version, name, SHA-256 of the .up.sql) with strata.history. One row per version in either, by version; status is applied, pending, out_of_order (a later version is already applied), checksum_mismatch (file changed after it was applied), missing_file, failed or running.';
+
+-- Schema-version checks for apps (granted to strata_reader): an app's
+-- start-up compares the migrations it was built with against the ledger.
+
+CREATE FUNCTION strata.current_version() RETURNS bigint
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT max(h.version) FROM strata.history h WHERE h.state = 'applied' $$;
+
+COMMENT ON FUNCTION strata.current_version() IS
+    'The newest applied migration version, NULL when none is applied.';
+
+CREATE FUNCTION strata.require_version(version bigint) RETURNS bigint
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    newest bigint := strata.current_version();
+BEGIN
+    IF version IS NULL THEN
+        RAISE EXCEPTION 'strata.require_version: version must not be NULL'
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'Pass the newest migration version the app needs.';
+    END IF;
+    IF newest IS NULL OR newest < version
+       OR NOT EXISTS (SELECT 1 FROM strata.history h WHERE h.version = require_version.version AND h.state = 'applied') THEN
+        RAISE EXCEPTION 'strata: the database schema is behind: version % is not applied (current version %)',
+                version, coalesce(newest::text, 'none')
+            USING ERRCODE = 'ST001',
+                  HINT = 'Run strata up (or the migrations of this release) before starting this version of the app.';
+    END IF;
+    RETURN newest;
+END
+$$;
+
+COMMENT ON FUNCTION strata.require_version(bigint) IS
+    'Return the current version, or raise SQLSTATE ST001 (schema behind) unless migration version is applied and no older than the newest applied one.';
+
+CREATE FUNCTION strata.compare(versions bigint[], checksums bytea[])
+RETURNS TABLE (version bigint, status text, checksum bytea, applied_checksum bytea)
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+BEGIN
+    IF versions IS NULL OR checksums IS NULL OR cardinality(versions) <> cardinality(checksums) THEN
+        RAISE EXCEPTION 'strata.compare: versions and checksums must be non-NULL arrays of the same length'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass one element per migration the app was built with, at the same position in both arrays.';
+    END IF;
+    RETURN QUERY
+    WITH app AS (
+        SELECT u.v, u.c FROM unnest(versions, checksums) AS u(v, c)
+    ), db AS (
+        SELECT h.version AS v, h.checksum AS c FROM strata.history h WHERE h.state = 'applied'
+    )
+    SELECT coalesce(app.v, db.v),
+           CASE WHEN db.v IS NULL THEN 'missing'
+                WHEN app.v IS NULL THEN 'extra'
+                ELSE 'different' END,
+           app.c, db.c
+    FROM app FULL JOIN db ON db.v = app.v
+    WHERE app.v IS NULL OR db.v IS NULL OR app.c IS DISTINCT FROM db.c
+    ORDER BY 1;
+END
+$$;
+
+COMMENT ON FUNCTION strata.compare(bigint[], bytea[]) IS
+    'Compare an app''s migrations (versions and SHA-256 checksums) with the applied ones; one row per difference: missing (not applied in the database), extra (applied, unknown to the app: the database is newer), different (checksums differ).';
+
+CREATE FUNCTION strata.ledger_version() RETURNS text
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT '0.2.0'::text $$;
+
+COMMENT ON FUNCTION strata.ledger_version() IS
+    'The version of the strata objects in this database (the extension version, or what strata init installed).';
+
+-- sql/verify.sql
+-- strata.verify: is the ledger as the API left it? strata up and strata
+-- status call it first, so a changed ledger is reported as such (what, when,
+-- by whom) instead of as a misleading "file changed" or "renumber it".
+-- strata.repair: a DBA's deliberate change, recorded with who and why.
+
+CREATE FUNCTION strata.verify()
+RETURNS TABLE (version bigint, problem text, changed_at timestamptz, changed_by text, detail text)
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    head bigint;
+BEGIN
+    -- 1. Changes the audit trigger saw (what, when, by whom).
+    RETURN QUERY
+    SELECT coalesce((a.old_row->>'version')::bigint, (a.new_row->>'version')::bigint),
+           format('%s on strata.%s outside the strata API', lower(a.operation), a.table_name),
+           a.at,
+           format('%s%s (application %s, client %s)', a.session_role,
+                  CASE WHEN a.as_role <> a.session_role THEN ' as ' || a.as_role ELSE '' END,
+                  coalesce(nullif(a.application, ''), '-'), coalesce(host(a.client_addr), 'local')),
+           format('old: %s new: %s', coalesce(a.old_row::text, '-'), coalesce(a.new_row::text, '-'))
+    FROM strata.audit a
+    WHERE a.resolved_by IS NULL
+    ORDER BY a.id;
+
+    -- 2. History rows that are not as the API wrote them, but the trigger
+    --    saw nothing (it was bypassed): no when/by whom.
+    RETURN QUERY
+    SELECT h.version,
+           CASE WHEN h.event_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM strata.events e WHERE e.id = h.event_id)
+                THEN 'history row refers to a log event that was removed'
+                ELSE 'history row changed outside the strata API (audit trigger bypassed)' END,
+           NULL::timestamptz, NULL::text,
+           format('state %s, checksum %s, applied %s by %s', h.state, encode(h.checksum, 'hex'),
+                  h.applied_at, h.applied_by)
+    FROM strata.history h
+    WHERE (h.seal IS DISTINCT FROM strata.seal(h)
+           OR (h.event_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM strata.events e WHERE e.id = h.event_id)))
+      AND NOT EXISTS (SELECT 1 FROM strata.audit a
+                      WHERE a.resolved_by IS NULL
+                        AND h.version IN ((a.old_row->>'version')::bigint, (a.new_row->>'version')::bigint));
+
+    -- 3. Applied migrations whose row is gone: the log says it succeeded and
+    --    no repair forgot it since.
+    RETURN QUERY
+    SELECT s.version, 'history row deleted outside the strata API', NULL::timestamptz, NULL::text,
+           format('applied %s by %s (log event %s)', s.at, s.who, s.id)
+    FROM (SELECT DISTINCT ON (e.version) e.*
+          FROM strata.events e
+          WHERE e.version IS NOT NULL AND e.kind IN ('success', 'import', 'repair', 'attempt')
+          ORDER BY e.version, e.id DESC) s
+    WHERE s.kind IN ('success', 'import', 'attempt')
+      AND NOT EXISTS (SELECT 1 FROM strata.history h WHERE h.version = s.version)
+      AND NOT EXISTS (SELECT 1 FROM strata.audit a
+                      WHERE a.resolved_by IS NULL AND (a.old_row->>'version')::bigint = s.version);
+
+    -- 4. The event chain: an edited or removed event breaks it.
+    RETURN QUERY
+    SELECT c.version, format('log event %s was changed, or the one before it removed', c.id),
+           NULL::timestamptz, NULL::text, format('%s at %s by %s', c.kind, c.at, c.who)
+    FROM (SELECT e.*, lag(e.hash) OVER (ORDER BY e.id) AS previous,
+                 row_number() OVER (ORDER BY e.id) AS n
+          FROM strata.events e) c
+    WHERE c.hash IS DISTINCT FROM strata.event_hash(CASE WHEN c.n = 1 THEN NULL ELSE c.previous END,
+                                                    ROW(c.id, c.at, c.kind, c.version, c.name, c.checksum,
+                                                        c.statement, c.message, c.sqlstate, c.who,
+                                                        c.application, c.host, c.pid, c.hash)::strata.events);
+
+    SELECT l.last_event INTO head FROM strata.lease_state l;
+    IF head IS NOT NULL AND head > coalesce((SELECT max(e.id) FROM strata.events e), 0) THEN
+        RETURN QUERY SELECT NULL::bigint, format('log events after %s were removed (the newest was %s)',
+                                                  (SELECT max(e.id) FROM strata.events e), head),
+                            NULL::timestamptz, NULL::text, NULL::text;
+    END IF;
+END
+$$;
+
+COMMENT ON FUNCTION strata.verify() IS
+    'Everything in the ledger that did not come through the API: audited changes (with when and by whom), rows whose seal does not match, deleted rows of applied migrations, a broken event chain. No rows: the ledger is intact.';
+
+CREATE FUNCTION strata.repair(version bigint, action text, why text)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    h strata.history;
+    found_row boolean;
+    repair_event bigint;
+BEGIN
+    IF coalesce(btrim(why), '') = '' OR action IS NULL OR action NOT IN ('accept', 'forget', 'applied') THEN
+        RAISE EXCEPTION 'strata.repair: action must be accept, forget or applied, and why must be given'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'accept: the row as it is now is right (re-sealed, audit acknowledged); forget: delete the row so the migration runs again; applied: mark an unfinished non-transactional migration applied. why is recorded in strata.log.';
+    END IF;
+    -- Serialise with runners: the chain needs the lease row lock.
+    PERFORM 1 FROM strata.lease_state FOR UPDATE;
+    SELECT * INTO h FROM strata.history t WHERE t.version = repair.version;
+    found_row := FOUND;
+    IF version IS NOT NULL AND NOT found_row AND action <> 'forget' THEN
+        RAISE EXCEPTION 'strata.repair: version % has no history row', version
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Use action forget to acknowledge a deleted row (the migration will run again).';
+    END IF;
+    repair_event := strata.emit('repair', version, h.name, h.checksum, NULL, format('%s: %s', action, why),
+                         NULL, NULL, NULL);
+    IF version IS NULL THEN
+        -- Accept the whole ledger as it is now: re-seal every row, restart the chain.
+        IF action <> 'accept' THEN
+            RAISE EXCEPTION 'strata.repair: only accept applies to every version (version NULL)'
+                USING ERRCODE = 'invalid_parameter_value', HINT = 'Name the version to forget or mark applied.';
+        END IF;
+        FOR h IN SELECT * FROM strata.history LOOP
+            h.event_id := repair_event;
+            PERFORM strata.put_history(h);
+        END LOOP;
+        PERFORM strata.rechain();
+        UPDATE strata.audit a SET resolved_by = repair_event WHERE a.resolved_by IS NULL;
+        RETURN repair_event;
+    END IF;
+    IF action = 'forget' THEN
+        DELETE FROM strata.history t WHERE t.version = repair.version;
+        DELETE FROM strata.steps s WHERE s.version = repair.version;
+    ELSE
+        IF action = 'applied' THEN
+            h.state := 'applied';
+        END IF;
+        h.event_id := repair_event;
+        PERFORM strata.put_history(h);
+    END IF;
+    UPDATE strata.audit a SET resolved_by = repair_event
+    WHERE a.resolved_by IS NULL
+      AND repair.version IN ((a.old_row->>'version')::bigint, (a.new_row->>'version')::bigint);
+    RETURN repair_event;
+END
+$$;
+
+COMMENT ON FUNCTION strata.repair(bigint, text, text) IS
+    'A DBA''s deliberate ledger change, logged with who and why (a repair event): accept (the row is right as it is: re-seal it and acknowledge its audited changes; version NULL accepts the whole ledger and re-links the log), forget (delete the row: the migration runs again), applied (mark a running / failed non-transactional migration applied).';
+
+-- Re-link every event's hash to its predecessor (after a DBA accepted a
+-- changed log with strata.repair(NULL, 'accept', why)). Internal.
+CREATE FUNCTION strata.rechain() RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    e strata.events;
+    previous bytea;
+BEGIN
+    FOR e IN SELECT * FROM strata.events ORDER BY id LOOP
+        e.hash := strata.event_hash(previous, e);
+        UPDATE strata.events t SET hash = e.hash WHERE t.id = e.id;
+        previous := e.hash;
+    END LOOP;
+    UPDATE strata.lease_state SET last_event = (SELECT max(t.id) FROM strata.events t);
+END
+$$;
+
+-- sql/backfill.sql
+-- Rows written before the seals existed (by strata 0.1.0) get an 'import'
+-- event and a seal, so strata.verify() accepts the ledger as it was at the
+-- upgrade. A no-op on a fresh install.
+DO $$
+DECLARE
+    h strata.history;
+BEGIN
+    FOR h IN SELECT * FROM strata.history t WHERE t.seal IS NULL ORDER BY t.version LOOP
+        h.event_id := strata.emit('import', h.version, h.name, h.checksum, NULL,
+            format('%s row written before strata 0.2.0 (at %s by %s)', h.state, h.applied_at, h.applied_by),
+            NULL, NULL, NULL);
+        PERFORM strata.put_history(h);
+    END LOOP;
+END
+$$;
+
+-- sql/privileges.sql
+-- Privileges are the boundary. Nothing is granted to PUBLIC; the tables are
+-- writable only by their owner (the installing role), and everything else
+-- goes through the SECURITY DEFINER API:
+--   strata_migrator: EXECUTE on the API, SELECT on the views;
+--   strata_reader:   SELECT on the views, EXECUTE on the version checks.
+-- Runs last (finalize) so it covers every object created above.
+
+-- Also what a DBA granted to other roles before (0.1.0 documented a direct
+-- INSERT, UPDATE grant on strata.history): only the API may write.
+DO $$
+DECLARE
+    g record;
+BEGIN
+    FOR g IN
+        SELECT DISTINCT format('TABLE %s', c.oid::regclass) AS object, a.grantee::regrole::text AS grantee
+        FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) a
+        WHERE c.relnamespace = 'strata'::regnamespace AND a.grantee NOT IN (0, c.relowner)
+        UNION
+        SELECT DISTINCT format('FUNCTION %s', p.oid::regprocedure), a.grantee::regrole::text
+        FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) a
+        WHERE p.pronamespace = 'strata'::regnamespace AND a.grantee NOT IN (0, p.proowner)
+    LOOP
+        EXECUTE format('REVOKE ALL ON %s FROM %s', g.object, g.grantee);
+    END LOOP;
+END
+$$;
+
+REVOKE ALL ON ALL TABLES IN SCHEMA strata FROM PUBLIC;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA strata FROM PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA strata FROM PUBLIC;
+REVOKE ALL ON SCHEMA strata FROM PUBLIC;
+
+GRANT USAGE ON SCHEMA strata TO strata_migrator, strata_reader;
+GRANT SELECT ON strata.applied, strata.log, strata.lease TO strata_migrator, strata_reader;
+GRANT EXECUTE ON FUNCTION
+    strata.current_version(), strata.require_version(bigint), strata.compare(bigint[], bytea[]),
+    strata.ledger_version()
+TO strata_migrator, strata_reader;
+GRANT EXECUTE ON FUNCTION
+    strata.acquire(interval, integer, text, text), strata.renew(uuid), strata.release(uuid),
+    strata.break_lock(text),
+    strata.plan(bigint[], text[], bytea[]), strata.verify(), strata.repair(bigint, text, text),
+    strata.record(uuid, bigint, text, bytea, interval),
+    strata.fail(uuid, bigint, text, bytea, text, text, integer),
+    strata.start(uuid, bigint, text, bytea),
+    strata.step(uuid, bigint, integer, bytea, text),
+    strata.finish(uuid, bigint, boolean, interval, text, text, integer),
+    strata.progress(bigint), strata.resolve(uuid, bigint, text, text)
+TO strata_migrator;
