@@ -10,8 +10,8 @@
 
 pub mod catalog;
 mod diagnostic;
-pub mod lint;
 pub mod diff;
+pub mod lint;
 pub mod migration;
 pub mod query;
 pub mod rust_types;

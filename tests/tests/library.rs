@@ -79,8 +79,8 @@ fn checked_queries_round_trip_types_and_nullability_sync() {
     )
     .fetch_all(&mut client)
     .unwrap();
-    let bodies: Vec<Option<Vec<Option<String>>>> = agg.into_iter().map(|r| r.bodies).collect();
-    assert_eq!(bodies, [Some(vec![Some("first".to_string())]), Some(vec![None])]);
+    let bodies: Vec<Vec<Option<String>>> = agg.into_iter().map(|r| r.bodies).collect();
+    assert_eq!(bodies, [vec![Some("first".to_string())], vec![None]]);
 
     let missing = strata::query!("SELECT handle FROM accounts WHERE handle = $1", "nobody")
         .fetch_optional(&mut client)

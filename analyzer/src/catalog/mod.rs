@@ -8,8 +8,8 @@
 mod alter_table;
 pub mod builtin;
 mod functions;
-mod polymorphic;
 pub mod index;
+mod polymorphic;
 mod relations;
 pub mod resolve;
 mod table;

@@ -15,14 +15,18 @@ pub fn migration(version: i64, text: &str) -> Migration {
         name: "m".into(),
         up: SqlFile { path, text: text.to_string(), statements },
         down: None,
+        down_error: None,
         checksum: checksum(text),
         directives,
     }
 }
 
 pub fn lint_with(history: &str, sql: &str, queries: &[&str]) -> Vec<Violation> {
-    let set =
-        MigrationSet { dir: "migrations".into(), migrations: vec![migration(1, history), migration(2, sql)] };
+    let set = MigrationSet {
+        dir: "migrations".into(),
+        migrations: vec![migration(1, history), migration(2, sql)],
+        warnings: Vec::new(),
+    };
     let options = LintOptions {
         targets: Some([2].into()),
         queries: queries
