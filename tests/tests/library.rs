@@ -72,15 +72,16 @@ fn checked_queries_round_trip_types_and_nullability_sync() {
         rows.into_iter().map(|r| (r.handle, r.body, r.pinned)).collect();
     assert_eq!(got, [("ada".into(), Some("first".into()), Some(false)), ("grace".into(), None, None)]);
 
-    // array_agg over the optional side of a join holds NULL elements: Vec<Option<T>>.
+    // array_agg over the optional side of a join holds NULL elements: Vec<Option<T>>; under
+    // GROUP BY every group has a row, so the array itself is never NULL.
     let agg = strata::query!(
         "SELECT a.handle, array_agg(n.body ORDER BY n.id) AS bodies FROM accounts a \
          LEFT JOIN notes n ON n.account_id = a.id GROUP BY a.handle ORDER BY a.handle"
     )
     .fetch_all(&mut client)
     .unwrap();
-    let bodies: Vec<Option<Vec<Option<String>>>> = agg.into_iter().map(|r| r.bodies).collect();
-    assert_eq!(bodies, [Some(vec![Some("first".to_string())]), Some(vec![None])]);
+    let bodies: Vec<Vec<Option<String>>> = agg.into_iter().map(|r| r.bodies).collect();
+    assert_eq!(bodies, [vec![Some("first".to_string())], vec![None]]);
 
     let missing = strata::query!("SELECT handle FROM accounts WHERE handle = $1", "nobody")
         .fetch_optional(&mut client)
