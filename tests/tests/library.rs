@@ -72,7 +72,8 @@ fn checked_queries_round_trip_types_and_nullability_sync() {
         rows.into_iter().map(|r| (r.handle, r.body, r.pinned)).collect();
     assert_eq!(got, [("ada".into(), Some("first".into()), Some(false)), ("grace".into(), None, None)]);
 
-    // array_agg over the optional side of a join holds NULL elements: Vec<Option<T>>.
+    // array_agg over the optional side of a join holds NULL elements: Vec<Option<T>>; under
+    // GROUP BY every group has a row, so the array itself is never NULL.
     let agg = strata::query!(
         "SELECT a.handle, array_agg(n.body ORDER BY n.id) AS bodies FROM accounts a \
          LEFT JOIN notes n ON n.account_id = a.id GROUP BY a.handle ORDER BY a.handle"
