@@ -135,6 +135,9 @@ BEGIN
         PERFORM pg_catalog.pg_extension_config_dump('strata.events', '');
         PERFORM pg_catalog.pg_extension_config_dump('strata.steps', '');
         PERFORM pg_catalog.pg_extension_config_dump('strata.audit', '');
+        -- The identity sequences too, or a restored ledger would reuse ids.
+        PERFORM pg_catalog.pg_extension_config_dump('strata.events_id_seq', '');
+        PERFORM pg_catalog.pg_extension_config_dump('strata.audit_id_seq', '');
     END IF;
 END
 $$;
@@ -703,10 +706,16 @@ BEGIN
                   HINT = 'Pass whether the migration''s statements all succeeded, and how long they took.';
     END IF;
     SELECT * INTO h FROM strata.history t WHERE t.version = finish.version;
-    IF NOT FOUND OR h.state <> 'running' THEN
-        RAISE EXCEPTION 'strata.finish: version % is %, not running', version, coalesce(h.state, 'not recorded')
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'strata.finish: version % is not recorded', version
             USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = 'strata.finish() ends a migration begun with strata.start().';
+                  HINT = 'Call strata.start() (in autocommit) before running a non-transactional migration.';
+    END IF;
+    IF h.state <> 'running' THEN
+        RAISE EXCEPTION 'strata.finish: version % (%) is %, not running (since % by %)',
+                h.version, h.name, h.state, h.applied_at, h.applied_by
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'strata.finish() ends a migration begun with strata.start() and not finished yet; strata.start() resumes a failed one.';
     END IF;
     h.state := CASE WHEN succeeded THEN 'applied' ELSE 'failed' END;
     h.duration := finish.duration;
