@@ -89,15 +89,15 @@ DECLARE
     h strata.history;
 BEGIN
     l := strata.hold('strata.record', token);
+    PERFORM strata.check_new_entry('strata.record', version, checksum);
     -- The token is in the migrator's query text, which the migration could
-    -- read (current_query()): a ledger write it made with it would show here.
+    -- read (current_query()): a migration event it wrote with it would show here.
     IF l.last_xact = pg_current_xact_id() THEN
         RAISE EXCEPTION 'strata.record: migration % wrote the strata ledger itself', version
             USING ERRCODE = 'insufficient_privilege',
                   DETAIL = format('An earlier ledger event (%s) was written in this same transaction.', l.last_event),
                   HINT = 'Migrations must not call the strata API; nothing of this migration was applied.';
     END IF;
-    PERFORM strata.check_new_entry('strata.record', version, checksum);
     h.version := version;
     h.name := name;
     h.checksum := checksum;

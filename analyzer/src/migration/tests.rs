@@ -133,7 +133,11 @@ fn a_byte_order_mark_is_ignored() {
 #[test]
 fn statements_that_cannot_run_in_a_transaction_need_the_directive() {
     let cases = [
-        ("CREATE TABLE t (a int);\n  CREATE INDEX CONCURRENTLY i ON t (a);", "2:3", "CREATE INDEX CONCURRENTLY"),
+        (
+            "CREATE TABLE t (a int);\n  CREATE INDEX CONCURRENTLY i ON t (a);",
+            "2:3",
+            "CREATE INDEX CONCURRENTLY",
+        ),
         ("VACUUM ANALYZE t;", "1:1", "VACUUM"),
         ("REINDEX (CONCURRENTLY) INDEX i;", "1:1", "REINDEX CONCURRENTLY"),
         ("REINDEX INDEX CONCURRENTLY i;", "1:1", "REINDEX CONCURRENTLY"),

@@ -81,7 +81,8 @@ mod tests {
         assert_eq!(plan_status(4101, "index_orders", "create index concurrently"), "failed");
 
         // A failed row is for a DBA to resolve, not for a second finish.
-        let (sqlstate, message, hint) = catch("SELECT strata.finish(current_setting('tests.token', true)::uuid, 4101, true, '1 second')");
+        let (sqlstate, message, hint) =
+            catch("SELECT strata.finish(current_setting('tests.token', true)::uuid, 4101, true, '1 second')");
         assert_eq!(sqlstate.as_deref(), Some("55000"));
         assert!(message
             .unwrap()
@@ -104,8 +105,10 @@ mod tests {
     #[pg_test]
     fn journal_errors_say_what_to_do() {
         // Without the lock: the same SQLSTATE and HINT as strata.record.
-        for stmt in ["SELECT strata.start(current_setting('tests.token', true)::uuid, 4201, 'a', sha256('a'))", "SELECT strata.finish(current_setting('tests.token', true)::uuid, 4201, true, '1s')"]
-        {
+        for stmt in [
+            "SELECT strata.start(current_setting('tests.token', true)::uuid, 4201, 'a', sha256('a'))",
+            "SELECT strata.finish(current_setting('tests.token', true)::uuid, 4201, true, '1s')",
+        ] {
             let (sqlstate, _, hint) = catch(stmt);
             assert_eq!(sqlstate.as_deref(), Some("55P03"), "{stmt}");
             assert!(hint.unwrap().contains("strata.acquire()"), "{stmt}");
@@ -155,8 +158,10 @@ mod tests {
         // start shares strata.record's checks: same messages bar the function
         // name, same HINTs.
         for args in ["4202, 'short', '\\x00'", "4201, 'again', sha256('a')"] {
-            let (record_state, record_message, record_hint) = catch(&format!("SELECT strata.record(current_setting('tests.token', true)::uuid, {args})"));
-            let (start_state, start_message, start_hint) = catch(&format!("SELECT strata.start(current_setting('tests.token', true)::uuid, {args})"));
+            let (record_state, record_message, record_hint) =
+                catch(&format!("SELECT strata.record(current_setting('tests.token', true)::uuid, {args})"));
+            let (start_state, start_message, start_hint) =
+                catch(&format!("SELECT strata.start(current_setting('tests.token', true)::uuid, {args})"));
             assert_eq!(start_state, record_state, "{args}");
             assert_eq!(
                 start_message,

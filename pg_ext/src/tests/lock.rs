@@ -7,12 +7,16 @@ mod tests {
 
     #[pg_test]
     fn the_lease_is_taken_shown_renewed_and_released() {
-        assert!(!one::<bool>(&format!("SELECT strata.release({TOKEN})")), "release without the lease is false");
-        take_lock();
-        let lease = query(
-            "SELECT holder, (expires_at > now())::text, expired::text FROM strata.lease",
+        assert!(
+            !one::<bool>(&format!("SELECT strata.release({TOKEN})")),
+            "release without the lease is false"
         );
-        assert_eq!(lease, vec![vec![one::<String>("SELECT session_user::text").into(), s("true"), s("false")]]);
+        take_lock();
+        let lease = query("SELECT holder, (expires_at > now())::text, expired::text FROM strata.lease");
+        assert_eq!(
+            lease,
+            vec![vec![one::<String>("SELECT session_user::text").into(), s("true"), s("false")]]
+        );
         assert!(
             one::<bool>("SELECT strata.acquire('1 minute') IS NULL"),
             "a second runner gets no token while the lease is held"

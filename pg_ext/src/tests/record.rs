@@ -38,13 +38,23 @@ mod tests {
         );
         assert_eq!(stored, vec![expected]);
 
-        // An explicit duration is stored as given; the row is sealed and logged.
+        unlock();
+    }
+
+    #[pg_test]
+    fn record_stores_an_explicit_duration_seals_and_logs_the_row() {
+        take_lock();
         let explicit = query(
             "SELECT r.transactional::text, r.duration::text, (r.seal = strata.seal(r))::text,
                     (SELECT e.kind FROM strata.events e WHERE e.id = r.event_id)
              FROM strata.record(current_setting('tests.token', true)::uuid, 20240101120001, 'index_users', sha256('x'), '5 minutes') r",
         );
         assert_eq!(explicit, vec![vec![s("true"), s("00:05:00"), s("true"), s("success")]]);
+        // A second migration recorded in the same transaction is one the migration forged.
+        let (sqlstate, message, _) =
+            catch("SELECT strata.record(current_setting('tests.token', true)::uuid, 20240101120002, 'x', sha256('y'))");
+        assert_eq!(sqlstate.as_deref(), Some("42501"));
+        assert!(message.unwrap().contains("wrote the strata ledger itself"));
         unlock();
     }
 
@@ -63,7 +73,8 @@ mod tests {
     #[pg_test]
     fn record_errors_say_what_to_do() {
         // Without the lock.
-        let (sqlstate, _, hint) = catch("SELECT strata.record(current_setting('tests.token', true)::uuid, 2201, 'a', sha256('a'))");
+        let (sqlstate, _, hint) =
+            catch("SELECT strata.record(current_setting('tests.token', true)::uuid, 2201, 'a', sha256('a'))");
         assert_eq!(sqlstate.as_deref(), Some("55P03"));
         assert!(hint.unwrap().contains("strata.acquire()"));
 
@@ -83,7 +94,9 @@ mod tests {
         ];
         assert_errors(&cases);
         // The duplicate error names who applied it.
-        let (_, message, _) = catch("SELECT strata.record(current_setting('tests.token', true)::uuid, 2201, 'again', sha256('a'))");
+        let (_, message, _) = catch(
+            "SELECT strata.record(current_setting('tests.token', true)::uuid, 2201, 'again', sha256('a'))",
+        );
         let by = one::<String>("SELECT ' by ' || session_user");
         assert!(message.unwrap().ends_with(&by));
         // Nothing was written by the failed calls.

@@ -82,7 +82,11 @@ fn parts(n: usize) {
     });
     let start = Instant::now();
     client.batch_execute("SELECT * FROM strata.verify()").unwrap();
-    println!("bench-up part: {:<44} {:>8.1} µs per run ({n} rows)", "ledger verification (strata.verify)", start.elapsed().as_secs_f64() * 1e6);
+    println!(
+        "bench-up part: {:<44} {:>8.1} µs per run ({n} rows)",
+        "ledger verification (strata.verify)",
+        start.elapsed().as_secs_f64() * 1e6
+    );
 }
 
 fn ms(d: Duration) -> f64 {
