@@ -72,7 +72,9 @@ BEGIN
     RETURNING id INTO new_id;
     UPDATE strata.lease_state l
     SET last_event = new_id,
-        last_xact = pg_current_xact_id(),
+        -- Only migration events: taking the lease may share a transaction with them.
+        last_xact = CASE WHEN kind IN ('lock', 'unlock', 'lock_expired', 'lock_break') THEN l.last_xact
+                         ELSE pg_current_xact_id() END,
         heartbeat_at = CASE WHEN renew_lease THEN e.at ELSE l.heartbeat_at END,
         expires_at = CASE WHEN renew_lease THEN e.at + l.ttl ELSE l.expires_at END;
     RETURN new_id;

@@ -113,6 +113,9 @@ BEGIN
         PERFORM pg_catalog.pg_extension_config_dump('strata.events', '');
         PERFORM pg_catalog.pg_extension_config_dump('strata.steps', '');
         PERFORM pg_catalog.pg_extension_config_dump('strata.audit', '');
+        -- The identity sequences too, or a restored ledger would reuse ids.
+        PERFORM pg_catalog.pg_extension_config_dump('strata.events_id_seq', '');
+        PERFORM pg_catalog.pg_extension_config_dump('strata.audit_id_seq', '');
     END IF;
 END
 $$;

@@ -89,15 +89,15 @@ DECLARE
     h strata.history;
 BEGIN
     l := strata.hold('strata.record', token);
+    PERFORM strata.check_new_entry('strata.record', version, checksum);
     -- The token is in the migrator's query text, which the migration could
-    -- read (current_query()): a ledger write it made with it would show here.
+    -- read (current_query()): a migration event it wrote with it would show here.
     IF l.last_xact = pg_current_xact_id() THEN
         RAISE EXCEPTION 'strata.record: migration % wrote the strata ledger itself', version
             USING ERRCODE = 'insufficient_privilege',
                   DETAIL = format('An earlier ledger event (%s) was written in this same transaction.', l.last_event),
                   HINT = 'Migrations must not call the strata API; nothing of this migration was applied.';
     END IF;
-    PERFORM strata.check_new_entry('strata.record', version, checksum);
     h.version := version;
     h.name := name;
     h.checksum := checksum;
@@ -229,10 +229,16 @@ BEGIN
                   HINT = 'Pass whether the migration''s statements all succeeded, and how long they took.';
     END IF;
     SELECT * INTO h FROM strata.history t WHERE t.version = finish.version;
-    IF NOT FOUND OR h.state <> 'running' THEN
-        RAISE EXCEPTION 'strata.finish: version % is %, not running', version, coalesce(h.state, 'not recorded')
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'strata.finish: version % is not recorded', version
             USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = 'strata.finish() ends a migration begun with strata.start().';
+                  HINT = 'Call strata.start() (in autocommit) before running a non-transactional migration.';
+    END IF;
+    IF h.state <> 'running' THEN
+        RAISE EXCEPTION 'strata.finish: version % (%) is %, not running (since % by %)',
+                h.version, h.name, h.state, h.applied_at, h.applied_by
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'strata.finish() ends a migration begun with strata.start() and not finished yet; strata.start() resumes a failed one.';
     END IF;
     h.state := CASE WHEN succeeded THEN 'applied' ELSE 'failed' END;
     h.duration := finish.duration;

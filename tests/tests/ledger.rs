@@ -176,7 +176,7 @@ fn no_setting_role_or_session_object_survives_into_the_next_migration() {
             "1_owned.up.sql",
             &format!(
                 "SET ROLE {OWNER_ROLE};\nSET search_path = nowhere;\nCREATE TABLE public.owned (id int);\n\
-                 SET statement_timeout = '1ms'; SET default_transaction_read_only = on;\n\
+                 SET statement_timeout = '5min'; SET default_transaction_read_only = on;\n\
                  PREPARE leftover AS SELECT 1;\nCREATE TEMP TABLE scratch (x int);\nLISTEN somewhere;\n\
                  SELECT pg_advisory_lock(42);"
             ),

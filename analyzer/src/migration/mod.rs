@@ -2,6 +2,7 @@
 
 mod directives;
 mod filename;
+mod no_transaction;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -203,6 +204,14 @@ fn load_migration(
             .in_file(&up.path)
             .at(&up.text, s.offset)
             .hint(hint)]);
+    }
+    if !directives.no_transaction {
+        if let Some((offset, problem)) = no_transaction::first_problem(&up.text, &up.statements) {
+            return Err(vec![Diagnostic::error(problem)
+                .in_file(&up.path)
+                .at(&up.text, offset)
+                .hint("add `-- strata:no-transaction` as the first line of the file, so its statements run one by one outside a transaction (or move this statement into a migration of its own that has it)")]);
+        }
     }
     let checksum = checksum(&up.text);
     Ok(Migration { version, name, up, down, checksum, directives, down_error })

@@ -188,3 +188,44 @@ fn diesel_directories_with_metadata() {
         ]
     );
 }
+
+#[test]
+fn statements_that_cannot_run_in_a_transaction_need_the_directive() {
+    let cases = [
+        (
+            "CREATE TABLE t (a int);\n  CREATE INDEX CONCURRENTLY i ON t (a);",
+            "2:3",
+            "CREATE INDEX CONCURRENTLY",
+        ),
+        ("VACUUM ANALYZE t;", "1:1", "VACUUM"),
+        ("REINDEX (CONCURRENTLY) INDEX i;", "1:1", "REINDEX CONCURRENTLY"),
+        ("REINDEX INDEX CONCURRENTLY i;", "1:1", "REINDEX CONCURRENTLY"),
+        ("DROP INDEX CONCURRENTLY i;", "1:1", "DROP INDEX CONCURRENTLY"),
+    ];
+    for (sql, at, what) in cases {
+        let dir = Dir::new(&[("1_a.up.sql", sql)]);
+        let errs = MigrationSet::load(&dir.0).unwrap_err();
+        assert_eq!(errs.len(), 1, "{sql}");
+        let e = &errs[0];
+        assert_eq!(format!("{}:{}", e.line, e.column), at, "{sql}");
+        assert_eq!(e.message, format!("{what} cannot run inside a transaction block"), "{sql}");
+        assert!(e.hint.as_deref().unwrap().contains("-- strata:no-transaction"), "{sql}");
+        let directive = Dir::new(&[("1_a.up.sql", &format!("-- strata:no-transaction\n{sql}"))]);
+        assert!(MigrationSet::load(&directive.0).is_ok(), "{sql} with the directive");
+    }
+    // ANALYZE alone and a plain CREATE INDEX run fine in a transaction.
+    let fine = Dir::new(&[("1_a.up.sql", "ANALYZE t;\nCREATE INDEX i ON t (a);\nREINDEX INDEX i;")]);
+    assert!(MigrationSet::load(&fine.0).is_ok());
+}
+
+#[test]
+fn a_new_enum_value_used_in_the_same_migration_needs_the_directive() {
+    let errs = errors(&[(
+        "1_a.up.sql",
+        "ALTER TYPE mood ADD VALUE 'meh';\nUPDATE people SET mood = 'meh' WHERE mood IS NULL;",
+    )]);
+    assert_eq!(errs.len(), 1);
+    assert!(errs[0].starts_with("1_a.up.sql:1:1: the enum value 'meh' added here is used later"), "{errs:?}");
+    let unused = Dir::new(&[("1_a.up.sql", "ALTER TYPE mood ADD VALUE 'meh';")]);
+    assert!(MigrationSet::load(&unused.0).is_ok(), "adding a value alone is fine in a transaction");
+}

@@ -254,7 +254,15 @@ async fn apply_pending(
     lease: &Lease,
 ) -> Result<Vec<Applied>, MigrateError> {
     let plan = plan(conn, migrator).await?;
-    let problems: Vec<PlanEntry> = plan.iter().filter(|e| e.status.blocks()).cloned().collect();
+    // An unfinished non-transactional migration is resumed, which needs its file.
+    let has_file = |e: &PlanEntry| migrator.migrations().iter().any(|m| m.version == e.version);
+    let problems: Vec<PlanEntry> = plan
+        .iter()
+        .filter(|e| {
+            e.status.blocks() || (matches!(e.status, Status::Running | Status::Failed) && !has_file(e))
+        })
+        .cloned()
+        .collect();
     if !problems.is_empty() {
         return Err(MigrateError::Refused(problems));
     }

@@ -20,6 +20,9 @@ use std::time::Duration;
 
 pub use engine::{Applied, PlanEntry, Report, Status, LEDGER_VERSION};
 pub use error::{describe, MigrateError, Tampering};
+/// The session clean-up each migration's transaction ends with (for the benchmark).
+#[doc(hidden)]
+pub use sql::CLEAN_SESSION;
 
 /// One migration, as embedded by `migrate!` or loaded by the CLI.
 #[derive(Debug, Clone)]

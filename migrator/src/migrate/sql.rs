@@ -36,7 +36,7 @@ pub(crate) fn array(elements: impl Iterator<Item = String>, element_type: &str) 
 /// session user with default settings whatever the migration set, and behind PgBouncer the clean-up
 /// reaches the very server connection the migration ran on. (DISCARD ALL would do all of it but
 /// cannot run inside a transaction block.)
-pub(crate) const CLEAN_SESSION: &str = "RESET ROLE;\nRESET SESSION AUTHORIZATION;\nRESET ALL;\n\
+pub const CLEAN_SESSION: &str = "RESET ROLE;\nRESET SESSION AUTHORIZATION;\nRESET ALL;\n\
     DEALLOCATE ALL;\nCLOSE ALL;\nUNLISTEN *;\nSELECT pg_catalog.pg_advisory_unlock_all();\n\
     DISCARD PLANS;\nDISCARD SEQUENCES;\nDISCARD TEMP;\n";
 

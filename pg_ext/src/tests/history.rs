@@ -25,12 +25,16 @@ mod tests {
             ("applied_by", "text", Some("SESSION_USER")),
             ("duration", "interval", None),
             ("transactional", "boolean", Some("true")),
+            ("event_id", "bigint", None),
+            ("seal", "bytea", None),
         ];
         let expected: Rows = expected
             .iter()
             .map(|(name, ty, default)| {
-                // Every column NOT NULL and commented (DBAs read the comments).
-                vec![s(name), s(ty), s("true"), default.map(String::from), s("true")]
+                // Every 0.1.0 column NOT NULL (the 0.2.0 ones are filled by the API, and NULL in
+                // rows restored from an old dump), and every column commented.
+                let not_null = !matches!(*name, "event_id" | "seal");
+                vec![s(name), s(ty), s(&not_null.to_string()), default.map(String::from), s("true")]
             })
             .collect();
         assert_eq!(columns, expected);
@@ -60,7 +64,11 @@ mod tests {
                     unnest(e.extconfig, e.extcondition) AS u(c, cond)
              WHERE e.extname = 'strata'",
         );
-        assert_eq!(config, vec![vec![s("strata.history"), s("")]]);
+        let expected: Rows = ["history", "events", "steps", "audit", "events_id_seq", "audit_id_seq"]
+            .iter()
+            .map(|t| vec![s(&format!("strata.{t}")), s("")])
+            .collect();
+        assert_eq!(config, expected);
     }
 
     #[pg_test]
@@ -98,10 +106,13 @@ mod tests {
              WHERE c.relnamespace = 'strata'::regnamespace AND a.grantee = 0",
         );
         assert_eq!(public_grants, Rows::new());
-        assert_eq!(
-            one::<i64>("SELECT count(*) FROM pg_proc WHERE pronamespace = 'strata'::regnamespace"),
-            11
+        // Every SECURITY DEFINER function pins search_path.
+        let unpinned = query(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p
+             WHERE p.pronamespace = 'strata'::regnamespace
+               AND NOT ('search_path=pg_catalog, pg_temp' = ANY (coalesce(p.proconfig, '{}')))",
         );
+        assert_eq!(unpinned, Rows::new());
     }
 
     #[pg_test]
@@ -111,17 +122,32 @@ mod tests {
              WHERE pronamespace = 'strata'::regnamespace ORDER BY proname",
         );
         let expected = [
+            ("acquire", "v"),
+            ("audit_change", "v"),
+            ("break_lock", "v"),
             ("check_new_entry", "v"),
+            ("compare", "s"),
+            ("current_version", "s"),
+            ("emit", "v"),
+            ("event_hash", "i"),
+            ("fail", "v"),
             ("finish", "v"),
-            ("holds_lock", "v"),
-            ("lock_holder_pid", "v"),
-            ("lock_key", "i"),
+            ("hold", "v"),
+            ("ledger_version", "i"),
             ("plan", "s"),
+            ("progress", "s"),
+            ("put_history", "v"),
+            ("rechain", "v"),
             ("record", "v"),
-            ("require_lock", "v"),
+            ("release", "v"),
+            ("renew", "v"),
+            ("repair", "v"),
+            ("require_version", "s"),
+            ("resolve", "v"),
+            ("seal", "i"),
             ("start", "v"),
-            ("try_lock", "v"),
-            ("unlock", "v"),
+            ("step", "v"),
+            ("verify", "s"),
         ];
         let expected: Rows = expected.iter().map(|(f, v)| vec![s(f), s(v)]).collect();
         assert_eq!(volatility, expected);

@@ -1,4 +1,4 @@
-//! Tests for strata.start and strata.finish (sql/journal.sql).
+//! Tests for strata.start, strata.step and strata.finish (sql/record.sql).
 
 #[pgrx::pg_schema]
 mod tests {
@@ -23,7 +23,7 @@ mod tests {
         ))
     }
 
-    /// Move the row's applied_at back an hour, as if strata.start() had
+    /// Move the row's applied_at back an hour, as if strata.start(current_setting('tests.token', true)::uuid, ) had
     /// committed in an earlier transaction: within the test's single
     /// transaction now() cannot tell start time from finish time.
     fn started_an_hour_ago(version: i64) {
@@ -39,7 +39,7 @@ mod tests {
             "SELECT s.version::text, s.name, (s.checksum = sha256('create index concurrently'))::text,
                     s.state, s.transactional::text, s.duration::text,
                     (s.applied_at = now())::text, (s.applied_by = session_user)::text
-             FROM strata.start(4001, 'index_users', sha256('create index concurrently')) s",
+             FROM strata.start(current_setting('tests.token', true)::uuid, 4001, 'index_users', sha256('create index concurrently')) s",
         );
         let t = || s("true");
         assert_eq!(
@@ -54,7 +54,7 @@ mod tests {
         let finished = query(
             "SELECT f.state, f.transactional::text, f.duration::text,
                     (f.applied_at = now())::text, (f.applied_by = session_user)::text
-             FROM strata.finish(4001, true, '5 minutes') f",
+             FROM strata.finish(current_setting('tests.token', true)::uuid, 4001, true, '5 minutes') f",
         );
         // applied_at is now the completion time, not the start time.
         let expected = vec![vec![s("applied"), s("false"), s("00:05:00"), t(), t()]];
@@ -67,21 +67,22 @@ mod tests {
     #[pg_test]
     fn start_then_finish_failed() {
         take_lock();
-        run("SELECT strata.start(4101, 'index_orders', sha256('create index concurrently'))");
+        run("SELECT strata.start(current_setting('tests.token', true)::uuid, 4101, 'index_orders', sha256('create index concurrently'))");
         assert_eq!(plan_status(4101, "index_orders", "create index concurrently"), "running");
 
         started_an_hour_ago(4101);
         let finished = query(
             "SELECT f.state, f.transactional::text, f.duration::text,
                     (f.applied_at = now() - '1 hour'::interval)::text
-             FROM strata.finish(4101, false, '2 seconds') f",
+             FROM strata.finish(current_setting('tests.token', true)::uuid, 4101, false, '2 seconds') f",
         );
         // A failed row keeps its start time: nothing was applied.
         assert_eq!(finished, vec![vec![s("failed"), s("false"), s("00:00:02"), s("true")]]);
         assert_eq!(plan_status(4101, "index_orders", "create index concurrently"), "failed");
 
         // A failed row is for a DBA to resolve, not for a second finish.
-        let (sqlstate, message, hint) = catch("SELECT strata.finish(4101, true, '1 second')");
+        let (sqlstate, message, hint) =
+            catch("SELECT strata.finish(current_setting('tests.token', true)::uuid, 4101, true, '1 second')");
         assert_eq!(sqlstate.as_deref(), Some("55000"));
         assert!(message
             .unwrap()
@@ -91,61 +92,63 @@ mod tests {
         unlock();
     }
 
-    #[pg_test(error = "strata.start: this session does not hold the migration lock")]
+    #[pg_test(error = "strata.start: this runner does not hold the migration lease")]
     fn start_without_lock_fails() {
-        run("SELECT strata.start(4301, 'no_lock', sha256('x'))");
+        run("SELECT strata.start(current_setting('tests.token', true)::uuid, 4301, 'no_lock', sha256('x'))");
     }
 
-    #[pg_test(error = "strata.finish: this session does not hold the migration lock")]
+    #[pg_test(error = "strata.finish: this runner does not hold the migration lease")]
     fn finish_without_lock_fails() {
-        run("SELECT strata.finish(4302, true, '1 second')");
+        run("SELECT strata.finish(current_setting('tests.token', true)::uuid, 4302, true, '1 second')");
     }
 
     #[pg_test]
     fn journal_errors_say_what_to_do() {
         // Without the lock: the same SQLSTATE and HINT as strata.record.
-        for stmt in ["SELECT strata.start(4201, 'a', sha256('a'))", "SELECT strata.finish(4201, true, '1s')"]
-        {
+        for stmt in [
+            "SELECT strata.start(current_setting('tests.token', true)::uuid, 4201, 'a', sha256('a'))",
+            "SELECT strata.finish(current_setting('tests.token', true)::uuid, 4201, true, '1s')",
+        ] {
             let (sqlstate, _, hint) = catch(stmt);
             assert_eq!(sqlstate.as_deref(), Some("55P03"), "{stmt}");
-            assert!(hint.unwrap().contains("strata.try_lock()"), "{stmt}");
+            assert!(hint.unwrap().contains("strata.acquire()"), "{stmt}");
         }
 
         take_lock();
-        run("SELECT strata.record(4201, 'first', sha256('a'))");
+        run("SELECT strata.record(current_setting('tests.token', true)::uuid, 4201, 'first', sha256('a'))");
         let cases = [
             (
-                "SELECT strata.start(4202, 'short', '\\x00')",
+                "SELECT strata.start(current_setting('tests.token', true)::uuid, 4202, 'short', '\\x00')",
                 "22023",
                 "strata.start: checksum of version 4202 is 1 bytes, expected 32",
             ),
             (
-                "SELECT strata.start(4202, 'hex', convert_to(encode(sha256('x'), 'hex'), 'UTF8'))",
+                "SELECT strata.start(current_setting('tests.token', true)::uuid, 4202, 'hex', convert_to(encode(sha256('x'), 'hex'), 'UTF8'))",
                 "22023",
                 "strata.start: checksum of version 4202 is 64 bytes, expected 32",
             ),
             (
-                "SELECT strata.start(4201, 'again', sha256('a'))",
+                "SELECT strata.start(current_setting('tests.token', true)::uuid, 4201, 'again', sha256('a'))",
                 "23505",
                 "strata.start: version 4201 (first) is already recorded as applied at ",
             ),
             (
-                "SELECT strata.finish(4203, true, '1s')",
+                "SELECT strata.finish(current_setting('tests.token', true)::uuid, 4203, true, '1s')",
                 "55000",
                 "strata.finish: version 4203 is not recorded",
             ),
             (
-                "SELECT strata.finish(4201, true, '1s')",
+                "SELECT strata.finish(current_setting('tests.token', true)::uuid, 4201, true, '1s')",
                 "55000",
                 "strata.finish: version 4201 (first) is applied, not running (since ",
             ),
             (
-                "SELECT strata.finish(4201, NULL, '1s')",
+                "SELECT strata.finish(current_setting('tests.token', true)::uuid, 4201, NULL, '1s')",
                 "22023",
                 "strata.finish: succeeded and duration of version 4201 must not be NULL",
             ),
             (
-                "SELECT strata.finish(4201, true, NULL)",
+                "SELECT strata.finish(current_setting('tests.token', true)::uuid, 4201, true, NULL)",
                 "22023",
                 "strata.finish: succeeded and duration of version 4201 must not be NULL",
             ),
@@ -155,8 +158,10 @@ mod tests {
         // start shares strata.record's checks: same messages bar the function
         // name, same HINTs.
         for args in ["4202, 'short', '\\x00'", "4201, 'again', sha256('a')"] {
-            let (record_state, record_message, record_hint) = catch(&format!("SELECT strata.record({args})"));
-            let (start_state, start_message, start_hint) = catch(&format!("SELECT strata.start({args})"));
+            let (record_state, record_message, record_hint) =
+                catch(&format!("SELECT strata.record(current_setting('tests.token', true)::uuid, {args})"));
+            let (start_state, start_message, start_hint) =
+                catch(&format!("SELECT strata.start(current_setting('tests.token', true)::uuid, {args})"));
             assert_eq!(start_state, record_state, "{args}");
             assert_eq!(
                 start_message,

@@ -1,8 +1,10 @@
 //! `#[pg_test]`s for the SQL in `sql/`. Each test runs in its own session and
 //! transaction, which pgrx rolls back, so history rows never leak between
 //! tests. Tests run concurrently, so:
-//! - the session advisory lock outlives the rollback and is shared by all
-//!   sessions: tests take it with `take_lock()` (polls) and `unlock()` at the end;
+//! - the lease row is shared: `take_lock()` takes the lease (waiting on the
+//!   row lock while a concurrent test holds it, until that test rolls back)
+//!   and keeps its token in the setting `tests.token`, which the SQL of the
+//!   tests passes as `current_setting('tests.token', true)::uuid`;
 //! - each test uses its own migration versions, so concurrent uncommitted
 //!   inserts never wait on each other's primary key entries.
 //!
@@ -85,19 +87,18 @@ pub(crate) fn assert_errors(cases: &[(&str, &str, &str)]) {
     }
 }
 
-/// Take the migration lock, waiting while a concurrent test holds it.
+/// Take the migration lease; its token goes to the transaction-local setting `tests.token`.
 pub(crate) fn take_lock() {
-    for _ in 0..3000 {
-        if one::<bool>("SELECT strata.try_lock()") {
-            return;
-        }
-        run("SELECT pg_sleep(0.01)");
-    }
-    panic!("strata.try_lock() still false after 30s");
+    let token: Option<String> = Spi::get_one("SELECT strata.acquire('1 hour')::text").unwrap();
+    let token = token.expect("the lease is free once concurrent tests rolled back");
+    run(&format!("SELECT set_config('tests.token', '{token}', true)"));
 }
 
+/// The token of `take_lock()` in SQL (NULL without it).
+pub(crate) const TOKEN: &str = "current_setting('tests.token', true)::uuid";
+
 pub(crate) fn unlock() {
-    assert!(one::<bool>("SELECT strata.unlock()"), "unlock() should release the lock");
+    assert!(one::<bool>(&format!("SELECT strata.release({TOKEN})")), "release() should free the lease");
 }
 
 pub(crate) fn s(v: &str) -> Option<String> {

@@ -13,7 +13,7 @@ mod tests {
                     (r.applied_at = now())::text, (r.applied_by = session_user)::text,
                     (r.duration >= '0' AND r.duration <= clock_timestamp() - now())::text,
                     r.transactional::text
-             FROM strata.record(20240101120000, 'create_users', sha256('create table users ()')) r",
+             FROM strata.record(current_setting('tests.token', true)::uuid, 20240101120000, 'create_users', sha256('create table users ()')) r",
         );
         let checksum = one::<String>("SELECT encode(sha256('create table users ()'), 'hex')");
         let expected = vec![
@@ -38,51 +38,69 @@ mod tests {
         );
         assert_eq!(stored, vec![expected]);
 
-        // Explicit transactional/duration are stored as given.
-        let explicit = query(
-            "SELECT r.transactional::text, r.duration::text
-             FROM strata.record(20240101120001, 'index_users', sha256('x'), false, '5 minutes') r",
-        );
-        assert_eq!(explicit, vec![vec![s("false"), s("00:05:00")]]);
         unlock();
     }
 
-    #[pg_test(error = "strata.record: this session does not hold the migration lock")]
+    #[pg_test]
+    fn record_stores_an_explicit_duration_seals_and_logs_the_row() {
+        take_lock();
+        let explicit = query(
+            "SELECT r.transactional::text, r.duration::text, (r.seal = strata.seal(r))::text
+             FROM strata.record(current_setting('tests.token', true)::uuid, 20240101120001, 'index_users', sha256('x'), '5 minutes') r",
+        );
+        assert_eq!(explicit, vec![vec![s("true"), s("00:05:00"), s("true")]]);
+        let event = query(
+            "SELECT e.kind FROM strata.events e JOIN strata.history h ON h.event_id = e.id
+             WHERE h.version = 20240101120001",
+        );
+        assert_eq!(event, vec![vec![s("success")]]);
+        // A second migration recorded in the same transaction is one the migration forged.
+        let (sqlstate, message, _) =
+            catch("SELECT strata.record(current_setting('tests.token', true)::uuid, 20240101120002, 'x', sha256('y'))");
+        assert_eq!(sqlstate.as_deref(), Some("42501"));
+        assert!(message.unwrap().contains("wrote the strata ledger itself"));
+        unlock();
+    }
+
+    #[pg_test(error = "strata.record: this runner does not hold the migration lease")]
     fn record_without_lock_fails() {
-        run("SELECT strata.record(2001, 'no_lock', sha256('x'))");
+        run("SELECT strata.record(current_setting('tests.token', true)::uuid, 2001, 'no_lock', sha256('x'))");
     }
 
     #[pg_test(error = "strata.record: checksum of version 2101 is 64 bytes, expected 32")]
     fn record_rejects_a_hex_checksum() {
         take_lock();
-        // The error ends the test; the session lock ends with its connection.
-        run("SELECT strata.record(2101, 'hex', convert_to(encode(sha256('x'), 'hex'), 'UTF8'))");
+        // The error ends the test; its transaction, and with it the lease, rolls back.
+        run("SELECT strata.record(current_setting('tests.token', true)::uuid, 2101, 'hex', convert_to(encode(sha256('x'), 'hex'), 'UTF8'))");
     }
 
     #[pg_test]
     fn record_errors_say_what_to_do() {
         // Without the lock.
-        let (sqlstate, _, hint) = catch("SELECT strata.record(2201, 'a', sha256('a'))");
+        let (sqlstate, _, hint) =
+            catch("SELECT strata.record(current_setting('tests.token', true)::uuid, 2201, 'a', sha256('a'))");
         assert_eq!(sqlstate.as_deref(), Some("55P03"));
-        assert!(hint.unwrap().contains("strata.try_lock()"));
+        assert!(hint.unwrap().contains("strata.acquire()"));
 
         take_lock();
-        run("SELECT strata.record(2201, 'first', sha256('a'))");
+        run("SELECT strata.record(current_setting('tests.token', true)::uuid, 2201, 'first', sha256('a'))");
         let cases = [
             (
-                "SELECT strata.record(2202, 'short', '\\x00')",
+                "SELECT strata.record(current_setting('tests.token', true)::uuid, 2202, 'short', '\\x00')",
                 "22023",
                 "strata.record: checksum of version 2202 is 1 bytes, expected 32",
             ),
             (
-                "SELECT strata.record(2201, 'again', sha256('a'))",
+                "SELECT strata.record(current_setting('tests.token', true)::uuid, 2201, 'again', sha256('a'))",
                 "23505",
                 "strata.record: version 2201 (first) is already recorded as applied at ",
             ),
         ];
         assert_errors(&cases);
         // The duplicate error names who applied it.
-        let (_, message, _) = catch("SELECT strata.record(2201, 'again', sha256('a'))");
+        let (_, message, _) = catch(
+            "SELECT strata.record(current_setting('tests.token', true)::uuid, 2201, 'again', sha256('a'))",
+        );
         let by = one::<String>("SELECT ' by ' || session_user");
         assert!(message.unwrap().ends_with(&by));
         // Nothing was written by the failed calls.

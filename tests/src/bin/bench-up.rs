@@ -53,6 +53,40 @@ fn main() {
         "bench-up: strata up / psql -f = {:.3} (median of {rounds} rounds, {n} migrations{mode})",
         ratios[rounds / 2]
     );
+    parts(n);
+}
+
+/// What each part of `strata up` costs per migration, measured on its own over `n` transactions
+/// of one connection: the migration itself (what psql sends), the session clean-up, the ledger
+/// write (lease check and renewal, event with its hash, sealed history row, audit triggers).
+fn parts(n: usize) {
+    let db = TestDb::new();
+    let mut client = postgres::Client::connect(&url(&db), postgres::NoTls).unwrap();
+    let token: String = client.query_one("SELECT strata.acquire('1 hour')::text", &[]).unwrap().get(0);
+    let mut time = |what: &str, sql: &dyn Fn(usize) -> String| {
+        let start = Instant::now();
+        for i in 1..=n {
+            client.batch_execute(&sql(i)).unwrap();
+        }
+        let per = start.elapsed().as_secs_f64() * 1e6 / n as f64;
+        println!("bench-up part: {what:<44} {per:>8.1} µs per migration");
+    };
+    time("migration (BEGIN; CREATE TABLE; INSERT; COMMIT)", &|i| format!("BEGIN;\n{}COMMIT;", migration(i)));
+    time("empty transaction (BEGIN; COMMIT)", &|_| "BEGIN; COMMIT;".to_string());
+    time("session clean-up", &|_| format!("BEGIN;\n{}COMMIT;", strata::migrate::CLEAN_SESSION));
+    time("ledger write (strata.record)", &|i| {
+        format!(
+            "BEGIN; SELECT strata.record('{token}', {i}, 'bench_{i}', pg_catalog.decode('{}', 'hex')); COMMIT;",
+            "ab".repeat(32)
+        )
+    });
+    let start = Instant::now();
+    client.batch_execute("SELECT * FROM strata.verify()").unwrap();
+    println!(
+        "bench-up part: {:<44} {:>8.1} µs per run ({n} rows)",
+        "ledger verification (strata.verify)",
+        start.elapsed().as_secs_f64() * 1e6
+    );
 }
 
 fn ms(d: Duration) -> f64 {
