@@ -12,6 +12,7 @@
 
 #[cfg(feature = "cli")]
 pub mod cli;
+#[cfg(feature = "cli")]
 pub mod dev;
 mod error;
 pub mod migrate;

@@ -81,7 +81,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let timeout = Duration::from_secs(*lock_timeout);
             up::run(&mut connect(url)?, migrator.lock_timeout(timeout), &files)
         }
-        Command::Status => status::run(&mut connect(url)?, &load(&cli.dir)?.0),
+        Command::Status => {
+            let (migrator, _) = load(&cli.dir)?;
+            status::run(&mut connect(url)?, &migrator)
+        }
     }
 }
 
