@@ -60,7 +60,7 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
                 WHEN 'i' THEN 'index' END END,
             'options', array_to_string(c.reloptions, ', '),
             'definition', CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END
-        ) || coalesce((
+        ) || CASE WHEN c.relkind = 'S' THEN coalesce((
             SELECT jsonb_build_object(
                 'type', format_type(s.seqtypid, NULL), 'start', s.seqstart::text,
                 'increment', s.seqincrement::text, 'min', s.seqmin::text, 'max', s.seqmax::text,
@@ -70,7 +70,7 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
                              JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
                              WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
                                AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')))
-            FROM pg_catalog.pg_sequence s WHERE s.seqrelid = c.oid), '{}')
+            FROM pg_catalog.pg_sequence s WHERE s.seqrelid = c.oid), '{}') ELSE '{}' END
     FROM rel c
     WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')
 
