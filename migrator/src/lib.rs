@@ -28,6 +28,7 @@
 pub mod cli;
 #[cfg(feature = "cli")]
 pub mod connect;
+#[cfg(feature = "cli")]
 pub mod dev;
 mod error;
 pub mod migrate;

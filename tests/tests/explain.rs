@@ -81,3 +81,21 @@ fn seed_files_and_cost_budgets() {
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("--rows nope=…: there is no table nope"), "{}", run.stderr);
 }
+
+#[test]
+fn without_a_queries_file_the_crates_checked_queries_are_explained() {
+    let dir = MigrationsDir::new(&[("1_schema.up.sql", SCHEMA)]);
+    let krate = MigrationsDir::new(&[]);
+    std::fs::create_dir_all(krate.0.join("src")).unwrap();
+    std::fs::write(
+        krate.0.join("src/main.rs"),
+        "fn main() {\n    let q = strata::query!(\"SELECT title FROM posts WHERE title = $1\", t);\n    \
+         let r = query!(r#\"SELECT \"id\" FROM users WHERE id = $1\"#, 1);\n}\n",
+    )
+    .unwrap();
+    let run = explain(&dir.0, &["--crate", krate.0.to_str().unwrap(), "--rows", "posts=5000"]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("flagged  src/main.rs:2"), "{}", run.stdout);
+    assert!(run.stdout.contains("sequential scan on posts (5000 rows"), "{}", run.stdout);
+    assert!(run.stdout.contains("ok       src/main.rs:3"), "{}", run.stdout);
+}

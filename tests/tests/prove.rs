@@ -332,3 +332,36 @@ fn the_description_names_objects_not_oids_so_a_dump_and_restore_describes_the_sa
     // pg_trgm's own functions and types are the extension's, not listed one by one.
     assert!(!before.objects.keys().any(|k| k.identity.contains("similarity")), "extension members listed");
 }
+
+#[test]
+fn downs_outside_a_transaction_fail_safely_or_stop_the_run() {
+    // Fails on its first statement: nothing ran, the next migration is still tested.
+    let dir = MigrationsDir::new(&[
+        ("1_t.up.sql", "CREATE TABLE t (a int);"),
+        ("1_t.down.sql", "DROP TABLE t;"),
+        ("2_i.up.sql", "-- strata:no-transaction\nCREATE INDEX CONCURRENTLY t_a ON t (a);"),
+        ("2_i.down.sql", "-- strata:no-transaction\nDROP INDEX CONCURRENTLY t_wrong;"),
+        ("3_b.up.sql", "ALTER TABLE t ADD COLUMN b int;"),
+        ("3_b.down.sql", "ALTER TABLE t DROP COLUMN b;"),
+    ]);
+    let report = json(&strata_test(&dir.0, &["--json"]));
+    assert_eq!(codes(&report)[1].1, ["down_failed"], "{report:#}");
+    assert_eq!(codes(&report)[2].1, Vec::<String>::new(), "{report:#}");
+
+    // Not exact and committed: the database is no longer at a known state, so the run stops.
+    let dir = MigrationsDir::new(&[
+        ("1_t.up.sql", "CREATE TABLE t (a int);"),
+        ("1_t.down.sql", "DROP TABLE t;"),
+        ("2_i.up.sql", "-- strata:no-transaction\nCREATE INDEX CONCURRENTLY t_a ON t (a);\nCREATE INDEX CONCURRENTLY t_a2 ON t (a);"),
+        ("2_i.down.sql", "-- strata:no-transaction\nDROP INDEX CONCURRENTLY t_a;"),
+        ("3_b.up.sql", "ALTER TABLE t ADD COLUMN b int;"),
+    ]);
+    let run = strata_test(&dir.0, &["--json"]);
+    assert_eq!(run.code, 1);
+    let report = json(&run);
+    assert_eq!(
+        codes(&report),
+        [(1, vec![]), (2, vec!["down_not_exact".to_string(), "stopped".to_string()])],
+        "{report:#}"
+    );
+}

@@ -5,6 +5,7 @@
 //! a missing index for a query marked `-- strata:expect-index NAME`, and plans costlier than a
 //! budget. Exits 1 when a query is flagged.
 
+mod checked;
 mod seed;
 
 use std::path::{Path, PathBuf};
@@ -18,9 +19,13 @@ use crate::schema::{self, ScratchDb};
 #[derive(clap::Args)]
 pub(crate) struct Args {
     /// SQL file of the queries to check, separated by `;`. Comment lines before a query:
-    /// `-- name: NAME`, `-- strata:expect-index INDEX`, `-- strata:max-cost N`.
+    /// `-- name: NAME`, `-- strata:expect-index INDEX`, `-- strata:max-cost N`. Default: the
+    /// crate's checked queries (every `query!("…")` in its Rust sources).
     #[arg(long, value_name = "FILE")]
-    queries: PathBuf,
+    queries: Option<PathBuf>,
+    /// The crate whose `query!`s to check when no --queries is given.
+    #[arg(long = "crate", value_name = "DIR", default_value = ".")]
+    crate_dir: PathBuf,
     /// SQL file that loads the seed data (run after the migrations).
     #[arg(long, value_name = "FILE.sql", conflicts_with = "rows")]
     seed: Option<PathBuf>,
@@ -63,7 +68,13 @@ struct Checked {
 pub(crate) fn run(dir: &Path, url: Option<&str>, args: &Args) -> Result<ExitCode, String> {
     let set = super::load_files(dir)?;
     let url = url.ok_or(super::NO_DATABASE)?;
-    let queries = read_queries(&args.queries)?;
+    let queries = match &args.queries {
+        Some(file) => read_queries(file)?,
+        None => checked::collect(&args.crate_dir)?
+            .into_iter()
+            .map(|(at, text)| Query { line: 0, name: at, text, expect_index: Vec::new(), max_cost: None })
+            .collect(),
+    };
     let db = ScratchDb::create(url, "strata_explain")?;
     let mut client = db.connect()?;
     for m in &set.migrations {
@@ -102,13 +113,8 @@ pub(crate) fn run(dir: &Path, url: Option<&str>, args: &Args) -> Result<ExitCode
         }
         for c in &checked {
             let status = if c.flags.is_empty() { "ok" } else { "flagged" };
-            println!(
-                "{status:<8} {} (line {}, cost {:.1}): {}",
-                c.query.name,
-                c.query.line,
-                c.cost,
-                c.scans.join(", ")
-            );
+            let at = if c.query.line > 0 { format!("line {}, ", c.query.line) } else { String::new() };
+            println!("{status:<8} {} ({at}cost {:.1}): {}", c.query.name, c.cost, c.scans.join(", "));
             for f in &c.flags {
                 println!("           {f}");
             }

@@ -11,6 +11,15 @@ use strata_analyzer::MigrationSet;
 pub(crate) struct AtRef {
     pub set: MigrationSet,
     dir: PathBuf,
+    /// `REV:path/in/repo/` for messages, in place of the temporary directory.
+    label: String,
+}
+
+impl AtRef {
+    /// A message about the files with their temporary paths shown as `REV:path`.
+    pub fn relabel(&self, message: &str) -> String {
+        message.replace(&format!("{}/", self.dir.display()), &self.label)
+    }
 }
 
 impl Drop for AtRef {
@@ -65,10 +74,11 @@ pub(crate) fn migrations_at(dir: &Path, rev: &str) -> Result<AtRef, String> {
     let set = MigrationSet::load(&tmp).map_err(|errors| {
         let mut text = format!("{} problem(s) in the migrations at {rev}:", errors.len());
         for e in errors {
+            let e = e.to_string().replace(&format!("{}/", tmp.display()), &format!("{rev}:{prefix}"));
             text.push_str(&format!("\n{e}"));
         }
         let _ = std::fs::remove_dir_all(&tmp);
         text
     })?;
-    Ok(AtRef { set, dir: tmp })
+    Ok(AtRef { set, dir: tmp, label: format!("{rev}:{prefix}") })
 }

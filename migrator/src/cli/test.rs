@@ -340,3 +340,21 @@ fn no_transaction(file: &SqlFile) -> bool {
         .take_while(|l| l.is_empty() || l.starts_with("--"))
         .any(|l| matches!(l.trim_start_matches('-').trim(), "strata:no-transaction" | "no-transaction"))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    fn file(text: &str) -> SqlFile {
+        SqlFile { path: PathBuf::from("1_a.down.sql"), text: text.into(), statements: Vec::new() }
+    }
+
+    #[test]
+    fn a_down_file_may_ask_to_run_without_a_transaction() {
+        assert!(no_transaction(&file("-- strata:no-transaction\nDROP INDEX CONCURRENTLY i;")));
+        assert!(no_transaction(&file("\n-- drop it\n-- no-transaction\nDROP INDEX CONCURRENTLY i;")));
+        assert!(!no_transaction(&file("DROP INDEX i;\n-- strata:no-transaction\n")));
+    }
+}

@@ -84,16 +84,20 @@ impl Describer {
     }
 
     /// The session's `search_path` is pinned to `pg_catalog` for the query, so every deparsed
-    /// name is schema-qualified whatever the session's setting, and restored afterwards.
+    /// name is schema-qualified whatever the session's setting, and JIT is off (compiling the
+    /// big query costs seconds, running it milliseconds); both are restored afterwards.
     pub fn describe(&self, client: &mut postgres::Client) -> Result<Description, postgres::Error> {
-        let saved: String = client
-            .query_one(
-                "SELECT current_setting('search_path'), set_config('search_path', 'pg_catalog', false)",
-                &[],
-            )?
-            .get(0);
+        let saved = client.query_one(
+            "SELECT current_setting('search_path'), current_setting('jit'),
+                    set_config('search_path', 'pg_catalog', false), set_config('jit', 'off', false)",
+            &[],
+        )?;
+        let (search_path, jit): (String, String) = (saved.get(0), saved.get(1));
         let rows = client.query(&self.statement, &[&self.schemas]);
-        let restored = client.execute("SELECT set_config('search_path', $1, false)", &[&saved]);
+        let restored = client.execute(
+            "SELECT set_config('search_path', $1, false), set_config('jit', $2, false)",
+            &[&search_path, &jit],
+        );
         let rows = rows?;
         restored?;
         let mut objects = BTreeMap::new();

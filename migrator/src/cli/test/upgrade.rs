@@ -121,7 +121,7 @@ fn run(
     let mut client = db.connect()?;
     for m in &old.set.migrations {
         schema::apply_up(&mut client, m)
-            .map_err(|e| format!("the migrations at {rev} do not apply from empty: {e}"))?;
+            .map_err(|e| format!("the migrations at {rev} do not apply from empty: {}", old.relabel(&e)))?;
     }
     for m in on_top {
         schema::apply_up(&mut client, m).map_err(|e| format!("upgrading from {rev} fails: {e}"))?;
