@@ -52,7 +52,13 @@ fn markdown_from_the_files_alone() {
     assert!(md.starts_with("### Schema changes since `v1`"), "{md}");
     assert!(md.contains("- New migration(s): `2_email`"), "{md}");
     assert!(md.contains("- `table users: column email: type text → varchar`"), "{md}");
-    assert!(md.contains("| `2_email.up.sql:2` | `CREATE INDEX users_email ON users (email)` |"), "{md}");
+    assert!(
+        md.contains(
+            "| `2_email.up.sql:2` | `CREATE INDEX users_email ON users (email)` | `SHARE on public.users` |"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("| `ACCESS EXCLUSIVE on public.users` |"), "the type change's lock: {md}");
     assert!(!md.contains("Every object"), "no database, no server section: {md}");
 }
 
@@ -68,8 +74,9 @@ fn json_with_real_snapshots() {
     let statements = report["statements"].as_array().unwrap();
     assert_eq!(statements.len(), 2);
     assert_eq!(statements[1]["statement"], "CREATE INDEX users_email ON users (email)");
-    // The lock each statement takes comes from the lint's lock table once it is merged.
-    assert!(statements[1].as_object().unwrap().contains_key("lock"));
+    // The lock each statement takes, from the lint's lock table.
+    assert_eq!(statements[0]["lock"], "ACCESS EXCLUSIVE on public.users");
+    assert_eq!(statements[1]["lock"], "SHARE on public.users");
     let objects = report["objects"].as_array().unwrap();
     let find = |identity: &str| objects.iter().find(|o| o["identity"] == identity).cloned();
     let column = find("public.users.email").expect("the column change");

@@ -33,7 +33,7 @@ struct NewStatement {
     migration: String,
     at: String,
     text: String,
-    /// The table lock the statement takes, from the lint's lock table (not hooked up yet).
+    /// The table lock the statement takes, from the lint's lock table.
     lock: Option<String>,
 }
 
@@ -105,12 +105,11 @@ fn statements(set: &MigrationSet, changed: &[i64]) -> Vec<NewStatement> {
     out
 }
 
-/// The strongest table lock a statement takes, on the schema before it. The one lock table is
-/// the lint's (`strata_analyzer::lint::locks::effect(&statement.node, catalog).strongest()`,
-/// issue 11, not on this branch): until it is merged the lock is reported as unknown rather than
-/// guessed by a second table.
-fn lock_taken(_statement: &Statement, _catalog: &Catalog) -> Option<String> {
-    None
+/// The strongest table lock a statement takes, on the schema before it, from the lint's one
+/// lock table (`lint::locks`), so review, lint and dry run never disagree.
+fn lock_taken(statement: &Statement, catalog: &Catalog) -> Option<String> {
+    let effect = strata_analyzer::lint::locks::effect(&statement.node, catalog);
+    effect.strongest().map(|lock| format!("{} on {}.{}", lock.mode.as_str(), lock.table.0, lock.table.1))
 }
 
 /// Both sets applied in throwaway databases of the server, described and compared.
