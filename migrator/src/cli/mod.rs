@@ -4,6 +4,7 @@
 
 mod dev;
 mod diff;
+mod drift;
 mod explain;
 mod git;
 mod init;
@@ -72,6 +73,9 @@ enum Command {
     /// Check query plans on seeded data in a throwaway database: sequential scans on big tables,
     /// missing expected indexes, cost budgets; exits 1 on a flagged query.
     Explain(explain::Args),
+    /// Compare the live schema with the latest snapshot and with what the migration files produce;
+    /// exits 3 on drift, with the differences.
+    Drift(drift::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -114,6 +118,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::Status => status::run(&mut client, &migrator, &files),
         Command::Resolve(args) => resolve::run(&mut client, &migrator, &args),
+        Command::Drift(args) => drift::run(&mut client, &cli.dir, &args),
         Command::Lock { .. }
         | Command::Init
         | Command::Test(_)
