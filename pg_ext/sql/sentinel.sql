@@ -150,8 +150,9 @@ BEGIN
         CONTINUE WHEN c.in_extension OR coalesce(c.schema_name, '') ~ '^pg_temp';
         PERFORM strata.sentinel_check(level, c.command_tag, c.object_type, c.object_identity);
     END LOOP;
-    -- A few commands (e.g. ALTER DEFAULT PRIVILEGES) report no object.
-    IF NOT seen AND tg_tag NOT IN ('CREATE EXTENSION', 'ALTER EXTENSION')
+    -- A few commands (e.g. ALTER DEFAULT PRIVILEGES) report no object; DROPs are
+    -- recorded by sql_drop.
+    IF NOT seen AND tg_tag NOT IN ('CREATE EXTENSION', 'ALTER EXTENSION') AND tg_tag !~ '^DROP '
        AND current_query() !~* '^\s*(create|alter)\s+extension' THEN
         PERFORM strata.sentinel_check(level, tg_tag, NULL, NULL);
     END IF;
@@ -186,6 +187,26 @@ BEGIN
 END
 $$;
 
+-- DROP EXTENSION strata drops the sql_drop trigger with it before it could
+-- fire, so the ledger's own drop is refused before it starts.
+CREATE FUNCTION strata.sentinel_keep() RETURNS event_trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    level text := strata.guard_level();
+BEGIN
+    IF level <> 'off' AND current_query() ~* '\mstrata\M' THEN
+        RAISE EXCEPTION 'strata: the strata ledger cannot be dropped while strata.guard is %', level
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'The schema strata holds the migration history, its log and the schema snapshots.',
+                  HINT = 'A superuser who really means it runs SET strata.guard = off first (pg_dump the strata schema before).';
+    END IF;
+END
+$$;
+
+COMMENT ON FUNCTION strata.sentinel_keep() IS
+    'Event trigger (ddl_command_start of DROP EXTENSION / DROP SCHEMA): refuse dropping strata while the guard is on. Internal.';
 COMMENT ON FUNCTION strata.sentinel_ddl() IS
     'Event trigger (ddl_command_end): record, warn or refuse DDL run outside a migration. Internal.';
 COMMENT ON FUNCTION strata.sentinel_drop() IS
@@ -198,6 +219,9 @@ BEGIN
             EXECUTE FUNCTION strata.sentinel_ddl();
         CREATE EVENT TRIGGER strata_sentinel_drop ON sql_drop
             EXECUTE FUNCTION strata.sentinel_drop();
+        CREATE EVENT TRIGGER strata_sentinel_keep ON ddl_command_start
+            WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA')
+            EXECUTE FUNCTION strata.sentinel_keep();
     ELSE
         RAISE NOTICE 'strata: the DDL sentinel needs a superuser (event triggers); installed without it'
             USING HINT = 'DDL outside migrations is not recorded here; strata drift still finds what it changed.';

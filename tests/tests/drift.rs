@@ -14,6 +14,13 @@ CREATE VIEW active_users AS SELECT id, email FROM users WHERE mood = 'happy';
 CREATE FUNCTION user_count() RETURNS bigint LANGUAGE sql STABLE AS $$ SELECT count(*) FROM users $$;
 COMMENT ON TABLE users IS 'people';";
 
+/// A test database whose sentinel log starts empty (the template's own set-up GRANT is in it).
+fn fresh_db() -> TestDb {
+    let db = TestDb::new();
+    db.client().batch_execute("DELETE FROM strata.ddl_events").unwrap();
+    db
+}
+
 fn up(db: &TestDb, dir: &MigrationsDir) {
     let run = strata_url(&db.url_as(DEPLOYER), dir, &["up"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
@@ -43,7 +50,7 @@ fn ddl_events(client: &mut postgres::Client) -> Vec<String> {
 
 #[test]
 fn out_of_band_ddl_in_warn_mode_is_recorded_and_shows_as_drift() {
-    let db = TestDb::new();
+    let db = fresh_db();
     let dir = MigrationsDir::new(&[("1_schema.up.sql", SCHEMA)]);
     up(&db, &dir);
     let clean = strata_url(&db.url_as(DEPLOYER), &dir, &["drift"]);
@@ -102,7 +109,7 @@ fn out_of_band_ddl_in_warn_mode_is_recorded_and_shows_as_drift() {
 
 #[test]
 fn block_refuses_ddl_outside_migrations_but_migrations_and_a_recorded_override_pass() {
-    let db = TestDb::new();
+    let db = fresh_db();
     let dir = MigrationsDir::new(&[("1_schema.up.sql", SCHEMA)]);
     up(&db, &dir);
     let mut root = db.client();
@@ -155,26 +162,26 @@ fn block_refuses_ddl_outside_migrations_but_migrations_and_a_recorded_override_p
 /// readable, and the files match the snapshot where the analyzer models them.
 #[test]
 fn fifty_migrations_of_mixed_ddl_leave_no_drift() {
-    let db = TestDb::new();
+    let db = fresh_db();
     let mut files = vec![("1_schema.up.sql".to_string(), SCHEMA.to_string())];
     for i in 2..=50 {
         let sql = match i % 10 {
-            0 => format!("CREATE TABLE t{i} (id int PRIMARY KEY, v varchar(20) NOT NULL, n numeric(10, 2));"),
-            1 => format!("ALTER TABLE t{} ADD COLUMN extra{i} text DEFAULT 'x';", i - 1),
-            2 => format!("CREATE INDEX t{}_v ON t{} (lower(v)) WHERE n > 0;", i - 2, i - 2),
-            3 => format!("CREATE VIEW v{i} AS SELECT id, v FROM t{} ORDER BY v;", i - 3),
-            4 => format!(
+            2 => format!("CREATE TABLE t{i} (id int PRIMARY KEY, v varchar(20) NOT NULL, n numeric(10, 2));"),
+            3 => format!("ALTER TABLE t{} ADD COLUMN extra{i} text DEFAULT 'x';", i - 1),
+            4 => format!("CREATE INDEX t{}_v ON t{} (lower(v)) WHERE n > 0;", i - 2, i - 2),
+            5 => format!("CREATE VIEW v{i} AS SELECT id, v FROM t{} ORDER BY v;", i - 3),
+            6 => format!(
                 "CREATE FUNCTION f{i}(a int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN a * {i}; END $$;"
             ),
-            5 => format!(
+            7 => format!(
                 "CREATE DOMAIN d{i} AS int CHECK (VALUE > 0); CREATE SEQUENCE s{i} START 100 INCREMENT 5;"
             ),
-            6 => format!("GRANT SELECT ON users TO {APP}; COMMENT ON COLUMN users.email IS 'e{i}';"),
-            7 => format!(
+            8 => format!("GRANT SELECT ON users TO {APP}; COMMENT ON COLUMN users.email IS 'e{i}';"),
+            9 => format!(
                 "CREATE FUNCTION trg{i}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\n\
                  CREATE TRIGGER trg{i} BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION trg{i}();"
             ),
-            8 => format!(
+            0 => format!(
                 "ALTER TABLE users ENABLE ROW LEVEL SECURITY; CREATE POLICY p{i} ON users USING (id > {i});"
             ),
             _ => format!(
@@ -191,13 +198,13 @@ fn fifty_migrations_of_mixed_ddl_leave_no_drift() {
     assert!(ddl_events(&mut root).is_empty(), "{:#?}", ddl_events(&mut root));
     let snapshots: i64 = root.query_one("SELECT count(*) FROM strata.snapshots", &[]).unwrap().get(0);
     assert_eq!(snapshots, 50);
-    // schema_at: the table of migration 10 is not there after 9, and is after 10.
+    // schema_at: the table of migration 12 is not there after 11, and is after 12.
     let mut at = |v: i64| -> i64 {
-        root.query_one("SELECT count(*) FROM strata.schema_at($1) WHERE identity = 'public.t10'", &[&v])
+        root.query_one("SELECT count(*) FROM strata.schema_at($1) WHERE identity = 'public.t12'", &[&v])
             .unwrap()
             .get(0)
     };
-    let counts = (at(9), at(10), at(50));
+    let counts = (at(11), at(12), at(50));
     assert_eq!(counts, (0, 1, 1));
     let run = strata_url(&db.url_as(DEPLOYER), &dir, &["drift"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
@@ -215,7 +222,7 @@ fn fifty_migrations_of_mixed_ddl_leave_no_drift() {
 
 #[test]
 fn files_that_disagree_with_the_snapshot_are_drift_too() {
-    let db = TestDb::new();
+    let db = fresh_db();
     let dir = MigrationsDir::new(&[("1_schema.up.sql", SCHEMA)]);
     up(&db, &dir);
     // Someone edits the applied migration instead of adding one (the checksum check in strata
@@ -234,7 +241,7 @@ fn files_that_disagree_with_the_snapshot_are_drift_too() {
 
 #[test]
 fn no_drift_after_pg_dump_and_restore() {
-    let db = TestDb::new();
+    let db = fresh_db();
     let dir = MigrationsDir::new(&[
         ("1_schema.up.sql", SCHEMA),
         ("2_more.up.sql", "CREATE INDEX users_mood ON users (mood); ALTER TABLE users ADD COLUMN bio text;"),
@@ -247,7 +254,7 @@ fn no_drift_after_pg_dump_and_restore() {
     std::fs::write(&file, &dump.stdout).unwrap();
     // Restoring is DDL outside a migration: the documented way is with the guard off.
     let restore = Command::new("pg_restore")
-        .args(["--no-owner", "-d", &server_url(&copy.name)])
+        .args(["-d", &server_url(&copy.name)])
         .arg(&file)
         .env("PGOPTIONS", "-c strata.guard=off")
         .output()
