@@ -65,7 +65,7 @@ fn create_extension_refuses_a_schema_strata_owned_by_someone_else() {
     let db = TestDb::new();
     let mut root = db.client();
     root.batch_execute(&format!(
-        "DROP EXTENSION strata; DROP SCHEMA strata; CREATE SCHEMA strata AUTHORIZATION {DEPLOYER}"
+        "SET strata.guard = off; DROP EXTENSION strata; DROP SCHEMA strata; CREATE SCHEMA strata AUTHORIZATION {DEPLOYER}"
     ))
     .unwrap();
     let err = root.batch_execute("CREATE EXTENSION strata").unwrap_err();
@@ -176,8 +176,9 @@ fn no_setting_role_or_session_object_survives_into_the_next_migration() {
             "1_owned.up.sql",
             &format!(
                 "SET ROLE {OWNER_ROLE};\nSET search_path = nowhere;\nCREATE TABLE public.owned (id int);\n\
+                 CREATE TEMP TABLE scratch (x int);\n\
                  SET statement_timeout = '1ms'; SET default_transaction_read_only = on;\n\
-                 PREPARE leftover AS SELECT 1;\nCREATE TEMP TABLE scratch (x int);\nLISTEN somewhere;\n\
+                 PREPARE leftover AS SELECT 1;\nLISTEN somewhere;\n\
                  SELECT pg_advisory_lock(42);"
             ),
         ),
