@@ -47,3 +47,8 @@ GRANT EXECUTE ON FUNCTION
     strata.finish(uuid, bigint, boolean, interval, text, text, integer),
     strata.progress(bigint), strata.resolve(uuid, bigint, text, text)
 TO strata_migrator;
+-- Snapshots, drift and the sentinel (sql/snapshots.sql, drift.sql, sentinel.sql).
+GRANT SELECT ON strata.snapshots, strata.ddl_events TO strata_migrator, strata_reader;
+GRANT EXECUTE ON FUNCTION strata.drift(), strata.schema_at(bigint), strata.latest_snapshot(),
+    strata.guard_level()
+TO strata_migrator, strata_reader;

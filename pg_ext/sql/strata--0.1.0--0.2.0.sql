@@ -2,7 +2,9 @@
 -- kept; the 0.1.0 functions (session advisory lock, unchecked writes) are
 -- replaced by the 0.2.0 API. The rest of this file is sql/ledger.sql,
 -- roles.sql, chain.sql, lease.sql, record.sql, plan.sql, verify.sql,
--- backfill.sql and privileges.sql verbatim, in install order (a test checks
+-- backfill.sql, describe_open.sql + migrator/src/schema/describe.sql +
+-- describe_close.sql, snapshots.sql, drift.sql, sentinel.sql and privileges.sql
+-- verbatim, in install order (a test checks
 -- it): an upgraded database has exactly the objects of a fresh 0.2.0 install.
 \echo Use "ALTER EXTENSION strata UPDATE TO '0.2.0'" to load this file. \quit
 
@@ -1150,6 +1152,791 @@ BEGIN
 END
 $$;
 
+-- sql/describe_open.sql
+-- strata.describe(schemas): the managed schemas as the server deparses them. The body is
+-- migrator/src/schema/describe.sql verbatim (the one description `strata test` uses too): this
+-- file opens the function, that file is its body, describe_close.sql closes it.
+CREATE FUNCTION strata.describe(schemas text[] DEFAULT NULL)
+RETURNS TABLE (kind text, identity text, definition jsonb)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog
+AS $describe$
+
+-- The managed schemas as the server itself deparses them: one row per object,
+-- (kind, identity, definition), identified by name and never by OID, in a stable order.
+--
+-- $1 text[]: the managed schemas; NULL means every schema but strata, pg_* and information_schema.
+-- Run it with search_path = pg_catalog, so every name the server deparses (and regclass prints)
+-- comes out schema-qualified and the text does not depend on the session (the CLI does; a SQL function can
+-- pin it with SET search_path = pg_catalog). The body is one SELECT, so it can also be the body of
+--   CREATE FUNCTION strata.describe(schemas text[] DEFAULT NULL)
+--     RETURNS TABLE (kind text, identity text, definition jsonb) LANGUAGE sql STABLE ...
+--
+-- definition is a flat jsonb object; a field that is NULL, false or the default is left out, so
+-- two descriptions compare field by field. Comments and grants are fields of their object.
+-- Objects that belong to an extension are described by the extension's row alone.
+WITH managed AS (
+    SELECT n.oid, n.nspname, n.nspowner, n.nspacl
+    FROM pg_catalog.pg_namespace n
+    WHERE CASE
+        WHEN $1::text[] IS NULL THEN n.nspname <> 'strata' AND n.nspname <> 'information_schema'
+            AND n.nspname !~ '^pg_'
+        ELSE n.nspname = ANY ($1::text[])
+    END
+),
+rel AS (
+    SELECT c.*, quote_ident(m.nspname) || '.' || quote_ident(c.relname) AS qname
+    FROM pg_catalog.pg_class c JOIN managed m ON m.oid = c.relnamespace
+),
+objects (kind, identity, classid, objid, subid, acl, def) AS (
+    SELECT 'schema', quote_ident(m.nspname), 'pg_namespace'::regclass, m.oid, 0,
+        coalesce(m.nspacl, acldefault('n', m.nspowner)), '{}'::jsonb
+    FROM managed m
+
+    UNION ALL
+    SELECT 'extension', quote_ident(e.extname), 'pg_extension'::regclass, e.oid, 0, NULL,
+        jsonb_build_object('version', e.extversion, 'schema', m.nspname)
+    FROM pg_catalog.pg_extension e JOIN managed m ON m.oid = e.extnamespace
+
+    UNION ALL
+    SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
+            WHEN 'S' THEN 'sequence' ELSE 'table' END,
+        c.qname, 'pg_class'::regclass, c.oid, 0,
+        coalesce(c.relacl, acldefault(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::"char", c.relowner)),
+        jsonb_build_object(
+            'type', CASE c.relkind WHEN 'p' THEN 'partitioned table' WHEN 'f' THEN 'foreign table' END,
+            'unlogged', nullif(c.relpersistence = 'u', false),
+            'partition key', CASE c.relkind WHEN 'p' THEN pg_get_partkeydef(c.oid) END,
+            'partition of', (SELECT i.inhparent::regclass::text FROM pg_catalog.pg_inherits i
+                             WHERE i.inhrelid = c.oid AND c.relispartition),
+            'partition bound', CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,
+            'inherits', (SELECT string_agg(i.inhparent::regclass::text, ', ' ORDER BY i.inhseqno)
+                         FROM pg_catalog.pg_inherits i
+                         WHERE i.inhrelid = c.oid AND NOT c.relispartition),
+            'row security', nullif(c.relrowsecurity, false),
+            'force row security', nullif(c.relforcerowsecurity, false),
+            'replica identity', CASE WHEN c.relkind IN ('r', 'p') THEN CASE c.relreplident WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full'
+                WHEN 'i' THEN 'index' END END,
+            'options', array_to_string(c.reloptions, ', '),
+            'definition', CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END
+        ) || coalesce((
+            SELECT jsonb_build_object(
+                'type', format_type(s.seqtypid, NULL), 'start', s.seqstart::text,
+                'increment', s.seqincrement::text, 'min', s.seqmin::text, 'max', s.seqmax::text,
+                'cache', s.seqcache::text, 'cycle', nullif(s.seqcycle, false),
+                'owned by', (SELECT d.refobjid::regclass::text || '.' || quote_ident(a.attname)
+                             FROM pg_catalog.pg_depend d
+                             JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+                             WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                               AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')))
+            FROM pg_catalog.pg_sequence s WHERE s.seqrelid = c.oid), '{}')
+    FROM rel c
+    WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')
+
+    UNION ALL
+    SELECT 'column', c.qname || '.' || quote_ident(a.attname), 'pg_class'::regclass, c.oid, a.attnum,
+        a.attacl,
+        jsonb_build_object(
+            'position', row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum),
+            'type', format_type(a.atttypid, a.atttypmod),
+            'not null', nullif(a.attnotnull, false),
+            'default', CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END,
+            'generated', CASE WHEN a.attgenerated <> '' THEN pg_get_expr(ad.adbin, ad.adrelid) END,
+            'identity', CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END,
+            'collation', (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname)
+                          FROM pg_catalog.pg_collation co
+                          JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
+                          JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid
+                          WHERE co.oid = a.attcollation AND a.attcollation <> ty.typcollation),
+            'options', (SELECT string_agg(o, ', ' ORDER BY o) FROM unnest(a.attoptions) o WHERE o !~ '^pg_')
+        )
+    FROM rel c
+    JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+    LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+    WHERE c.relkind IN ('r', 'p', 'f')
+
+    UNION ALL
+    SELECT CASE WHEN con.conrelid = 0 THEN 'domain constraint' ELSE 'constraint' END,
+        coalesce(c.qname, quote_ident(m.nspname) || '.' || quote_ident(t.typname))
+            || '.' || quote_ident(con.conname),
+        'pg_constraint'::regclass, con.oid, 0, NULL,
+        jsonb_build_object(
+            'type', CASE con.contype WHEN 'c' THEN 'check' WHEN 'f' THEN 'foreign key'
+                WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique' WHEN 'x' THEN 'exclusion'
+                WHEN 't' THEN 'trigger' ELSE con.contype::text END,
+            'definition', pg_get_constraintdef(con.oid)
+        )
+    FROM pg_catalog.pg_constraint con
+    JOIN managed m ON m.oid = con.connamespace
+    LEFT JOIN rel c ON c.oid = con.conrelid
+    LEFT JOIN pg_catalog.pg_type t ON t.oid = con.contypid
+    WHERE con.contype <> 'n' AND (c.oid IS NOT NULL OR t.oid IS NOT NULL)
+
+    UNION ALL
+    SELECT 'index', ic.qname, 'pg_class'::regclass, ic.oid, 0, NULL,
+        jsonb_build_object(
+            'table', tc.qname,
+            'definition', pg_get_indexdef(i.indexrelid),
+            'invalid', nullif(NOT i.indisvalid, false),
+            'clustered', nullif(i.indisclustered, false),
+            'options', array_to_string(ic.reloptions, ', ')
+        )
+    FROM pg_catalog.pg_index i
+    JOIN rel ic ON ic.oid = i.indexrelid
+    JOIN rel tc ON tc.oid = i.indrelid
+
+    UNION ALL
+    SELECT 'type', quote_ident(m.nspname) || '.' || quote_ident(t.typname), 'pg_type'::regclass, t.oid, 0,
+        coalesce(t.typacl, acldefault('T', t.typowner)),
+        CASE t.typtype
+            WHEN 'e' THEN jsonb_build_object('type', 'enum', 'labels',
+                (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)
+                 FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid))
+            WHEN 'd' THEN jsonb_build_object('type', 'domain',
+                'base', format_type(t.typbasetype, t.typtypmod),
+                'not null', nullif(t.typnotnull, false),
+                'default', pg_get_expr(t.typdefaultbin, 0))
+            WHEN 'c' THEN jsonb_build_object('type', 'composite', 'attributes',
+                (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod),
+                                   ', ' ORDER BY a.attnum)
+                 FROM pg_catalog.pg_attribute a
+                 WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped))
+            WHEN 'r' THEN (SELECT jsonb_build_object('type', 'range',
+                    'subtype', format_type(r.rngsubtype, NULL),
+                    'subtype diff', nullif(r.rngsubdiff::regproc::text, '-'))
+                FROM pg_catalog.pg_range r WHERE r.rngtypid = t.oid)
+            ELSE jsonb_build_object('type', 'base', 'input', t.typinput::regproc::text,
+                'output', t.typoutput::regproc::text, 'length', t.typlen::text)
+        END
+    FROM pg_catalog.pg_type t
+    JOIN managed m ON m.oid = t.typnamespace
+    LEFT JOIN pg_catalog.pg_class tr ON tr.oid = t.typrelid
+    WHERE t.typtype IN ('b', 'c', 'd', 'e', 'r')
+      -- implicit types: arrays of other types, tables' row types
+      AND NOT (t.typcategory = 'A' AND t.typelem <> 0
+               AND EXISTS (SELECT FROM pg_catalog.pg_type e WHERE e.typarray = t.oid))
+      AND (t.typtype <> 'c' OR tr.relkind = 'c')
+
+    UNION ALL
+    SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
+        quote_ident(m.nspname) || '.' || quote_ident(p.proname)
+            || '(' || pg_get_function_identity_arguments(p.oid) || ')',
+        'pg_proc'::regclass, p.oid, 0, coalesce(p.proacl, acldefault('f', p.proowner)),
+        CASE WHEN p.prokind = 'a' THEN (
+            SELECT jsonb_build_object('state function', ag.aggtransfn::regproc::text,
+                'state type', format_type(ag.aggtranstype, NULL),
+                'final function', nullif(ag.aggfinalfn::regproc::text, '-'),
+                'combine function', nullif(ag.aggcombinefn::regproc::text, '-'),
+                'initial value', ag.agginitval,
+                'sort operator', nullif(ag.aggsortop, 0)::regoperator::text)
+            FROM pg_catalog.pg_aggregate ag WHERE ag.aggfnoid = p.oid)
+        ELSE jsonb_build_object('definition', pg_get_functiondef(p.oid)) END
+    FROM pg_catalog.pg_proc p
+    JOIN managed m ON m.oid = p.pronamespace
+
+    UNION ALL
+    SELECT 'trigger', c.qname || '.' || quote_ident(tg.tgname), 'pg_trigger'::regclass, tg.oid, 0, NULL,
+        jsonb_build_object('definition', pg_get_triggerdef(tg.oid),
+            'enabled', CASE tg.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica'
+                WHEN 'A' THEN 'always' END)
+    FROM pg_catalog.pg_trigger tg JOIN rel c ON c.oid = tg.tgrelid
+    WHERE NOT tg.tgisinternal
+
+    UNION ALL
+    SELECT 'policy', c.qname || '.' || quote_ident(pol.polname), 'pg_policy'::regclass, pol.oid, 0, NULL,
+        jsonb_build_object(
+            'command', CASE pol.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE'
+                WHEN 'd' THEN 'DELETE' ELSE 'ALL' END,
+            'restrictive', nullif(NOT pol.polpermissive, false),
+            'roles', (SELECT string_agg(role, ', ' ORDER BY role)
+                      FROM (SELECT CASE WHEN r = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(r)) END
+                            FROM unnest(pol.polroles) r) roles (role)),
+            'using', pg_get_expr(pol.polqual, pol.polrelid),
+            'with check', pg_get_expr(pol.polwithcheck, pol.polrelid))
+    FROM pg_catalog.pg_policy pol JOIN rel c ON c.oid = pol.polrelid
+
+    UNION ALL
+    SELECT 'rule', c.qname || '.' || quote_ident(ru.rulename), 'pg_rewrite'::regclass, ru.oid, 0, NULL,
+        jsonb_build_object('definition', pg_get_ruledef(ru.oid),
+            'enabled', CASE ru.ev_enabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica'
+                WHEN 'A' THEN 'always' END)
+    FROM pg_catalog.pg_rewrite ru JOIN rel c ON c.oid = ru.ev_class
+    WHERE ru.rulename <> '_RETURN'
+
+    UNION ALL
+    SELECT 'statistics', quote_ident(m.nspname) || '.' || quote_ident(s.stxname),
+        'pg_statistic_ext'::regclass, s.oid, 0, NULL,
+        jsonb_build_object('definition', pg_get_statisticsobjdef(s.oid))
+    FROM pg_catalog.pg_statistic_ext s JOIN managed m ON m.oid = s.stxnamespace
+
+    UNION ALL
+    SELECT 'collation', quote_ident(m.nspname) || '.' || quote_ident(co.collname),
+        'pg_collation'::regclass, co.oid, 0, NULL,
+        jsonb_build_object('provider', co.collprovider::text, 'deterministic', nullif(co.collisdeterministic, true),
+            'collate', co.collcollate, 'ctype', co.collctype)
+    FROM pg_catalog.pg_collation co JOIN managed m ON m.oid = co.collnamespace
+
+    UNION ALL
+    SELECT 'operator', quote_ident(m.nspname) || '.' || o.oprname || '('
+            || coalesce(format_type(nullif(o.oprleft, 0), NULL), 'NONE') || ', '
+            || coalesce(format_type(nullif(o.oprright, 0), NULL), 'NONE') || ')',
+        'pg_operator'::regclass, o.oid, 0, NULL,
+        jsonb_build_object('function', o.oprcode::regproc::text)
+    FROM pg_catalog.pg_operator o JOIN managed m ON m.oid = o.oprnamespace
+
+    UNION ALL
+    SELECT 'text search configuration', quote_ident(m.nspname) || '.' || quote_ident(cfg.cfgname),
+        'pg_ts_config'::regclass, cfg.oid, 0, NULL,
+        jsonb_build_object('parser', cfg.cfgparser::regclass::text)
+    FROM pg_catalog.pg_ts_config cfg JOIN managed m ON m.oid = cfg.cfgnamespace
+
+    UNION ALL
+    SELECT 'default privileges',
+        'for ' || quote_ident(pg_get_userbyid(d.defaclrole))
+            || coalesce(' in ' || quote_ident(m.nspname), '')
+            || ' on ' || CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences'
+                WHEN 'f' THEN 'functions' WHEN 'T' THEN 'types' WHEN 'n' THEN 'schemas' END,
+        'pg_default_acl'::regclass, d.oid, 0, d.defaclacl, '{}'::jsonb
+    FROM pg_catalog.pg_default_acl d LEFT JOIN managed m ON m.oid = d.defaclnamespace
+    WHERE d.defaclnamespace = 0 OR m.oid IS NOT NULL
+)
+SELECT o.kind, o.identity,
+    jsonb_strip_nulls(o.def || jsonb_build_object('comment', ds.description, 'grants', g.grants))
+FROM objects o
+LEFT JOIN LATERAL (
+    SELECT ds.description FROM pg_catalog.pg_description ds
+    WHERE ds.objoid = o.objid AND ds.classoid = o.classid AND ds.objsubid = o.subid
+    OFFSET 0
+) ds ON true
+LEFT JOIN LATERAL (
+    SELECT string_agg(grantee || ': ' || privileges, '; ' ORDER BY grantee) AS grants
+    FROM (
+        SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END AS grantee,
+            string_agg(a.privilege_type || CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END,
+                       ', ' ORDER BY a.privilege_type) AS privileges
+        FROM aclexplode(o.acl) a
+        GROUP BY a.grantee
+    ) per_grantee
+) g ON true
+WHERE NOT EXISTS (
+    SELECT FROM pg_catalog.pg_depend e
+    WHERE e.classid = o.classid AND e.objid = o.objid AND e.objsubid = 0 AND e.deptype = 'e'
+)
+ORDER BY o.kind COLLATE "C", o.identity COLLATE "C"
+$describe$;
+
+COMMENT ON FUNCTION strata.describe(text[]) IS
+    'Every object of the managed schemas (NULL: all but strata, pg_* and information_schema) as the server deparses it: (kind, identity, definition), by name, never by OID. The same description strata test and strata drift use.';
+-- sql/snapshots.sql
+-- Schema snapshots: after each migration, in the transaction of its ledger
+-- write (strata.record; strata.finish for a no-transaction migration, whose
+-- journal ends there), the managed schemas as strata.describe() deparses
+-- them. Stored as deltas: a snapshot keeps only the objects that differ from
+-- the one before (definition NULL = the object was removed), so a migration
+-- that touches one table stores one row, and strata.snapshot_state holds the
+-- latest full description that strata.drift() compares the live catalog with.
+
+-- Which schemas are managed: NULL = every schema but strata, pg_* and
+-- information_schema. Set with strata.manage_schemas().
+CREATE TABLE strata.snapshot_config (
+    singleton boolean PRIMARY KEY DEFAULT true
+              CONSTRAINT snapshot_config_is_one_row CHECK (singleton),
+    schemas   text[]
+);
+-- No row: the default. (A row inserted here would collide with the dumped one on restore.)
+
+COMMENT ON TABLE strata.snapshot_config IS
+    'The schemas that snapshots and drift cover (NULL: all but strata, pg_* and information_schema). Change it with strata.manage_schemas().';
+
+CREATE TABLE strata.snapshots (
+    seq         bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    version     bigint,
+    taken_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    taken_by    text        NOT NULL DEFAULT session_user,
+    reason      text        NOT NULL,
+    schemas     text[],
+    objects     integer     NOT NULL,
+    changed     integer     NOT NULL,
+    fingerprint bytea       NOT NULL
+);
+CREATE INDEX snapshots_version ON strata.snapshots (version);
+
+COMMENT ON TABLE strata.snapshots IS
+    'One row per schema snapshot, in order (seq): the migration (version) whose ledger write took it, or NULL for a baseline a DBA took (reason); how many objects the managed schemas had and how many changed; fingerprint = SHA-256 of the full description. Read a snapshot with strata.schema_at(version).';
+COMMENT ON COLUMN strata.snapshots.fingerprint IS
+    'SHA-256 over every (kind, identity, definition) of the description, in order: equal fingerprints, equal schemas.';
+
+CREATE TABLE strata.snapshot_objects (
+    seq        bigint NOT NULL REFERENCES strata.snapshots ON DELETE CASCADE,
+    kind       text   NOT NULL,
+    identity   text   NOT NULL,
+    definition jsonb,
+    PRIMARY KEY (kind, identity, seq)
+);
+CREATE INDEX snapshot_objects_seq ON strata.snapshot_objects (seq);
+
+COMMENT ON TABLE strata.snapshot_objects IS
+    'The objects each snapshot changed: the new definition, or NULL when the object was removed. Internal: read strata.schema_at(version).';
+
+-- The latest snapshot in full (what strata.drift() compares with).
+CREATE TABLE strata.snapshot_state (
+    kind       text  NOT NULL,
+    identity   text  NOT NULL,
+    definition jsonb NOT NULL,
+    seq        bigint NOT NULL,
+    PRIMARY KEY (kind, identity)
+);
+
+COMMENT ON TABLE strata.snapshot_state IS
+    'The latest snapshot, every object in full. Internal: maintained by strata.take_snapshot().';
+
+DO $$
+BEGIN
+    IF coalesce(pg_catalog.current_setting('strata.init', true), '') <> 'on' THEN
+        PERFORM pg_catalog.pg_extension_config_dump('strata.snapshot_config', '');
+        PERFORM pg_catalog.pg_extension_config_dump('strata.snapshots', '');
+        PERFORM pg_catalog.pg_extension_config_dump('strata.snapshot_objects', '');
+        PERFORM pg_catalog.pg_extension_config_dump('strata.snapshot_state', '');
+    END IF;
+END
+$$;
+
+-- The fingerprint of a description: order and text do not depend on the
+-- session (jsonb's text form is canonical; "C" collation).
+CREATE FUNCTION strata.fingerprint(kinds text[], identities text[], definitions jsonb[]) RETURNS bytea
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.sha256(pg_catalog.convert_to(coalesce(pg_catalog.string_agg(
+        o.k || E'\t' || o.i || E'\t' || o.d::text, E'\n' ORDER BY o.k COLLATE "C", o.i COLLATE "C"), ''), 'UTF8'))
+    FROM unnest(kinds, identities, definitions) o (k, i, d)
+$$;
+
+COMMENT ON FUNCTION strata.fingerprint(text[], text[], jsonb[]) IS
+    'SHA-256 of a description (kind, identity, definition), whatever order the rows come in. Internal.';
+
+CREATE FUNCTION strata.take_snapshot(version bigint, reason text) RETURNS strata.snapshots
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    s strata.snapshots;
+    managed text[];
+    kinds text[];
+    identities text[];
+    definitions jsonb[];
+BEGIN
+    SELECT c.schemas INTO managed FROM strata.snapshot_config c;
+    INSERT INTO strata.snapshots (version, reason, schemas, objects, changed, fingerprint)
+    VALUES (take_snapshot.version, take_snapshot.reason, managed, 0, 0, '\x')
+    RETURNING * INTO s;
+
+    -- Described once; a temp table would itself be DDL the sentinel sees.
+    SELECT coalesce(array_agg(d.kind), '{}'), coalesce(array_agg(d.identity), '{}'),
+           coalesce(array_agg(d.definition), '{}')
+    INTO kinds, identities, definitions
+    FROM strata.describe(managed) d;
+
+    INSERT INTO strata.snapshot_objects (seq, kind, identity, definition)
+    SELECT s.seq, coalesce(l.kind, t.kind), coalesce(l.identity, t.identity), l.definition
+    FROM unnest(kinds, identities, definitions) l (kind, identity, definition)
+    FULL JOIN strata.snapshot_state t ON t.kind = l.kind AND t.identity = l.identity
+    WHERE l.definition IS DISTINCT FROM t.definition;
+    GET DIAGNOSTICS s.changed = ROW_COUNT;
+
+    DELETE FROM strata.snapshot_state t
+    USING strata.snapshot_objects o
+    WHERE o.seq = s.seq AND o.definition IS NULL AND t.kind = o.kind AND t.identity = o.identity;
+    INSERT INTO strata.snapshot_state AS t (kind, identity, definition, seq)
+    SELECT o.kind, o.identity, o.definition, o.seq
+    FROM strata.snapshot_objects o WHERE o.seq = s.seq AND o.definition IS NOT NULL
+    ON CONFLICT (kind, identity) DO UPDATE SET definition = excluded.definition, seq = excluded.seq;
+
+    s.objects := cardinality(kinds);
+    s.fingerprint := strata.fingerprint(kinds, identities, definitions);
+    UPDATE strata.snapshots t SET objects = s.objects, changed = s.changed, fingerprint = s.fingerprint
+    WHERE t.seq = s.seq;
+    RETURN s;
+END
+$$;
+
+COMMENT ON FUNCTION strata.take_snapshot(bigint, text) IS
+    'Describe the managed schemas now and store what changed since the latest snapshot. Internal: run by the ledger write of each migration (trigger snapshot on strata.history) and by strata.accept_drift().';
+
+-- A migration is applied when its history row becomes applied through a
+-- success event (strata.record, strata.finish): repairs and imports of old
+-- history take no snapshot, since the schema did not change then; nor do
+-- writes that did not come through the API (a restore's COPY, a forged row).
+CREATE FUNCTION strata.snapshot_migration() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    stack text;
+BEGIN
+    -- Only ledger writes of the API (not a restore's COPY into strata.history, not a forged row).
+    GET DIAGNOSTICS stack = PG_CONTEXT;
+    IF stack !~ 'PL/pgSQL function strata\.put_history\(' THEN
+        RETURN NULL;
+    END IF;
+    IF EXISTS (SELECT FROM strata.events e WHERE e.id = NEW.event_id AND e.kind = 'success') THEN
+        PERFORM strata.take_snapshot(NEW.version, 'migration ' || NEW.version || ' ' || NEW.name);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION strata.snapshot_migration() IS
+    'Trigger: take the snapshot of a migration in the transaction of its ledger write. Internal.';
+
+CREATE TRIGGER snapshot AFTER INSERT OR UPDATE OF state, event_id ON strata.history
+    FOR EACH ROW WHEN (NEW.state = 'applied') EXECUTE FUNCTION strata.snapshot_migration();
+
+CREATE FUNCTION strata.schema_at(version bigint)
+RETURNS TABLE (kind text, identity text, definition jsonb)
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    at_seq bigint;
+BEGIN
+    SELECT max(s.seq) INTO at_seq FROM strata.snapshots s WHERE s.version = schema_at.version;
+    IF at_seq IS NULL THEN
+        RAISE EXCEPTION 'strata.schema_at: no snapshot of migration %', schema_at.version
+            USING ERRCODE = 'no_data_found',
+                  HINT = 'Snapshots are taken from strata 0.2.0 on, one per migration applied; strata.snapshots lists them.';
+    END IF;
+    RETURN QUERY
+    SELECT o.kind, o.identity, o.definition
+    FROM (SELECT DISTINCT ON (x.kind, x.identity) x.kind, x.identity, x.definition
+          FROM strata.snapshot_objects x
+          WHERE x.seq <= at_seq
+          ORDER BY x.kind, x.identity, x.seq DESC) o
+    WHERE o.definition IS NOT NULL
+    ORDER BY o.kind COLLATE "C", o.identity COLLATE "C";
+END
+$$;
+
+COMMENT ON FUNCTION strata.schema_at(bigint) IS
+    'The managed schemas right after migration version was applied (its latest run), object by object, as strata.describe() deparsed them then.';
+
+CREATE FUNCTION strata.manage_schemas(schemas text[]) RETURNS strata.snapshots
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    INSERT INTO strata.snapshot_config AS c (schemas) VALUES (manage_schemas.schemas)
+    ON CONFLICT (singleton) DO UPDATE SET schemas = excluded.schemas;
+    RETURN strata.take_snapshot(NULL, format('managed schemas set to %s',
+                                             coalesce(schemas::text, 'the default')));
+END
+$$;
+
+COMMENT ON FUNCTION strata.manage_schemas(text[]) IS
+    'Set which schemas snapshots and drift cover (NULL: all but strata, pg_* and information_schema) and take a baseline snapshot of them. Owner only.';
+
+CREATE FUNCTION strata.accept_drift(why text) RETURNS strata.snapshots
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF coalesce(btrim(why), '') = '' THEN
+        RAISE EXCEPTION 'strata.accept_drift: say why the live schema becomes the baseline'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'The reason is kept in strata.snapshots. Better: write a migration that makes the change, so the files stay the source of truth.';
+    END IF;
+    RETURN strata.take_snapshot(NULL, why);
+END
+$$;
+
+COMMENT ON FUNCTION strata.accept_drift(text) IS
+    'Take the live schema as the new baseline (a snapshot with version NULL and the reason). Owner only.';
+
+CREATE FUNCTION strata.latest_snapshot()
+RETURNS TABLE (kind text, identity text, definition jsonb)
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT s.kind, s.identity, s.definition FROM strata.snapshot_state s
+    ORDER BY s.kind COLLATE "C", s.identity COLLATE "C"
+$$;
+
+COMMENT ON FUNCTION strata.latest_snapshot() IS
+    'The latest snapshot in full (what strata.drift() compares the live schema with), object by object.';
+
+-- sql/drift.sql
+-- Drift: how the live catalog differs from the latest snapshot, object by
+-- object and field by field. Both sides are strata.describe() output
+-- (names, never OIDs; text deparsed by the server), so formatting, order and
+-- OIDs never show: the same schema reports nothing.
+
+CREATE FUNCTION strata.drift()
+RETURNS TABLE (kind text, identity text, change text, field text, before text, after text)
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH live AS MATERIALIZED (
+        SELECT d.kind, d.identity, d.definition
+        FROM strata.describe((SELECT c.schemas FROM strata.snapshot_config c)) d
+    ),
+    objects AS (
+        SELECT coalesce(l.kind, s.kind) AS kind, coalesce(l.identity, s.identity) AS identity,
+            s.definition AS before, l.definition AS after
+        FROM live l
+        FULL JOIN strata.snapshot_state s ON s.kind = l.kind AND s.identity = l.identity
+        WHERE l.definition IS DISTINCT FROM s.definition
+    )
+    SELECT o.kind, o.identity,
+        CASE WHEN o.before IS NULL THEN 'added' WHEN o.after IS NULL THEN 'removed' ELSE 'changed' END,
+        f.field, f.before, f.after
+    FROM objects o
+    CROSS JOIN LATERAL (
+        SELECT NULL::text AS field, o.before::text AS before, o.after::text AS after
+        WHERE o.before IS NULL OR o.after IS NULL
+        UNION ALL
+        SELECT k.key, o.before ->> k.key, o.after ->> k.key
+        FROM (SELECT jsonb_object_keys(o.before) UNION SELECT jsonb_object_keys(o.after)) k (key)
+        WHERE o.before IS NOT NULL AND o.after IS NOT NULL
+          AND (o.before -> k.key) IS DISTINCT FROM (o.after -> k.key)
+    ) f
+    ORDER BY o.kind COLLATE "C", o.identity COLLATE "C", f.field COLLATE "C"
+$$;
+
+COMMENT ON FUNCTION strata.drift() IS
+    'How the live managed schemas differ from the latest snapshot (the schema the migrations left): one row per object added or removed (before/after: its whole definition as jsonb text), one per changed field of a changed object. No rows: no drift. Without any snapshot yet, every object is added.';
+
+-- sql/sentinel.sql
+-- The DDL sentinel: event triggers that record every DDL command run outside
+-- a migration in strata.ddl_events, and warn or refuse it as strata.guard says.
+--
+-- A migration's DDL is recognised through the ledger API, never by a setting:
+-- the lease is held and unexpired, and the statement running is either the
+-- migrator's batch for a transactional migration (it carries the secret lease
+-- token, for its strata.record call) or the statement a no-transaction
+-- migration journaled as running (strata.step: same SHA-256). Only the lease
+-- holder knows the token, and only it can journal a step.
+--
+-- strata.guard = off | warn (default) | block. A non-superuser can raise the
+-- guard in a session but not lower it below what ALTER DATABASE / ALTER ROLE
+-- set. The emergency override: a superuser runs the DDL after
+-- SET strata.override = 'why'; it runs and is recorded with the reason.
+-- Event triggers need a superuser: where strata is installed by `strata init`
+-- as a non-superuser, the sentinel is skipped with a notice.
+
+CREATE TABLE strata.ddl_events (
+    id              bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at              timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    who             text        NOT NULL DEFAULT session_user,
+    application     text,
+    client_addr     text,
+    backend_pid     integer     NOT NULL DEFAULT pg_catalog.pg_backend_pid(),
+    command_tag     text        NOT NULL,
+    object_type     text,
+    object_identity text,
+    statement       text,
+    guard           text        NOT NULL,
+    outcome         text        NOT NULL
+                    CONSTRAINT ddl_events_outcome_is_known CHECK (outcome IN ('warned', 'override')),
+    override_reason text,
+    xid             xid8        NOT NULL DEFAULT pg_catalog.pg_current_xact_id()
+);
+CREATE INDEX ddl_events_at ON strata.ddl_events (at);
+
+COMMENT ON TABLE strata.ddl_events IS
+    'DDL run outside a migration (psql hotfixes, ORMs, consoles), recorded by the sentinel event triggers: who, when, application, client address, command tag, object, statement text, the guard in force and whether it ran with a warning or a superuser''s emergency override (with the reason). Refused DDL (strata.guard = block) did not run and is not recorded here.';
+
+DO $$
+BEGIN
+    IF coalesce(pg_catalog.current_setting('strata.init', true), '') <> 'on' THEN
+        PERFORM pg_catalog.pg_extension_config_dump('strata.ddl_events', '');
+    END IF;
+END
+$$;
+
+CREATE FUNCTION strata.guard_rank(level text) RETURNS integer
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    -- An unknown value counts as block: a typo must not open the gate.
+    SELECT CASE lower(btrim(coalesce(level, 'warn'))) WHEN 'off' THEN 0 WHEN 'warn' THEN 1 ELSE 2 END
+$$;
+
+CREATE FUNCTION strata.guard_level() RETURNS text
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    session_rank integer := strata.guard_rank(nullif(current_setting('strata.guard', true), ''));
+    configured_rank integer;
+BEGIN
+    IF NOT (SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = session_user) THEN
+        SELECT max(strata.guard_rank(substr(c.setting, length('strata.guard=') + 1)))
+        INTO configured_rank
+        FROM pg_db_role_setting s, unnest(s.setconfig) c (setting)
+        WHERE s.setdatabase IN (0, (SELECT d.oid FROM pg_database d WHERE d.datname = current_database()))
+          AND s.setrole IN (0, (SELECT r.oid FROM pg_roles r WHERE r.rolname = session_user))
+          AND c.setting LIKE 'strata.guard=%';
+        session_rank := greatest(session_rank, configured_rank);
+    END IF;
+    RETURN (ARRAY['off', 'warn', 'block'])[session_rank + 1];
+END
+$$;
+
+COMMENT ON FUNCTION strata.guard_level() IS
+    'The guard in force for this session: strata.guard (off, warn, block; default warn; unknown values count as block), never lower for a non-superuser than what ALTER DATABASE or ALTER ROLE set.';
+
+CREATE FUNCTION strata.in_migration() RETURNS boolean
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    l strata.lease_state;
+    q text := current_query();
+BEGIN
+    SELECT * INTO l FROM strata.lease_state;
+    IF l.token IS NULL OR l.expires_at <= clock_timestamp() OR q IS NULL THEN
+        RETURN false;
+    END IF;
+    RETURN strpos(q, l.token::text) > 0
+        OR EXISTS (SELECT FROM strata.steps s JOIN strata.history h ON h.version = s.version
+                   WHERE h.state = 'running' AND NOT h.transactional AND s.state = 'running'
+                     AND s.checksum = sha256(convert_to(q, 'UTF8')));
+END
+$$;
+
+COMMENT ON FUNCTION strata.in_migration() IS
+    'Whether the statement running is part of a migration the lease holder runs: its transactional batch (which carries the lease token) or the statement its no-transaction journal marks running.';
+
+-- Record, warn or refuse one out-of-band command. Internal.
+CREATE FUNCTION strata.sentinel_check(level text, tag text, object_type text, object_identity text)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    reason text := nullif(btrim(current_setting('strata.override', true)), '');
+    superuser boolean := (SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = session_user);
+    what text := concat_ws(' ', tag, object_identity);
+    outcome text := 'warned';
+BEGIN
+    IF level = 'block' THEN
+        IF reason IS NULL OR NOT superuser THEN
+            RAISE EXCEPTION 'strata: % outside a migration is refused (strata.guard = block)', what
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = 'The migration files are the source of truth for this schema; DDL run anywhere else makes the database drift from them.',
+                      HINT = 'Write the change as a migration file and run strata up. In an emergency a superuser may SET strata.override = ''why'' and run it; it is recorded in strata.ddl_events.';
+        END IF;
+        outcome := 'override';
+        RAISE WARNING 'strata: % ran outside a migration under an emergency override (%), recorded in strata.ddl_events', what, reason
+            USING HINT = 'Add a migration with the same change so the files match the database again (strata drift shows the difference).';
+    ELSE
+        RAISE WARNING 'strata: % ran outside a migration; recorded in strata.ddl_events', what
+            USING HINT = 'Put schema changes in migration files and run strata up; strata drift shows how the database now differs from them.';
+    END IF;
+    INSERT INTO strata.ddl_events (application, client_addr, command_tag, object_type, object_identity,
+                                   statement, guard, outcome, override_reason)
+    VALUES (nullif(current_setting('application_name'), ''), coalesce(inet_client_addr()::text, 'local'),
+            tag, object_type, object_identity, current_query(), level, outcome,
+            CASE WHEN outcome = 'override' THEN reason END);
+END
+$$;
+
+CREATE FUNCTION strata.sentinel_ddl() RETURNS event_trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    level text := strata.guard_level();
+    c record;
+    seen boolean := false;
+BEGIN
+    IF level = 'off' OR strata.in_migration() THEN
+        RETURN;
+    END IF;
+    FOR c IN SELECT * FROM pg_event_trigger_ddl_commands() LOOP
+        seen := true;
+        CONTINUE WHEN c.in_extension OR coalesce(c.schema_name, '') ~ '^pg_temp';
+        PERFORM strata.sentinel_check(level, c.command_tag, c.object_type, c.object_identity);
+    END LOOP;
+    -- A few commands (e.g. ALTER DEFAULT PRIVILEGES) report no object; DROPs are
+    -- recorded by sql_drop.
+    IF NOT seen AND tg_tag NOT IN ('CREATE EXTENSION', 'ALTER EXTENSION') AND tg_tag !~ '^DROP '
+       AND current_query() !~* '^\s*(create|alter)\s+extension' THEN
+        PERFORM strata.sentinel_check(level, tg_tag, NULL, NULL);
+    END IF;
+END
+$$;
+
+CREATE FUNCTION strata.sentinel_drop() RETURNS event_trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    level text := strata.guard_level();
+    d record;
+BEGIN
+    IF level = 'off' THEN
+        RETURN;
+    END IF;
+    IF EXISTS (SELECT FROM pg_event_trigger_dropped_objects() o
+               WHERE o.object_type IN ('schema', 'extension') AND o.object_identity = 'strata') THEN
+        RAISE EXCEPTION 'strata: the strata ledger cannot be dropped while strata.guard is %', level
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'The schema strata holds the migration history, its log and the schema snapshots.',
+                  HINT = 'A superuser who really means it runs SET strata.guard = off first (pg_dump the strata schema before).';
+    END IF;
+    IF strata.in_migration() THEN
+        RETURN;
+    END IF;
+    FOR d IN SELECT * FROM pg_event_trigger_dropped_objects() o
+             WHERE o.original AND NOT o.is_temporary LOOP
+        PERFORM strata.sentinel_check(level, tg_tag, d.object_type, d.object_identity);
+    END LOOP;
+END
+$$;
+
+-- DROP EXTENSION strata drops the sql_drop trigger with it before it could
+-- fire, so the ledger's own drop is refused before it starts.
+CREATE FUNCTION strata.sentinel_keep() RETURNS event_trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    level text := strata.guard_level();
+BEGIN
+    IF level <> 'off' AND current_query() ~* '\mstrata\M' THEN
+        RAISE EXCEPTION 'strata: the strata ledger cannot be dropped while strata.guard is %', level
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'The schema strata holds the migration history, its log and the schema snapshots.',
+                  HINT = 'A superuser who really means it runs SET strata.guard = off first (pg_dump the strata schema before).';
+    END IF;
+END
+$$;
+
+COMMENT ON FUNCTION strata.sentinel_keep() IS
+    'Event trigger (ddl_command_start of DROP EXTENSION / DROP SCHEMA): refuse dropping strata while the guard is on. Internal.';
+COMMENT ON FUNCTION strata.sentinel_ddl() IS
+    'Event trigger (ddl_command_end): record, warn or refuse DDL run outside a migration. Internal.';
+COMMENT ON FUNCTION strata.sentinel_drop() IS
+    'Event trigger (sql_drop): the same for DROP, and refuse dropping the strata schema or extension while the guard is on. Internal.';
+
+DO $$
+BEGIN
+    IF (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user) THEN
+        CREATE EVENT TRIGGER strata_sentinel_ddl ON ddl_command_end
+            EXECUTE FUNCTION strata.sentinel_ddl();
+        CREATE EVENT TRIGGER strata_sentinel_drop ON sql_drop
+            EXECUTE FUNCTION strata.sentinel_drop();
+        CREATE EVENT TRIGGER strata_sentinel_keep ON ddl_command_start
+            WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA')
+            EXECUTE FUNCTION strata.sentinel_keep();
+    ELSE
+        RAISE NOTICE 'strata: the DDL sentinel needs a superuser (event triggers); installed without it'
+            USING HINT = 'DDL outside migrations is not recorded here; strata drift still finds what it changed.';
+    END IF;
+END
+$$;
+
 -- sql/privileges.sql
 -- Privileges are the boundary. Nothing is granted to PUBLIC; the tables are
 -- writable only by their owner (the installing role), and everything else
@@ -1200,3 +1987,9 @@ GRANT EXECUTE ON FUNCTION
     strata.finish(uuid, bigint, boolean, interval, text, text, integer),
     strata.progress(bigint), strata.resolve(uuid, bigint, text, text)
 TO strata_migrator;
+-- Snapshots, drift and the sentinel (sql/snapshots.sql, drift.sql, sentinel.sql).
+GRANT SELECT ON strata.snapshots, strata.ddl_events TO strata_migrator, strata_reader;
+GRANT EXECUTE ON FUNCTION strata.drift(), strata.schema_at(bigint), strata.latest_snapshot(),
+    strata.guard_level()
+TO strata_migrator, strata_reader;
+

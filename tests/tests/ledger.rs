@@ -65,7 +65,7 @@ fn create_extension_refuses_a_schema_strata_owned_by_someone_else() {
     let db = TestDb::new();
     let mut root = db.client();
     root.batch_execute(&format!(
-        "DROP EXTENSION strata; DROP SCHEMA strata; CREATE SCHEMA strata AUTHORIZATION {DEPLOYER}"
+        "SET strata.guard = off; DROP EXTENSION strata; DROP SCHEMA strata; CREATE SCHEMA strata AUTHORIZATION {DEPLOYER}"
     ))
     .unwrap();
     let err = root.batch_execute("CREATE EXTENSION strata").unwrap_err();

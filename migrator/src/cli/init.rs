@@ -19,6 +19,12 @@ const INSTALL: &[(&str, &str)] = &[
     ("plan.sql", include_str!("../../../pg_ext/sql/plan.sql")),
     ("verify.sql", include_str!("../../../pg_ext/sql/verify.sql")),
     ("backfill.sql", include_str!("../../../pg_ext/sql/backfill.sql")),
+    ("describe_open.sql", include_str!("../../../pg_ext/sql/describe_open.sql")),
+    ("describe.sql", crate::schema::DESCRIBE_SQL),
+    ("describe_close.sql", include_str!("../../../pg_ext/sql/describe_close.sql")),
+    ("snapshots.sql", include_str!("../../../pg_ext/sql/snapshots.sql")),
+    ("drift.sql", include_str!("../../../pg_ext/sql/drift.sql")),
+    ("sentinel.sql", include_str!("../../../pg_ext/sql/sentinel.sql")),
     ("privileges.sql", include_str!("../../../pg_ext/sql/privileges.sql")),
 ];
 

@@ -6,6 +6,7 @@ mod check;
 mod describe;
 mod dev;
 mod diff;
+mod drift;
 mod dry_run;
 mod explain;
 mod git;
@@ -131,6 +132,9 @@ enum Command {
     Lint(lint::LintArgs),
     /// The CI gate: validate + lint (+ the plan when connected); non-zero exit on any error.
     Check(lint::LintArgs),
+    /// Compare the live schema with the latest snapshot and with what the migration files produce;
+    /// exits 3 on drift, with the differences.
+    Drift(drift::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -187,6 +191,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::Status { json } => status::run(&mut client, &migrator, &files, json),
         Command::Resolve(args) => resolve::run(&mut client, &migrator, &args),
+        Command::Drift(args) => drift::run(&mut client, dir, &args),
         _ => unreachable!("handled above"),
     }
 }

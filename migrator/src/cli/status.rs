@@ -59,6 +59,9 @@ pub(crate) fn run(
         plan.iter().filter(|e| e.status == Status::Applied).count(),
         problems.len() + report.tampering.len()
     );
+    for line in super::drift::status_lines(client) {
+        println!("{line}");
+    }
     if !report.tampering.is_empty() {
         eprintln!("{}", MigrateError::Tampered(report.tampering.clone()));
     }
