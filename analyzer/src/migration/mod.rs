@@ -153,9 +153,8 @@ impl MigrationSet {
                 continue;
             };
             let no_transaction = outside_transaction.contains(&up_path);
-            match load_migration(version, name.name, up_path, down) {
-                Ok(mut m) => {
-                    m.directives.no_transaction |= no_transaction;
+            match load_migration(version, name.name, up_path, down, no_transaction) {
+                Ok(m) => {
                     warnings.extend(m.down_error.clone().map(|mut d| {
                         d.severity = crate::Severity::Warning;
                         d
@@ -178,6 +177,7 @@ fn load_migration(
     name: String,
     up: PathBuf,
     down: Option<PathBuf>,
+    outside_transaction: bool,
 ) -> Result<Migration, Vec<Diagnostic>> {
     let up = read_sql(&up).map_err(|e| vec![e])?;
     let (down, down_error) = match down.map(|d| read_sql(&d)) {
@@ -185,7 +185,9 @@ fn load_migration(
         Some(Ok(down)) => (Some(down), None),
         Some(Err(e)) => (None, Some(e)),
     };
-    let directives = directives::parse(&up.text).map_err(|d| vec![d.in_file(&up.path)])?;
+    let mut directives = directives::parse(&up.text).map_err(|d| vec![d.in_file(&up.path)])?;
+    // diesel's metadata.toml `run_in_transaction = false` says what the directive says.
+    directives.no_transaction |= outside_transaction;
     // Transaction control would break strata's own: the transaction it runs a migration in, or,
     // without one, the guarantee that every statement is committed when it is recorded.
     if let Some(s) = up.statements.iter().find(|s| matches!(s.node, pg_query::NodeEnum::TransactionStmt(_))) {
