@@ -1160,15 +1160,20 @@ CREATE FUNCTION strata.describe(schemas text[] DEFAULT NULL)
 RETURNS TABLE (kind text, identity text, definition jsonb)
 LANGUAGE sql STABLE
 SET search_path = pg_catalog
+-- JIT compiling this one big query costs seconds where running it costs milliseconds.
+SET jit = off
 AS $describe$
 
+-- sql/../../migrator/src/schema/describe.sql
 -- The managed schemas as the server itself deparses them: one row per object,
 -- (kind, identity, definition), identified by name and never by OID, in a stable order.
 --
 -- $1 text[]: the managed schemas; NULL means every schema but strata, pg_* and information_schema.
 -- Run it with search_path = pg_catalog, so every name the server deparses (and regclass prints)
--- comes out schema-qualified and the text does not depend on the session (the CLI does; a SQL function can
--- pin it with SET search_path = pg_catalog). The body is one SELECT, so it can also be the body of
+-- comes out schema-qualified and the text does not depend on the session, and with jit = off
+-- (on a large schema the plan's cost passes jit_above_cost, and compiling this query takes
+-- seconds where running it takes milliseconds). The CLI sets both; a SQL function can pin them
+-- with SET search_path = pg_catalog SET jit = off. The body is one SELECT, so it can be the body of
 --   CREATE FUNCTION strata.describe(schemas text[] DEFAULT NULL)
 --     RETURNS TABLE (kind text, identity text, definition jsonb) LANGUAGE sql STABLE ...
 --
@@ -1183,6 +1188,9 @@ WITH managed AS (
             AND n.nspname !~ '^pg_'
         ELSE n.nspname = ANY ($1::text[])
     END
+),
+extension_member AS (
+    SELECT d.classid, d.objid FROM pg_catalog.pg_depend d WHERE d.deptype = 'e'
 ),
 rel AS (
     SELECT c.*, quote_ident(m.nspname) || '.' || quote_ident(c.relname) AS qname
@@ -1219,7 +1227,7 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
                 WHEN 'i' THEN 'index' END END,
             'options', array_to_string(c.reloptions, ', '),
             'definition', CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END
-        ) || coalesce((
+        ) || CASE WHEN c.relkind = 'S' THEN coalesce((
             SELECT jsonb_build_object(
                 'type', format_type(s.seqtypid, NULL), 'start', s.seqstart::text,
                 'increment', s.seqincrement::text, 'min', s.seqmin::text, 'max', s.seqmax::text,
@@ -1229,7 +1237,7 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
                              JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
                              WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
                                AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')))
-            FROM pg_catalog.pg_sequence s WHERE s.seqrelid = c.oid), '{}')
+            FROM pg_catalog.pg_sequence s WHERE s.seqrelid = c.oid), '{}') ELSE '{}' END
     FROM rel c
     WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')
 
@@ -1243,15 +1251,16 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
             'default', CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END,
             'generated', CASE WHEN a.attgenerated <> '' THEN pg_get_expr(ad.adbin, ad.adrelid) END,
             'identity', CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END,
-            'collation', (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname)
-                          FROM pg_catalog.pg_collation co
-                          JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
-                          JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid
-                          WHERE co.oid = a.attcollation AND a.attcollation <> ty.typcollation),
-            'options', (SELECT string_agg(o, ', ' ORDER BY o) FROM unnest(a.attoptions) o WHERE o !~ '^pg_')
+            'collation', CASE WHEN a.attcollation <> ty.typcollation THEN
+                (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname)
+                 FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
+                 WHERE co.oid = a.attcollation) END,
+            'options', CASE WHEN a.attoptions IS NOT NULL THEN
+                (SELECT string_agg(o, ', ' ORDER BY o) FROM unnest(a.attoptions) o WHERE o !~ '^pg_') END
         )
     FROM rel c
     JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+    JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid
     LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
     WHERE c.relkind IN ('r', 'p', 'f')
 
@@ -1401,32 +1410,30 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
     WHERE d.defaclnamespace = 0 OR m.oid IS NOT NULL
 )
 SELECT o.kind, o.identity,
-    jsonb_strip_nulls(o.def || jsonb_build_object('comment', ds.description, 'grants', g.grants))
+    jsonb_strip_nulls(o.def || jsonb_build_object(
+        'comment', (SELECT ds.description FROM pg_catalog.pg_description ds
+                    WHERE ds.objoid = o.objid AND ds.classoid = o.classid AND ds.objsubid = o.subid),
+        'grants', CASE WHEN o.acl IS NOT NULL THEN (
+            SELECT string_agg(grantee || ': ' || privileges, '; ' ORDER BY grantee)
+            FROM (
+                SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END
+                        AS grantee,
+                    string_agg(a.privilege_type || CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END,
+                               ', ' ORDER BY a.privilege_type) AS privileges
+                FROM aclexplode(o.acl) a
+                GROUP BY a.grantee
+            ) per_grantee) END))
 FROM objects o
-LEFT JOIN LATERAL (
-    SELECT ds.description FROM pg_catalog.pg_description ds
-    WHERE ds.objoid = o.objid AND ds.classoid = o.classid AND ds.objsubid = o.subid
-    OFFSET 0
-) ds ON true
-LEFT JOIN LATERAL (
-    SELECT string_agg(grantee || ': ' || privileges, '; ' ORDER BY grantee) AS grants
-    FROM (
-        SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END AS grantee,
-            string_agg(a.privilege_type || CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END,
-                       ', ' ORDER BY a.privilege_type) AS privileges
-        FROM aclexplode(o.acl) a
-        GROUP BY a.grantee
-    ) per_grantee
-) g ON true
-WHERE NOT EXISTS (
-    SELECT FROM pg_catalog.pg_depend e
-    WHERE e.classid = o.classid AND e.objid = o.objid AND e.objsubid = 0 AND e.deptype = 'e'
-)
+LEFT JOIN extension_member e ON e.classid = o.classid AND e.objid = o.objid
+WHERE e.objid IS NULL
 ORDER BY o.kind COLLATE "C", o.identity COLLATE "C"
+
+-- sql/describe_close.sql
 $describe$;
 
 COMMENT ON FUNCTION strata.describe(text[]) IS
     'Every object of the managed schemas (NULL: all but strata, pg_* and information_schema) as the server deparses it: (kind, identity, definition), by name, never by OID. The same description strata test and strata drift use.';
+
 -- sql/snapshots.sql
 -- Schema snapshots: after each migration, in the transaction of its ledger
 -- write (strata.record; strata.finish for a no-transaction migration, whose
@@ -1992,4 +1999,3 @@ GRANT SELECT ON strata.snapshots, strata.ddl_events TO strata_migrator, strata_r
 GRANT EXECUTE ON FUNCTION strata.drift(), strata.schema_at(bigint), strata.latest_snapshot(),
     strata.guard_level()
 TO strata_migrator, strata_reader;
-

@@ -23,13 +23,13 @@ pub(crate) fn run(
                     "name": e.name,
                     "status": e.status.as_str(),
                     "applied_at": e.applied_at,
-                    "problem": e.status.blocks().then(|| e.status.explain()),
+                    "problem": e.status.is_problem().then(|| e.status.explain()),
                 })
             })
             .collect();
         let count = |s: Status| plan.iter().filter(|e| e.status == s).count();
         let state = match () {
-            _ if plan.iter().any(|e| e.status.blocks()) || !report.tampering.is_empty() => "problem",
+            _ if plan.iter().any(|e| e.status.is_problem()) || !report.tampering.is_empty() => "problem",
             _ if count(Status::Pending) > 0 => "pending",
             _ => "up_to_date",
         };
@@ -39,7 +39,7 @@ pub(crate) fn run(
             "state": state,
             "applied": count(Status::Applied),
             "pending": count(Status::Pending),
-            "problems": plan.iter().filter(|e| e.status.blocks()).count(),
+            "problems": plan.iter().filter(|e| e.status.is_problem()).count(),
             "tampering": tampering,
             "migrations": entries,
         });
@@ -82,7 +82,7 @@ pub(crate) fn run(
 
 /// 1 when files and history disagree, 3 when migrations are pending, else 0.
 fn exit_code(plan: &[PlanEntry]) -> ExitCode {
-    if plan.iter().any(|e| e.status.blocks()) {
+    if plan.iter().any(|e| e.status.is_problem()) {
         ExitCode::from(exit::PROBLEM)
     } else if plan.iter().any(|e| e.status == Status::Pending) {
         ExitCode::from(exit::PENDING)

@@ -37,6 +37,12 @@ pub(crate) struct Args {
 
 pub(crate) fn run(dir: &Path, url: Option<&str>, args: &Args) -> Result<ExitCode, String> {
     let set = super::load_files(dir)?;
+    // A down that does not even parse cannot be proven: an error here, a warning for `up`.
+    let broken: Vec<String> =
+        set.migrations.iter().filter_map(|m| m.down_error.as_ref()).map(|d| d.to_string()).collect();
+    if !broken.is_empty() {
+        return Err(format!("{} down file(s) do not parse:\n{}", broken.len(), broken.join("\n")));
+    }
     let url = url.ok_or(super::NO_DATABASE)?;
     let started = Instant::now();
     let mut report = Report::default();

@@ -26,6 +26,13 @@ pub(crate) fn findings(dir: &Path, url: Option<&str>) -> Result<(Vec<Finding>, S
     match &set {
         Err(problems) => findings.extend(problems.iter().cloned()),
         Ok(set) => {
+            // A down file that does not parse is only a warning for `up`; here it is an error.
+            findings.extend(
+                set.migrations
+                    .iter()
+                    .filter_map(|m| m.down_error.as_ref())
+                    .map(|d| Finding::from_diagnostic("validate", d)),
+            );
             if let Some(url) = url {
                 findings.extend(plan_checks(set, url)?);
             }
