@@ -4,7 +4,7 @@
 CREATE FUNCTION strata.describe(schemas text[] DEFAULT NULL)
 RETURNS TABLE (kind text, identity text, definition jsonb)
 LANGUAGE sql STABLE
-SET search_path = pg_catalog
+SET search_path = pg_catalog, pg_temp
 -- JIT compiling this one big query costs seconds where running it costs milliseconds.
 SET jit = off
 AS $describe$

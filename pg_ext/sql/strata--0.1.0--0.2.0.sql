@@ -1159,7 +1159,7 @@ $$;
 CREATE FUNCTION strata.describe(schemas text[] DEFAULT NULL)
 RETURNS TABLE (kind text, identity text, definition jsonb)
 LANGUAGE sql STABLE
-SET search_path = pg_catalog
+SET search_path = pg_catalog, pg_temp
 -- JIT compiling this one big query costs seconds where running it costs milliseconds.
 SET jit = off
 AS $describe$
@@ -1433,6 +1433,11 @@ $describe$;
 
 COMMENT ON FUNCTION strata.describe(text[]) IS
     'Every object of the managed schemas (NULL: all but strata, pg_* and information_schema) as the server deparses it: (kind, identity, definition), by name, never by OID. The same description strata test and strata drift use.';
+
+-- Revoked here, not only in privileges.sql: this function is assembled from three files and must
+-- never be left with the default PUBLIC EXECUTE, whatever order the install script gets.
+REVOKE ALL ON FUNCTION strata.describe(text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION strata.describe(text[]) TO strata_migrator, strata_reader;
 
 -- sql/snapshots.sql
 -- Schema snapshots: after each migration, in the transaction of its ledger

@@ -64,10 +64,22 @@ mod tests {
                     unnest(e.extconfig, e.extcondition) AS u(c, cond)
              WHERE e.extname = 'strata'",
         );
-        let expected: Rows = ["history", "events", "steps", "audit", "events_id_seq", "audit_id_seq"]
-            .iter()
-            .map(|t| vec![s(&format!("strata.{t}")), s("")])
-            .collect();
+        let expected: Rows = [
+            "history",
+            "events",
+            "steps",
+            "audit",
+            "events_id_seq",
+            "audit_id_seq",
+            "snapshot_config",
+            "snapshots",
+            "snapshot_objects",
+            "snapshot_state",
+            "ddl_events",
+        ]
+        .iter()
+        .map(|t| vec![s(&format!("strata.{t}")), s("")])
+        .collect();
         assert_eq!(config, expected);
     }
 
@@ -122,18 +134,27 @@ mod tests {
              WHERE pronamespace = 'strata'::regnamespace ORDER BY proname",
         );
         let expected = [
+            ("accept_drift", "v"),
             ("acquire", "v"),
             ("audit_change", "v"),
             ("break_lock", "v"),
             ("check_new_entry", "v"),
             ("compare", "s"),
             ("current_version", "s"),
+            ("describe", "s"),
+            ("drift", "s"),
             ("emit", "v"),
             ("event_hash", "i"),
             ("fail", "v"),
+            ("fingerprint", "i"),
             ("finish", "v"),
+            ("guard_level", "s"),
+            ("guard_rank", "i"),
             ("hold", "v"),
+            ("in_migration", "s"),
+            ("latest_snapshot", "s"),
             ("ledger_version", "i"),
+            ("manage_schemas", "v"),
             ("plan", "s"),
             ("progress", "s"),
             ("put_history", "v"),
@@ -144,9 +165,16 @@ mod tests {
             ("repair", "v"),
             ("require_version", "s"),
             ("resolve", "v"),
+            ("schema_at", "s"),
             ("seal", "i"),
+            ("sentinel_check", "v"),
+            ("sentinel_ddl", "v"),
+            ("sentinel_drop", "v"),
+            ("sentinel_keep", "v"),
+            ("snapshot_migration", "v"),
             ("start", "v"),
             ("step", "v"),
+            ("take_snapshot", "v"),
             ("verify", "s"),
         ];
         let expected: Rows = expected.iter().map(|(f, v)| vec![s(f), s(v)]).collect();
