@@ -229,29 +229,8 @@ fn describe_target(config: &postgres::Config) -> String {
 }
 
 /// The whole reason: the server's message, detail and hint with its SQLSTATE, or the chain of
-/// I/O and TLS causes, where `Display` alone says only "db error".
-pub fn describe(e: &tokio_postgres::Error) -> String {
-    if let Some(db) = e.as_db_error() {
-        let mut text = format!("{} (SQLSTATE {})", db.message(), db.code().code());
-        if let Some(detail) = db.detail() {
-            text.push_str(&format!("\n  detail: {detail}"));
-        }
-        if let Some(hint) = db.hint() {
-            text.push_str(&format!("\n  hint: {hint}"));
-        }
-        return text;
-    }
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        let s_text = s.to_string();
-        if !text.contains(&s_text) {
-            text.push_str(&format!(": {s_text}"));
-        }
-        source = s.source();
-    }
-    text
-}
+/// I/O and TLS causes (one definition, shared with the migration engine's errors).
+pub use crate::migrate::describe;
 
 /// Sets the variables of a `.env` file in the current directory that the environment does not
 /// set already (`KEY=value`, `export KEY=value`, quotes, `#` comments).

@@ -110,10 +110,19 @@ pub fn describe(e: &tokio_postgres::Error) -> String {
             }
             text
         }
-        None => match std::error::Error::source(e) {
-            Some(cause) => format!("{e}: {cause}"),
-            None => e.to_string(),
-        },
+        // The whole chain of I/O and TLS causes, where `Display` alone says only "db error".
+        None => {
+            let mut text = e.to_string();
+            let mut source = std::error::Error::source(e);
+            while let Some(cause) = source {
+                let cause_text = cause.to_string();
+                if !text.contains(&cause_text) {
+                    text.push_str(&format!(": {cause_text}"));
+                }
+                source = cause.source();
+            }
+            text
+        }
     }
 }
 
