@@ -87,6 +87,7 @@ fn without_a_queries_file_the_crates_checked_queries_are_explained() {
     let dir = MigrationsDir::new(&[("1_schema.up.sql", SCHEMA)]);
     let krate = MigrationsDir::new(&[]);
     std::fs::create_dir_all(krate.0.join("src")).unwrap();
+    std::fs::write(krate.0.join("Cargo.toml"), "[package]\nname = \"app\"\n").unwrap();
     std::fs::write(
         krate.0.join("src/main.rs"),
         "fn main() {\n    let q = strata::query!(\"SELECT title FROM posts WHERE title = $1\", t);\n    \

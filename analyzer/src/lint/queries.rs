@@ -231,6 +231,7 @@ fn unescape(s: &str) -> Option<String> {
                 'n' => out.push('\n'),
                 't' => out.push('\t'),
                 'r' => out.push('\r'),
+                '0' => out.push('\0'),
                 '\n' => {
                     // A line continuation skips the next line's leading whitespace.
                     let rest: String = chars.clone().collect();
