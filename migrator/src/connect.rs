@@ -145,7 +145,7 @@ pub fn config(url: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<postgre
         }
     }
     if config.get_user().is_none() {
-        let user = env("PGUSER").or_else(|| env("USER")).unwrap_or_else(|| "postgres".into());
+        let user = env("PGUSER").or_else(|| os_user(env)).unwrap_or_else(|| "postgres".into());
         config.user(&user);
     }
     if config.get_dbname().is_none() {
@@ -167,6 +167,21 @@ pub fn config(url: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<postgre
 }
 
 /// The password for this host, port, database and user from `PGPASSFILE` or `~/.pgpass`.
+/// The operating-system user, which libpq takes when no user is given. `$USER` is not set in
+/// every environment (cron, containers, CI runners), so the effective uid is looked up too.
+fn os_user(env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    if let Some(user) = env("USER").or_else(|| env("LOGNAME")) {
+        return Some(user);
+    }
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let uid = status.lines().find_map(|l| l.strip_prefix("Uid:"))?.split_whitespace().nth(1)?.to_string();
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|line| {
+        let fields: Vec<&str> = line.split(':').collect();
+        (fields.len() > 2 && fields[2] == uid).then(|| fields[0].to_string())
+    })
+}
+
 fn pgpass(config: &postgres::Config, env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     let file = env("PGPASSFILE")
         .map(PathBuf::from)
