@@ -50,5 +50,5 @@ TO strata_migrator;
 -- Snapshots, drift and the sentinel (sql/snapshots.sql, drift.sql, sentinel.sql).
 GRANT SELECT ON strata.snapshots, strata.ddl_events TO strata_migrator, strata_reader;
 GRANT EXECUTE ON FUNCTION strata.drift(), strata.schema_at(bigint), strata.latest_snapshot(),
-    strata.guard_level()
+    strata.guard_level(), strata.describe(text[])
 TO strata_migrator, strata_reader;

@@ -41,6 +41,7 @@ DO $$
 BEGIN
     IF coalesce(pg_catalog.current_setting('strata.init', true), '') <> 'on' THEN
         PERFORM pg_catalog.pg_extension_config_dump('strata.ddl_events', '');
+        PERFORM pg_catalog.pg_extension_config_dump('strata.ddl_events_id_seq', '');
     END IF;
 END
 $$;
@@ -138,11 +139,20 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    level text := strata.guard_level();
+    level text;
     c record;
     seen boolean := false;
 BEGIN
-    IF level = 'off' OR strata.in_migration() THEN
+    IF strata.in_migration() THEN
+        -- What the migration touched, for its incremental snapshot (GRANT and REVOKE name no
+        -- object: classid NULL; ALTER DEFAULT PRIVILEGES changes only what is always described).
+        INSERT INTO strata.snapshot_scope (classid, objid)
+        SELECT d.classid, d.objid FROM pg_event_trigger_ddl_commands() d
+        WHERE NOT d.in_extension AND (d.objid IS NOT NULL OR d.command_tag <> 'ALTER DEFAULT PRIVILEGES');
+        RETURN;
+    END IF;
+    level := strata.guard_level();
+    IF level = 'off' THEN
         RETURN;
     END IF;
     FOR c IN SELECT * FROM pg_event_trigger_ddl_commands() LOOP
@@ -167,10 +177,7 @@ DECLARE
     level text := strata.guard_level();
     d record;
 BEGIN
-    IF level = 'off' THEN
-        RETURN;
-    END IF;
-    IF EXISTS (SELECT FROM pg_event_trigger_dropped_objects() o
+    IF level <> 'off' AND EXISTS (SELECT FROM pg_event_trigger_dropped_objects() o
                WHERE o.object_type IN ('schema', 'extension') AND o.object_identity = 'strata') THEN
         RAISE EXCEPTION 'strata: the strata ledger cannot be dropped while strata.guard is %', level
             USING ERRCODE = 'insufficient_privilege',
@@ -178,6 +185,11 @@ BEGIN
                   HINT = 'A superuser who really means it runs SET strata.guard = off first (pg_dump the strata schema before).';
     END IF;
     IF strata.in_migration() THEN
+        INSERT INTO strata.snapshot_scope (classid, objid)
+        SELECT o.classid, o.objid FROM pg_event_trigger_dropped_objects() o WHERE NOT o.is_temporary;
+        RETURN;
+    END IF;
+    IF level = 'off' THEN
         RETURN;
     END IF;
     FOR d IN SELECT * FROM pg_event_trigger_dropped_objects() o

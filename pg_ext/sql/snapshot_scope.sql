@@ -35,7 +35,7 @@ LANGUAGE sql IMMUTABLE STRICT
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT pg_catalog.decode(pg_catalog.string_agg(
-        pg_catalog.lpad(pg_catalog.to_hex(pg_catalog.substring(bits FROM i FOR 64)::bigint), 16, '0'), '' ORDER BY i), 'hex')
+        pg_catalog.lpad(pg_catalog.to_hex(pg_catalog.substring(bits, i, 64)::bigint), 16, '0'), '' ORDER BY i), 'hex')
     FROM pg_catalog.generate_series(1, 193, 64) i
 $$;
 

@@ -1153,29 +1153,44 @@ END
 $$;
 
 -- sql/describe_open.sql
--- strata.describe(schemas): the managed schemas as the server deparses them. The body is
--- migrator/src/schema/describe.sql verbatim (the one description `strata test` uses too): this
--- file opens the function, that file is its body, describe_close.sql closes it.
-CREATE FUNCTION strata.describe(schemas text[] DEFAULT NULL)
-RETURNS TABLE (kind text, identity text, definition jsonb)
-LANGUAGE sql STABLE
+-- strata.describe_objects(schemas, roots): the managed schemas as the server deparses them. The
+-- body is migrator/src/schema/describe.sql verbatim (the one description `strata test` uses
+-- too): this file opens the function, that file is its body, describe_close.sql closes it.
+-- PL/pgSQL, not SQL, so that a session plans the big query once (its plan is cached and, with
+-- plan_cache_mode pinned, generic): an incremental snapshot after each migration then costs
+-- what describing the touched objects costs, not a planning of the whole query.
+CREATE FUNCTION strata.describe_objects(schemas text[], roots oid[])
+RETURNS TABLE (kind text, identity text, definition jsonb, root oid, objid oid)
+LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 -- JIT compiling this one big query costs seconds where running it costs milliseconds.
 SET jit = off
+SET plan_cache_mode = force_generic_plan
+-- The description of a large schema is sorted in memory, not on disk.
+SET work_mem = '64MB'
 AS $describe$
+#variable_conflict use_column
+BEGIN
+RETURN QUERY
 
 -- sql/../../migrator/src/schema/describe.sql
 -- The managed schemas as the server itself deparses them: one row per object,
--- (kind, identity, definition), identified by name and never by OID, in a stable order.
+-- (kind, identity, definition, root, objid), identified by name and never by OID, in a stable
+-- order (root and objid, the object's own OID, only say which rows an incremental snapshot
+-- replaces; they are never compared).
 --
 -- $1 text[]: the managed schemas; NULL means every schema but strata, pg_* and information_schema.
+-- $2 oid[]: the roots to describe (NULL: all). Each row has a root: the table, view, sequence, type
+-- or function it belongs to (a column, constraint, index, trigger, policy or rule belongs to its
+-- table; a domain constraint to its domain), NULL for the few kinds that are always described
+-- (schemas, extensions, statistics, collations, operators, text search configurations, default
+-- privileges). An incremental snapshot describes only the roots a migration touched.
 -- Run it with search_path = pg_catalog, so every name the server deparses (and regclass prints)
 -- comes out schema-qualified and the text does not depend on the session, and with jit = off
 -- (on a large schema the plan's cost passes jit_above_cost, and compiling this query takes
--- seconds where running it takes milliseconds). The CLI sets both; a SQL function can pin them
--- with SET search_path = pg_catalog SET jit = off. The body is one SELECT, so it can be the body of
---   CREATE FUNCTION strata.describe(schemas text[] DEFAULT NULL)
---     RETURNS TABLE (kind text, identity text, definition jsonb) LANGUAGE sql STABLE ...
+-- seconds where running it takes milliseconds). The CLI sets both; the extension's
+-- strata.describe_objects(schemas, roots) is this one SELECT as a PL/pgSQL RETURN QUERY (so a
+-- session plans it once) with both pinned.
 --
 -- definition is a flat jsonb object; a field that is NULL, false or the default is left out, so
 -- two descriptions compare field by field. Comments and grants are fields of their object.
@@ -1196,14 +1211,14 @@ rel AS (
     SELECT c.*, quote_ident(m.nspname) || '.' || quote_ident(c.relname) AS qname
     FROM pg_catalog.pg_class c JOIN managed m ON m.oid = c.relnamespace
 ),
-objects (kind, identity, classid, objid, subid, acl, def) AS (
+objects (kind, identity, classid, objid, subid, acl, def, root) AS (
     SELECT 'schema', quote_ident(m.nspname), 'pg_namespace'::regclass, m.oid, 0,
-        coalesce(m.nspacl, acldefault('n', m.nspowner)), '{}'::jsonb
+        coalesce(m.nspacl, acldefault('n', m.nspowner)), '{}'::jsonb, NULL::oid
     FROM managed m
 
     UNION ALL
     SELECT 'extension', quote_ident(e.extname), 'pg_extension'::regclass, e.oid, 0, NULL,
-        jsonb_build_object('version', e.extversion, 'schema', m.nspname)
+        jsonb_build_object('version', e.extversion, 'schema', m.nspname), NULL
     FROM pg_catalog.pg_extension e JOIN managed m ON m.oid = e.extnamespace
 
     UNION ALL
@@ -1237,9 +1252,10 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
                              JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
                              WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
                                AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')))
-            FROM pg_catalog.pg_sequence s WHERE s.seqrelid = c.oid), '{}') ELSE '{}' END
+            FROM pg_catalog.pg_sequence s WHERE s.seqrelid = c.oid), '{}') ELSE '{}' END,
+        c.oid
     FROM rel c
-    WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')
+    WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S') AND ($2::oid[] IS NULL OR c.oid = ANY ($2::oid[]))
 
     UNION ALL
     SELECT 'column', c.qname || '.' || quote_ident(a.attname), 'pg_class'::regclass, c.oid, a.attnum,
@@ -1257,12 +1273,13 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
                  WHERE co.oid = a.attcollation) END,
             'options', CASE WHEN a.attoptions IS NOT NULL THEN
                 (SELECT string_agg(o, ', ' ORDER BY o) FROM unnest(a.attoptions) o WHERE o !~ '^pg_') END
-        )
+        ),
+        c.oid
     FROM rel c
     JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
     JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid
     LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-    WHERE c.relkind IN ('r', 'p', 'f')
+    WHERE c.relkind IN ('r', 'p', 'f') AND ($2::oid[] IS NULL OR c.oid = ANY ($2::oid[]))
 
     UNION ALL
     SELECT CASE WHEN con.conrelid = 0 THEN 'domain constraint' ELSE 'constraint' END,
@@ -1274,12 +1291,14 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
                 WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique' WHEN 'x' THEN 'exclusion'
                 WHEN 't' THEN 'trigger' ELSE con.contype::text END,
             'definition', pg_get_constraintdef(con.oid)
-        )
+        ),
+        CASE WHEN con.conrelid = 0 THEN con.contypid ELSE con.conrelid END
     FROM pg_catalog.pg_constraint con
     JOIN managed m ON m.oid = con.connamespace
     LEFT JOIN rel c ON c.oid = con.conrelid
     LEFT JOIN pg_catalog.pg_type t ON t.oid = con.contypid
     WHERE con.contype <> 'n' AND (c.oid IS NOT NULL OR t.oid IS NOT NULL)
+      AND ($2::oid[] IS NULL OR CASE WHEN con.conrelid = 0 THEN con.contypid ELSE con.conrelid END = ANY ($2::oid[]))
 
     UNION ALL
     SELECT 'index', ic.qname, 'pg_class'::regclass, ic.oid, 0, NULL,
@@ -1289,10 +1308,12 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
             'invalid', nullif(NOT i.indisvalid, false),
             'clustered', nullif(i.indisclustered, false),
             'options', array_to_string(ic.reloptions, ', ')
-        )
+        ),
+        i.indrelid
     FROM pg_catalog.pg_index i
     JOIN rel ic ON ic.oid = i.indexrelid
     JOIN rel tc ON tc.oid = i.indrelid
+    WHERE $2::oid[] IS NULL OR i.indrelid = ANY ($2::oid[])
 
     UNION ALL
     SELECT 'type', quote_ident(m.nspname) || '.' || quote_ident(t.typname), 'pg_type'::regclass, t.oid, 0,
@@ -1316,7 +1337,8 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
                 FROM pg_catalog.pg_range r WHERE r.rngtypid = t.oid)
             ELSE jsonb_build_object('type', 'base', 'input', t.typinput::regproc::text,
                 'output', t.typoutput::regproc::text, 'length', t.typlen::text)
-        END
+        END,
+        t.oid
     FROM pg_catalog.pg_type t
     JOIN managed m ON m.oid = t.typnamespace
     LEFT JOIN pg_catalog.pg_class tr ON tr.oid = t.typrelid
@@ -1325,6 +1347,7 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
       AND NOT (t.typcategory = 'A' AND t.typelem <> 0
                AND EXISTS (SELECT FROM pg_catalog.pg_type e WHERE e.typarray = t.oid))
       AND (t.typtype <> 'c' OR tr.relkind = 'c')
+      AND ($2::oid[] IS NULL OR t.oid = ANY ($2::oid[]))
 
     UNION ALL
     SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
@@ -1339,17 +1362,20 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
                 'initial value', ag.agginitval,
                 'sort operator', nullif(ag.aggsortop, 0)::regoperator::text)
             FROM pg_catalog.pg_aggregate ag WHERE ag.aggfnoid = p.oid)
-        ELSE jsonb_build_object('definition', pg_get_functiondef(p.oid)) END
+        ELSE jsonb_build_object('definition', pg_get_functiondef(p.oid)) END,
+        p.oid
     FROM pg_catalog.pg_proc p
     JOIN managed m ON m.oid = p.pronamespace
+    WHERE $2::oid[] IS NULL OR p.oid = ANY ($2::oid[])
 
     UNION ALL
     SELECT 'trigger', c.qname || '.' || quote_ident(tg.tgname), 'pg_trigger'::regclass, tg.oid, 0, NULL,
         jsonb_build_object('definition', pg_get_triggerdef(tg.oid),
             'enabled', CASE tg.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica'
-                WHEN 'A' THEN 'always' END)
+                WHEN 'A' THEN 'always' END),
+        tg.tgrelid
     FROM pg_catalog.pg_trigger tg JOIN rel c ON c.oid = tg.tgrelid
-    WHERE NOT tg.tgisinternal
+    WHERE NOT tg.tgisinternal AND ($2::oid[] IS NULL OR tg.tgrelid = ANY ($2::oid[]))
 
     UNION ALL
     SELECT 'policy', c.qname || '.' || quote_ident(pol.polname), 'pg_policy'::regclass, pol.oid, 0, NULL,
@@ -1361,28 +1387,31 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
                       FROM (SELECT CASE WHEN r = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(r)) END
                             FROM unnest(pol.polroles) r) roles (role)),
             'using', pg_get_expr(pol.polqual, pol.polrelid),
-            'with check', pg_get_expr(pol.polwithcheck, pol.polrelid))
+            'with check', pg_get_expr(pol.polwithcheck, pol.polrelid)),
+        pol.polrelid
     FROM pg_catalog.pg_policy pol JOIN rel c ON c.oid = pol.polrelid
+    WHERE $2::oid[] IS NULL OR pol.polrelid = ANY ($2::oid[])
 
     UNION ALL
     SELECT 'rule', c.qname || '.' || quote_ident(ru.rulename), 'pg_rewrite'::regclass, ru.oid, 0, NULL,
         jsonb_build_object('definition', pg_get_ruledef(ru.oid),
             'enabled', CASE ru.ev_enabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica'
-                WHEN 'A' THEN 'always' END)
+                WHEN 'A' THEN 'always' END),
+        ru.ev_class
     FROM pg_catalog.pg_rewrite ru JOIN rel c ON c.oid = ru.ev_class
-    WHERE ru.rulename <> '_RETURN'
+    WHERE ru.rulename <> '_RETURN' AND ($2::oid[] IS NULL OR ru.ev_class = ANY ($2::oid[]))
 
     UNION ALL
     SELECT 'statistics', quote_ident(m.nspname) || '.' || quote_ident(s.stxname),
         'pg_statistic_ext'::regclass, s.oid, 0, NULL,
-        jsonb_build_object('definition', pg_get_statisticsobjdef(s.oid))
+        jsonb_build_object('definition', pg_get_statisticsobjdef(s.oid)), NULL
     FROM pg_catalog.pg_statistic_ext s JOIN managed m ON m.oid = s.stxnamespace
 
     UNION ALL
     SELECT 'collation', quote_ident(m.nspname) || '.' || quote_ident(co.collname),
         'pg_collation'::regclass, co.oid, 0, NULL,
         jsonb_build_object('provider', co.collprovider::text, 'deterministic', nullif(co.collisdeterministic, true),
-            'collate', co.collcollate, 'ctype', co.collctype)
+            'collate', co.collcollate, 'ctype', co.collctype), NULL
     FROM pg_catalog.pg_collation co JOIN managed m ON m.oid = co.collnamespace
 
     UNION ALL
@@ -1390,13 +1419,13 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
             || coalesce(format_type(nullif(o.oprleft, 0), NULL), 'NONE') || ', '
             || coalesce(format_type(nullif(o.oprright, 0), NULL), 'NONE') || ')',
         'pg_operator'::regclass, o.oid, 0, NULL,
-        jsonb_build_object('function', o.oprcode::regproc::text)
+        jsonb_build_object('function', o.oprcode::regproc::text), NULL
     FROM pg_catalog.pg_operator o JOIN managed m ON m.oid = o.oprnamespace
 
     UNION ALL
     SELECT 'text search configuration', quote_ident(m.nspname) || '.' || quote_ident(cfg.cfgname),
         'pg_ts_config'::regclass, cfg.oid, 0, NULL,
-        jsonb_build_object('parser', cfg.cfgparser::regclass::text)
+        jsonb_build_object('parser', cfg.cfgparser::regclass::text), NULL
     FROM pg_catalog.pg_ts_config cfg JOIN managed m ON m.oid = cfg.cfgnamespace
 
     UNION ALL
@@ -1405,14 +1434,13 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
             || coalesce(' in ' || quote_ident(m.nspname), '')
             || ' on ' || CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences'
                 WHEN 'f' THEN 'functions' WHEN 'T' THEN 'types' WHEN 'n' THEN 'schemas' END,
-        'pg_default_acl'::regclass, d.oid, 0, d.defaclacl, '{}'::jsonb
+        'pg_default_acl'::regclass, d.oid, 0, d.defaclacl, '{}'::jsonb, NULL
     FROM pg_catalog.pg_default_acl d LEFT JOIN managed m ON m.oid = d.defaclnamespace
     WHERE d.defaclnamespace = 0 OR m.oid IS NOT NULL
 )
 SELECT o.kind, o.identity,
     jsonb_strip_nulls(o.def || jsonb_build_object(
-        'comment', (SELECT ds.description FROM pg_catalog.pg_description ds
-                    WHERE ds.objoid = o.objid AND ds.classoid = o.classid AND ds.objsubid = o.subid),
+        'comment', ds.description,
         'grants', CASE WHEN o.acl IS NOT NULL THEN (
             SELECT string_agg(grantee || ': ' || privileges, '; ' ORDER BY grantee)
             FROM (
@@ -1422,20 +1450,40 @@ SELECT o.kind, o.identity,
                                ', ' ORDER BY a.privilege_type) AS privileges
                 FROM aclexplode(o.acl) a
                 GROUP BY a.grantee
-            ) per_grantee) END))
+            ) per_grantee) END)),
+    o.root, o.objid
 FROM objects o
 LEFT JOIN extension_member e ON e.classid = o.classid AND e.objid = o.objid
+LEFT JOIN pg_catalog.pg_description ds
+    ON ds.objoid = o.objid AND ds.classoid = o.classid AND ds.objsubid = o.subid
 WHERE e.objid IS NULL
 ORDER BY o.kind COLLATE "C", o.identity COLLATE "C"
 
 -- sql/describe_close.sql
+;
+END
 $describe$;
+
+COMMENT ON FUNCTION strata.describe_objects(text[], oid[]) IS
+    'The objects of the managed schemas (NULL: all but strata, pg_* and information_schema) that belong to the given roots (NULL: all), with the root each belongs to: its table, view, sequence, type or function (NULL for schemas, extensions and the other kinds always described). Internal: strata.describe() and incremental snapshots use it.';
+
+-- SECURITY DEFINER so that describe_objects stays internal; it reads nothing but the catalogs,
+-- which every role can read.
+CREATE FUNCTION strata.describe(schemas text[] DEFAULT NULL)
+RETURNS TABLE (kind text, identity text, definition jsonb)
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT d.kind, d.identity, d.definition FROM strata.describe_objects(schemas, NULL) d
+$$;
 
 COMMENT ON FUNCTION strata.describe(text[]) IS
     'Every object of the managed schemas (NULL: all but strata, pg_* and information_schema) as the server deparses it: (kind, identity, definition), by name, never by OID. The same description strata test and strata drift use.';
 
--- Revoked here, not only in privileges.sql: this function is assembled from three files and must
--- never be left with the default PUBLIC EXECUTE, whatever order the install script gets.
+-- Revoked here, not only in privileges.sql (which grants describe): these functions are
+-- assembled from three files and must never be left with the default PUBLIC EXECUTE, whatever
+-- order the install script gets.
+REVOKE ALL ON FUNCTION strata.describe_objects(text[], oid[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION strata.describe(text[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION strata.describe(text[]) TO strata_migrator, strata_reader;
 
@@ -1447,6 +1495,15 @@ GRANT EXECUTE ON FUNCTION strata.describe(text[]) TO strata_migrator, strata_rea
 -- the one before (definition NULL = the object was removed), so a migration
 -- that touches one table stores one row, and strata.snapshot_state holds the
 -- latest full description that strata.drift() compares the live catalog with.
+--
+-- Incremental: a transactional migration's snapshot describes only what it
+-- touched. The sentinel's event triggers note every object a migration's DDL
+-- creates, alters or drops (strata.snapshot_scope); strata.snapshot_roots()
+-- widens that to the tables, views, types and functions whose description
+-- can have changed, and only their rows of snapshot_state are replaced.
+-- Where that cannot be known for sure (no sentinel, a schema renamed, roles
+-- renamed, a no-transaction migration, a restored database whose OIDs
+-- differ) the whole schema is described.
 
 -- Which schemas are managed: NULL = every schema but strata, pg_* and
 -- information_schema. Set with strata.manage_schemas().
@@ -1469,14 +1526,19 @@ CREATE TABLE strata.snapshots (
     schemas     text[],
     objects     integer     NOT NULL,
     changed     integer     NOT NULL,
-    fingerprint bytea       NOT NULL
+    fingerprint bytea       NOT NULL,
+    incremental boolean     NOT NULL DEFAULT false,
+    -- The OIDs' epoch the roots kept in snapshot_state belong to (strata.snapshot_epoch()).
+    epoch       text
 );
 CREATE INDEX snapshots_version ON strata.snapshots (version);
 
 COMMENT ON TABLE strata.snapshots IS
     'One row per schema snapshot, in order (seq): the migration (version) whose ledger write took it, or NULL for a baseline a DBA took (reason); how many objects the managed schemas had and how many changed; fingerprint = SHA-256 of the full description. Read a snapshot with strata.schema_at(version).';
 COMMENT ON COLUMN strata.snapshots.fingerprint IS
-    'SHA-256 over every (kind, identity, definition) of the description, in order: equal fingerprints, equal schemas.';
+    'The XOR of the SHA-256 of every object (kind, identity, definition) of the description: equal fingerprints, equal schemas, whatever the order. Kept up to date object by object, so an incremental snapshot does not hash the whole schema.';
+COMMENT ON COLUMN strata.snapshots.incremental IS
+    'true: only what the migration touched was described (with what names it); false: the whole managed schema.';
 
 CREATE TABLE strata.snapshot_objects (
     seq        bigint NOT NULL REFERENCES strata.snapshots ON DELETE CASCADE,
@@ -1496,8 +1558,19 @@ CREATE TABLE strata.snapshot_state (
     identity   text  NOT NULL,
     definition jsonb NOT NULL,
     seq        bigint NOT NULL,
+    -- The table, view, sequence, type or function the object belongs to (NULL: a kind always
+    -- described) and its own OID: which rows an incremental snapshot replaces. OIDs of the
+    -- latest snapshot's epoch; never compared.
+    root       oid,
+    objid      oid,
+    hash       bytea NOT NULL,
     PRIMARY KEY (kind, identity)
 );
+CREATE INDEX snapshot_state_root ON strata.snapshot_state (root);
+-- Partitions and inheritance children, found by their parent's name once they are detached.
+CREATE INDEX snapshot_state_children ON strata.snapshot_state ((definition ->> 'partition of'))
+    WHERE kind = 'table' AND (definition ? 'partition of' OR definition ? 'inherits');
+CREATE INDEX snapshot_state_objid ON strata.snapshot_state (objid);
 
 COMMENT ON TABLE strata.snapshot_state IS
     'The latest snapshot, every object in full. Internal: maintained by strata.take_snapshot().';
@@ -1509,71 +1582,143 @@ BEGIN
         PERFORM pg_catalog.pg_extension_config_dump('strata.snapshots', '');
         PERFORM pg_catalog.pg_extension_config_dump('strata.snapshot_objects', '');
         PERFORM pg_catalog.pg_extension_config_dump('strata.snapshot_state', '');
+        -- The identity's sequence too, or a restored database's next snapshot reuses seq 1.
+        PERFORM pg_catalog.pg_extension_config_dump('strata.snapshots_seq_seq', '');
     END IF;
 END
 $$;
 
--- The fingerprint of a description: order and text do not depend on the
--- session (jsonb's text form is canonical; "C" collation).
-CREATE FUNCTION strata.fingerprint(kinds text[], identities text[], definitions jsonb[]) RETURNS bytea
-LANGUAGE sql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT pg_catalog.sha256(pg_catalog.convert_to(coalesce(pg_catalog.string_agg(
-        o.k || E'\t' || o.i || E'\t' || o.d::text, E'\n' ORDER BY o.k COLLATE "C", o.i COLLATE "C"), ''), 'UTF8'))
-    FROM unnest(kinds, identities, definitions) o (k, i, d)
-$$;
-
-COMMENT ON FUNCTION strata.fingerprint(text[], text[], jsonb[]) IS
-    'SHA-256 of a description (kind, identity, definition), whatever order the rows come in. Internal.';
-
-CREATE FUNCTION strata.take_snapshot(version bigint, reason text) RETURNS strata.snapshots
+CREATE FUNCTION strata.take_snapshot(version bigint, reason text, incremental boolean DEFAULT false)
+RETURNS strata.snapshots
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     s strata.snapshots;
+    previous strata.snapshots;
     managed text[];
+    roots oid[];
+    renamed oid[];
+    widened boolean := false;
+    removed integer;
+    added integer;
     kinds text[];
     identities text[];
     definitions jsonb[];
+    root_oids oid[];
+    objids oid[];
 BEGIN
     SELECT c.schemas INTO managed FROM strata.snapshot_config c;
-    INSERT INTO strata.snapshots (version, reason, schemas, objects, changed, fingerprint)
-    VALUES (take_snapshot.version, take_snapshot.reason, managed, 0, 0, '\x')
+    SELECT * INTO previous FROM strata.snapshots p ORDER BY p.seq DESC LIMIT 1;
+    IF incremental AND previous.seq IS NOT NULL THEN
+        roots := strata.snapshot_scope_roots(managed);
+    ELSE
+        DELETE FROM strata.snapshot_scope;
+    END IF;
+    IF roots IS NOT NULL THEN
+        -- A partition detached (or a child's NO INHERIT) leaves no dependency behind: the
+        -- children the touched tables had are described again too.
+        roots := roots || ARRAY(
+            SELECT c.root FROM strata.snapshot_state p
+            JOIN strata.snapshot_state c
+                ON c.kind = 'table' AND (c.definition ? 'partition of' OR c.definition ? 'inherits')
+               AND (c.definition ->> 'partition of' = p.identity
+                    OR p.identity = ANY (string_to_array(c.definition ->> 'inherits', ', ')))
+            WHERE p.kind = 'table' AND p.root = ANY (roots));
+    END IF;
+
+    LOOP
+        SELECT coalesce(array_agg(d.kind), '{}'), coalesce(array_agg(d.identity), '{}'),
+               coalesce(array_agg(d.definition), '{}'), coalesce(array_agg(d.root), '{}'),
+               coalesce(array_agg(d.objid), '{}')
+        INTO kinds, identities, definitions, root_oids, objids
+        FROM strata.describe_objects(managed, roots) d;
+        EXIT WHEN roots IS NULL OR widened;
+        -- A schema renamed or dropped: every identity in it changed; describe everything.
+        IF EXISTS (SELECT FROM strata.snapshot_state t
+                   WHERE t.kind = 'schema'
+                     AND t.identity <> ALL (ARRAY(SELECT l.identity FROM unnest(kinds, identities) l (kind, identity)
+                                                  WHERE l.kind = 'schema'))) THEN
+            roots := NULL;
+            CONTINUE;
+        END IF;
+        -- A rename shows as a root that still exists losing one of its identities (a table,
+        -- column, type or function renamed) or as a type whose definition changed (an enum
+        -- label renamed): then what names it is described too (foreign keys of other tables,
+        -- views, defaults, policies, triggers print the new name).
+        SELECT array_agg(DISTINCT t.root) INTO renamed
+        FROM strata.snapshot_state t
+        WHERE t.root = ANY (roots) AND t.root = ANY (root_oids)
+          AND NOT EXISTS (SELECT FROM unnest(kinds, identities, definitions) l (kind, identity, definition)
+                          WHERE l.kind = t.kind AND l.identity = t.identity
+                            AND (t.kind <> 'type' OR l.definition = t.definition));
+        EXIT WHEN renamed IS NULL;
+        roots := roots || strata.snapshot_roots(
+            ARRAY(SELECT CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_proc p WHERE p.oid = r) THEN 'pg_proc'::regclass
+                              WHEN EXISTS (SELECT FROM pg_catalog.pg_type t WHERE t.oid = r) THEN 'pg_type'::regclass
+                              ELSE 'pg_class'::regclass END::oid
+                  FROM unnest(renamed) r),
+            renamed, true);
+        widened := true;
+    END LOOP;
+
+    INSERT INTO strata.snapshots (version, reason, schemas, objects, changed, fingerprint, incremental, epoch)
+    VALUES (take_snapshot.version, take_snapshot.reason, managed, 0, 0, '\x', roots IS NOT NULL,
+            strata.snapshot_epoch())
     RETURNING * INTO s;
 
-    -- Described once; a temp table would itself be DDL the sentinel sees.
-    SELECT coalesce(array_agg(d.kind), '{}'), coalesce(array_agg(d.identity), '{}'),
-           coalesce(array_agg(d.definition), '{}')
-    INTO kinds, identities, definitions
-    FROM strata.describe(managed) d;
-
+    -- What changed: compared with every stored object, or with those of the roots described.
     INSERT INTO strata.snapshot_objects (seq, kind, identity, definition)
     SELECT s.seq, coalesce(l.kind, t.kind), coalesce(l.identity, t.identity), l.definition
     FROM unnest(kinds, identities, definitions) l (kind, identity, definition)
-    FULL JOIN strata.snapshot_state t ON t.kind = l.kind AND t.identity = l.identity
+    FULL JOIN (SELECT * FROM strata.snapshot_state x
+               WHERE roots IS NULL OR x.root IS NULL OR x.root = ANY (roots) OR x.objid = ANY (roots)) t
+        ON t.kind = l.kind AND t.identity = l.identity
     WHERE l.definition IS DISTINCT FROM t.definition;
     GET DIAGNOSTICS s.changed = ROW_COUNT;
+
+    IF roots IS NULL THEN
+        s.objects := cardinality(kinds);
+        SELECT strata.bits_hash(coalesce(bit_xor(strata.hash_bits(strata.object_hash(l.kind, l.identity, l.definition))),
+                                         repeat('0', 256)::bit(256)))
+        INTO s.fingerprint
+        FROM unnest(kinds, identities, definitions) l (kind, identity, definition);
+    ELSE
+        -- The fingerprint and the count follow the objects replaced: the old hashes XORed out,
+        -- the new ones in.
+        SELECT count(*) FILTER (WHERE o.definition IS NULL), count(*) FILTER (WHERE t.kind IS NULL),
+               strata.bits_hash(strata.hash_bits(previous.fingerprint)
+                   # coalesce(bit_xor(strata.hash_bits(t.hash)), repeat('0', 256)::bit(256))
+                   # coalesce(bit_xor(strata.hash_bits(strata.object_hash(o.kind, o.identity, o.definition))),
+                              repeat('0', 256)::bit(256)))
+        INTO removed, added, s.fingerprint
+        FROM strata.snapshot_objects o
+        LEFT JOIN strata.snapshot_state t ON t.kind = o.kind AND t.identity = o.identity
+        WHERE o.seq = s.seq;
+        s.objects := previous.objects + added - removed;
+    END IF;
 
     DELETE FROM strata.snapshot_state t
     USING strata.snapshot_objects o
     WHERE o.seq = s.seq AND o.definition IS NULL AND t.kind = o.kind AND t.identity = o.identity;
-    INSERT INTO strata.snapshot_state AS t (kind, identity, definition, seq)
-    SELECT o.kind, o.identity, o.definition, o.seq
-    FROM strata.snapshot_objects o WHERE o.seq = s.seq AND o.definition IS NOT NULL
-    ON CONFLICT (kind, identity) DO UPDATE SET definition = excluded.definition, seq = excluded.seq;
+    INSERT INTO strata.snapshot_state AS t (kind, identity, definition, seq, root, objid, hash)
+    SELECT l.kind, l.identity, l.definition, s.seq, l.root, l.objid,
+           strata.object_hash(l.kind, l.identity, l.definition)
+    FROM unnest(kinds, identities, definitions, root_oids, objids) l (kind, identity, definition, root, objid)
+    ON CONFLICT (kind, identity) DO UPDATE
+        SET definition = excluded.definition, root = excluded.root, objid = excluded.objid, hash = excluded.hash,
+            seq = CASE WHEN t.definition = excluded.definition THEN t.seq ELSE excluded.seq END
+        WHERE t.definition IS DISTINCT FROM excluded.definition
+           OR t.root IS DISTINCT FROM excluded.root OR t.objid IS DISTINCT FROM excluded.objid;
 
-    s.objects := cardinality(kinds);
-    s.fingerprint := strata.fingerprint(kinds, identities, definitions);
     UPDATE strata.snapshots t SET objects = s.objects, changed = s.changed, fingerprint = s.fingerprint
     WHERE t.seq = s.seq;
     RETURN s;
 END
 $$;
 
-COMMENT ON FUNCTION strata.take_snapshot(bigint, text) IS
-    'Describe the managed schemas now and store what changed since the latest snapshot. Internal: run by the ledger write of each migration (trigger snapshot on strata.history) and by strata.accept_drift().';
+COMMENT ON FUNCTION strata.take_snapshot(bigint, text, boolean) IS
+    'Describe the managed schemas now (with incremental: only what the running migration touched, when that is known) and store what changed since the latest snapshot. Internal: run by the ledger write of each migration (trigger snapshot on strata.history) and by strata.accept_drift().';
 
 -- A migration is applied when its history row becomes applied through a
 -- success event (strata.record, strata.finish): repairs and imports of old
@@ -1592,7 +1737,8 @@ BEGIN
         RETURN NULL;
     END IF;
     IF EXISTS (SELECT FROM strata.events e WHERE e.id = NEW.event_id AND e.kind = 'success') THEN
-        PERFORM strata.take_snapshot(NEW.version, 'migration ' || NEW.version || ' ' || NEW.name);
+        PERFORM strata.take_snapshot(NEW.version, 'migration ' || NEW.version || ' ' || NEW.name,
+                                     NEW.transactional);
     END IF;
     RETURN NULL;
 END
@@ -1675,6 +1821,161 @@ $$;
 
 COMMENT ON FUNCTION strata.latest_snapshot() IS
     'The latest snapshot in full (what strata.drift() compares the live schema with), object by object.';
+
+-- sql/snapshot_scope.sql
+-- Incremental snapshots: what a migration's DDL touched, and which roots (tables, views,
+-- sequences, types, functions) its snapshot must describe again. The sentinel's event triggers
+-- fill strata.snapshot_scope; strata.take_snapshot() reads it through
+-- strata.snapshot_scope_roots(). Object hashes make the fingerprint incremental too.
+
+-- The objects the running migration's DDL created, altered or dropped, noted by the sentinel's
+-- event triggers (classid NULL: a command that names no object, such as GRANT); read and
+-- emptied by the migration's snapshot. Unlogged: it never has to outlive a crash (that aborts
+-- the migration; a no-transaction migration's snapshot describes everything).
+CREATE UNLOGGED TABLE strata.snapshot_scope (
+    classid oid,
+    objid   oid,
+    xid     xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id()
+);
+
+COMMENT ON TABLE strata.snapshot_scope IS
+    'What the running migration''s DDL touched, for its incremental snapshot. Internal.';
+
+-- An object's hash, and the fingerprint of a set of objects: the XOR of their hashes, so it
+-- does not depend on order and is kept up to date object by object.
+CREATE FUNCTION strata.object_hash(kind text, identity text, definition jsonb) RETURNS bytea
+LANGUAGE sql IMMUTABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.sha256(pg_catalog.convert_to(kind || E'\t' || identity || E'\t' || definition::text, 'UTF8'))
+$$;
+
+CREATE FUNCTION strata.hash_bits(hash bytea) RETURNS bit(256)
+LANGUAGE sql IMMUTABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT ('x' || pg_catalog.encode(hash, 'hex'))::bit(256) $$;
+
+CREATE FUNCTION strata.bits_hash(bits bit(256)) RETURNS bytea
+LANGUAGE sql IMMUTABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.decode(pg_catalog.string_agg(
+        pg_catalog.lpad(pg_catalog.to_hex(pg_catalog.substring(bits, i, 64)::bigint), 16, '0'), '' ORDER BY i), 'hex')
+    FROM pg_catalog.generate_series(1, 193, 64) i
+$$;
+
+COMMENT ON FUNCTION strata.object_hash(text, text, jsonb) IS
+    'SHA-256 of one described object (kind, identity, definition as canonical jsonb text). Internal.';
+
+-- The OIDs of this database's objects are only valid where they were taken: a restored copy
+-- (pg_dump) or an upgraded cluster gives strata's own objects new OIDs, and then the roots kept
+-- in snapshot_state are stale and the next snapshot describes everything.
+CREATE FUNCTION strata.snapshot_epoch() RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT n.oid::text || '/' || c.oid::text || '/' || p.oid::text
+    FROM pg_catalog.pg_namespace n
+    JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = 'snapshot_state'
+    JOIN pg_catalog.pg_proc p ON p.pronamespace = n.oid AND p.proname = 'take_snapshot'
+    WHERE n.nspname = 'strata'
+$$;
+
+-- The roots whose description the touched objects can change: each object's own root (an
+-- index's, constraint's, trigger's, policy's, rule's or default's table; a domain constraint's
+-- domain; a composite type's type), then what depends on them. Children tables, their indexes
+-- and array types change with their parent and are always followed; with every_dependent, so
+-- are views, foreign keys of other tables, policies, defaults, triggers and functions that name
+-- them (their deparsed text shows a renamed name).
+CREATE FUNCTION strata.snapshot_roots(classids oid[], objids oid[], every_dependent boolean) RETURNS oid[]
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH RECURSIVE closure (classid, objid) AS (
+        SELECT t.classid, t.objid FROM unnest(classids, objids) t (classid, objid)
+        UNION
+        SELECT d.classid, d.objid
+        FROM closure c
+        JOIN pg_catalog.pg_depend d ON d.refclassid = c.classid AND d.refobjid = c.objid
+        WHERE d.deptype <> 'e'
+          AND (every_dependent OR d.classid IN ('pg_class'::regclass, 'pg_type'::regclass))
+    )
+    SELECT coalesce(array_agg(DISTINCT r.root) FILTER (WHERE r.root IS NOT NULL AND r.root <> 0), '{}')
+    FROM closure c
+    CROSS JOIN LATERAL (
+        SELECT c.objid
+        UNION ALL SELECT i.indrelid FROM pg_catalog.pg_index i
+            WHERE c.classid = 'pg_class'::regclass AND i.indexrelid = c.objid
+        UNION ALL SELECT k.reltype FROM pg_catalog.pg_class k
+            WHERE c.classid = 'pg_class'::regclass AND k.oid = c.objid AND k.relkind = 'c'
+        UNION ALL SELECT t.typrelid FROM pg_catalog.pg_type t
+            WHERE c.classid = 'pg_type'::regclass AND t.oid = c.objid
+        UNION ALL SELECT CASE WHEN con.conrelid = 0 THEN con.contypid ELSE con.conrelid END
+            FROM pg_catalog.pg_constraint con
+            WHERE c.classid = 'pg_constraint'::regclass AND con.oid = c.objid
+        UNION ALL SELECT tg.tgrelid FROM pg_catalog.pg_trigger tg
+            WHERE c.classid = 'pg_trigger'::regclass AND tg.oid = c.objid
+        UNION ALL SELECT pol.polrelid FROM pg_catalog.pg_policy pol
+            WHERE c.classid = 'pg_policy'::regclass AND pol.oid = c.objid
+        UNION ALL SELECT ru.ev_class FROM pg_catalog.pg_rewrite ru
+            WHERE c.classid = 'pg_rewrite'::regclass AND ru.oid = c.objid
+        UNION ALL SELECT ad.adrelid FROM pg_catalog.pg_attrdef ad
+            WHERE c.classid = 'pg_attrdef'::regclass AND ad.oid = c.objid
+    ) r (root)
+$$;
+
+COMMENT ON FUNCTION strata.snapshot_roots(oid[], oid[], boolean) IS
+    'The roots (tables, views, sequences, types, functions) whose description the given objects can change. Internal: incremental snapshots.';
+
+-- What an incremental snapshot of the running migration describes; NULL: everything.
+CREATE FUNCTION strata.snapshot_scope_roots(managed text[]) RETURNS oid[]
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    classids oid[];
+    objids oid[];
+    unnamed boolean;
+    roots oid[];
+    previous_epoch text;
+BEGIN
+    WITH taken AS (DELETE FROM strata.snapshot_scope s RETURNING s.classid, s.objid, s.xid)
+    SELECT array_agg(t.classid) FILTER (WHERE t.classid IS NOT NULL),
+           array_agg(t.objid) FILTER (WHERE t.classid IS NOT NULL),
+           coalesce(bool_or(t.classid IS NULL), false)
+    INTO classids, objids, unnamed
+    FROM taken t WHERE t.xid = pg_current_xact_id();
+
+    SELECT s.epoch INTO previous_epoch FROM strata.snapshots s ORDER BY s.seq DESC LIMIT 1;
+    IF previous_epoch IS DISTINCT FROM strata.snapshot_epoch()
+       -- Without both event triggers firing, what the migration touched is not known.
+       OR (SELECT count(*) FROM pg_event_trigger e
+           WHERE e.evtname IN ('strata_sentinel_ddl', 'strata_sentinel_drop')
+             AND (e.evtenabled = 'A'
+                  OR (e.evtenabled = 'O' AND current_setting('session_replication_role') <> 'replica'))) < 2
+       -- Changes that no event trigger reports, in the migration's batch: roles renamed (every
+       -- grant's text), owners reassigned, event triggers or replication roles switched.
+       OR current_query() ~* '\m(alter\s+(role|user|group)|reassign\s+owned|session_replication_role|event\s+trigger)\M'
+    THEN
+        RETURN NULL;
+    END IF;
+
+    roots := strata.snapshot_roots(coalesce(classids, '{}'), coalesce(objids, '{}'), false);
+    IF unnamed THEN
+        -- GRANT and REVOKE name no object: describe every object that has privileges of its own.
+        roots := roots || ARRAY(
+            SELECT c.oid FROM pg_catalog.pg_class c WHERE c.relacl IS NOT NULL
+            UNION SELECT a.attrelid FROM pg_catalog.pg_attribute a WHERE a.attacl IS NOT NULL
+            UNION SELECT p.oid FROM pg_catalog.pg_proc p WHERE p.proacl IS NOT NULL
+            UNION SELECT t.oid FROM pg_catalog.pg_type t WHERE t.typacl IS NOT NULL);
+    END IF;
+    RETURN roots;
+END
+$$;
+
+COMMENT ON FUNCTION strata.snapshot_scope_roots(text[]) IS
+    'The roots the running migration''s snapshot describes, from what its DDL touched (strata.snapshot_scope), or NULL when the whole schema must be described. Internal.';
+
 
 -- sql/drift.sql
 -- Drift: how the live catalog differs from the latest snapshot, object by
@@ -1761,6 +2062,7 @@ DO $$
 BEGIN
     IF coalesce(pg_catalog.current_setting('strata.init', true), '') <> 'on' THEN
         PERFORM pg_catalog.pg_extension_config_dump('strata.ddl_events', '');
+        PERFORM pg_catalog.pg_extension_config_dump('strata.ddl_events_id_seq', '');
     END IF;
 END
 $$;
@@ -1858,11 +2160,20 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    level text := strata.guard_level();
+    level text;
     c record;
     seen boolean := false;
 BEGIN
-    IF level = 'off' OR strata.in_migration() THEN
+    IF strata.in_migration() THEN
+        -- What the migration touched, for its incremental snapshot (GRANT and REVOKE name no
+        -- object: classid NULL; ALTER DEFAULT PRIVILEGES changes only what is always described).
+        INSERT INTO strata.snapshot_scope (classid, objid)
+        SELECT d.classid, d.objid FROM pg_event_trigger_ddl_commands() d
+        WHERE NOT d.in_extension AND (d.objid IS NOT NULL OR d.command_tag <> 'ALTER DEFAULT PRIVILEGES');
+        RETURN;
+    END IF;
+    level := strata.guard_level();
+    IF level = 'off' THEN
         RETURN;
     END IF;
     FOR c IN SELECT * FROM pg_event_trigger_ddl_commands() LOOP
@@ -1887,10 +2198,7 @@ DECLARE
     level text := strata.guard_level();
     d record;
 BEGIN
-    IF level = 'off' THEN
-        RETURN;
-    END IF;
-    IF EXISTS (SELECT FROM pg_event_trigger_dropped_objects() o
+    IF level <> 'off' AND EXISTS (SELECT FROM pg_event_trigger_dropped_objects() o
                WHERE o.object_type IN ('schema', 'extension') AND o.object_identity = 'strata') THEN
         RAISE EXCEPTION 'strata: the strata ledger cannot be dropped while strata.guard is %', level
             USING ERRCODE = 'insufficient_privilege',
@@ -1898,6 +2206,11 @@ BEGIN
                   HINT = 'A superuser who really means it runs SET strata.guard = off first (pg_dump the strata schema before).';
     END IF;
     IF strata.in_migration() THEN
+        INSERT INTO strata.snapshot_scope (classid, objid)
+        SELECT o.classid, o.objid FROM pg_event_trigger_dropped_objects() o WHERE NOT o.is_temporary;
+        RETURN;
+    END IF;
+    IF level = 'off' THEN
         RETURN;
     END IF;
     FOR d IN SELECT * FROM pg_event_trigger_dropped_objects() o
@@ -2002,5 +2315,5 @@ TO strata_migrator;
 -- Snapshots, drift and the sentinel (sql/snapshots.sql, drift.sql, sentinel.sql).
 GRANT SELECT ON strata.snapshots, strata.ddl_events TO strata_migrator, strata_reader;
 GRANT EXECUTE ON FUNCTION strata.drift(), strata.schema_at(bigint), strata.latest_snapshot(),
-    strata.guard_level()
+    strata.guard_level(), strata.describe(text[])
 TO strata_migrator, strata_reader;

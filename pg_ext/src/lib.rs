@@ -24,7 +24,7 @@ extension_sql_file!("../sql/record.sql", name = "record", requires = ["lease"]);
 extension_sql_file!("../sql/plan.sql", name = "plan", requires = ["record"]);
 extension_sql_file!("../sql/verify.sql", name = "verify", requires = ["plan"]);
 extension_sql_file!("../sql/backfill.sql", name = "backfill", requires = ["verify"]);
-// strata.describe(): describe_open.sql + migrator/src/schema/describe.sql (the one description,
+// strata.describe_objects() and strata.describe(): describe_open.sql + migrator/src/schema/describe.sql (the one description,
 // shared with the CLI) as its body + describe_close.sql.
 extension_sql_file!("../sql/describe_open.sql", name = "describe_open", requires = ["backfill"]);
 extension_sql_file!(
@@ -34,7 +34,8 @@ extension_sql_file!(
 );
 extension_sql_file!("../sql/describe_close.sql", name = "describe_close", requires = ["describe"]);
 extension_sql_file!("../sql/snapshots.sql", name = "snapshots", requires = ["describe_close"]);
-extension_sql_file!("../sql/drift.sql", name = "drift", requires = ["snapshots"]);
+extension_sql_file!("../sql/snapshot_scope.sql", name = "snapshot_scope", requires = ["snapshots"]);
+extension_sql_file!("../sql/drift.sql", name = "drift", requires = ["snapshot_scope"]);
 extension_sql_file!("../sql/sentinel.sql", name = "sentinel", requires = ["drift"]);
 // Last, so the REVOKEs and GRANTs cover every object above.
 extension_sql_file!("../sql/privileges.sql", name = "privileges", finalize);

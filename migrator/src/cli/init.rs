@@ -23,6 +23,7 @@ const INSTALL: &[(&str, &str)] = &[
     ("describe.sql", crate::schema::DESCRIBE_SQL),
     ("describe_close.sql", include_str!("../../../pg_ext/sql/describe_close.sql")),
     ("snapshots.sql", include_str!("../../../pg_ext/sql/snapshots.sql")),
+    ("snapshot_scope.sql", include_str!("../../../pg_ext/sql/snapshot_scope.sql")),
     ("drift.sql", include_str!("../../../pg_ext/sql/drift.sql")),
     ("sentinel.sql", include_str!("../../../pg_ext/sql/sentinel.sql")),
     ("privileges.sql", include_str!("../../../pg_ext/sql/privileges.sql")),

@@ -1,14 +1,20 @@
 -- The managed schemas as the server itself deparses them: one row per object,
--- (kind, identity, definition), identified by name and never by OID, in a stable order.
+-- (kind, identity, definition, root, objid), identified by name and never by OID, in a stable
+-- order (root and objid, the object's own OID, only say which rows an incremental snapshot
+-- replaces; they are never compared).
 --
 -- $1 text[]: the managed schemas; NULL means every schema but strata, pg_* and information_schema.
+-- $2 oid[]: the roots to describe (NULL: all). Each row has a root: the table, view, sequence, type
+-- or function it belongs to (a column, constraint, index, trigger, policy or rule belongs to its
+-- table; a domain constraint to its domain), NULL for the few kinds that are always described
+-- (schemas, extensions, statistics, collations, operators, text search configurations, default
+-- privileges). An incremental snapshot describes only the roots a migration touched.
 -- Run it with search_path = pg_catalog, so every name the server deparses (and regclass prints)
 -- comes out schema-qualified and the text does not depend on the session, and with jit = off
 -- (on a large schema the plan's cost passes jit_above_cost, and compiling this query takes
--- seconds where running it takes milliseconds). The CLI sets both; a SQL function can pin them
--- with SET search_path = pg_catalog SET jit = off. The body is one SELECT, so it can be the body of
---   CREATE FUNCTION strata.describe(schemas text[] DEFAULT NULL)
---     RETURNS TABLE (kind text, identity text, definition jsonb) LANGUAGE sql STABLE ...
+-- seconds where running it takes milliseconds). The CLI sets both; the extension's
+-- strata.describe_objects(schemas, roots) is this one SELECT as a PL/pgSQL RETURN QUERY (so a
+-- session plans it once) with both pinned.
 --
 -- definition is a flat jsonb object; a field that is NULL, false or the default is left out, so
 -- two descriptions compare field by field. Comments and grants are fields of their object.
@@ -29,14 +35,14 @@ rel AS (
     SELECT c.*, quote_ident(m.nspname) || '.' || quote_ident(c.relname) AS qname
     FROM pg_catalog.pg_class c JOIN managed m ON m.oid = c.relnamespace
 ),
-objects (kind, identity, classid, objid, subid, acl, def) AS (
+objects (kind, identity, classid, objid, subid, acl, def, root) AS (
     SELECT 'schema', quote_ident(m.nspname), 'pg_namespace'::regclass, m.oid, 0,
-        coalesce(m.nspacl, acldefault('n', m.nspowner)), '{}'::jsonb
+        coalesce(m.nspacl, acldefault('n', m.nspowner)), '{}'::jsonb, NULL::oid
     FROM managed m
 
     UNION ALL
     SELECT 'extension', quote_ident(e.extname), 'pg_extension'::regclass, e.oid, 0, NULL,
-        jsonb_build_object('version', e.extversion, 'schema', m.nspname)
+        jsonb_build_object('version', e.extversion, 'schema', m.nspname), NULL
     FROM pg_catalog.pg_extension e JOIN managed m ON m.oid = e.extnamespace
 
     UNION ALL
@@ -70,9 +76,10 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
                              JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
                              WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
                                AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')))
-            FROM pg_catalog.pg_sequence s WHERE s.seqrelid = c.oid), '{}') ELSE '{}' END
+            FROM pg_catalog.pg_sequence s WHERE s.seqrelid = c.oid), '{}') ELSE '{}' END,
+        c.oid
     FROM rel c
-    WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')
+    WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S') AND ($2::oid[] IS NULL OR c.oid = ANY ($2::oid[]))
 
     UNION ALL
     SELECT 'column', c.qname || '.' || quote_ident(a.attname), 'pg_class'::regclass, c.oid, a.attnum,
@@ -90,12 +97,13 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
                  WHERE co.oid = a.attcollation) END,
             'options', CASE WHEN a.attoptions IS NOT NULL THEN
                 (SELECT string_agg(o, ', ' ORDER BY o) FROM unnest(a.attoptions) o WHERE o !~ '^pg_') END
-        )
+        ),
+        c.oid
     FROM rel c
     JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
     JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid
     LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-    WHERE c.relkind IN ('r', 'p', 'f')
+    WHERE c.relkind IN ('r', 'p', 'f') AND ($2::oid[] IS NULL OR c.oid = ANY ($2::oid[]))
 
     UNION ALL
     SELECT CASE WHEN con.conrelid = 0 THEN 'domain constraint' ELSE 'constraint' END,
@@ -107,12 +115,14 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
                 WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique' WHEN 'x' THEN 'exclusion'
                 WHEN 't' THEN 'trigger' ELSE con.contype::text END,
             'definition', pg_get_constraintdef(con.oid)
-        )
+        ),
+        CASE WHEN con.conrelid = 0 THEN con.contypid ELSE con.conrelid END
     FROM pg_catalog.pg_constraint con
     JOIN managed m ON m.oid = con.connamespace
     LEFT JOIN rel c ON c.oid = con.conrelid
     LEFT JOIN pg_catalog.pg_type t ON t.oid = con.contypid
     WHERE con.contype <> 'n' AND (c.oid IS NOT NULL OR t.oid IS NOT NULL)
+      AND ($2::oid[] IS NULL OR CASE WHEN con.conrelid = 0 THEN con.contypid ELSE con.conrelid END = ANY ($2::oid[]))
 
     UNION ALL
     SELECT 'index', ic.qname, 'pg_class'::regclass, ic.oid, 0, NULL,
@@ -122,10 +132,12 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
             'invalid', nullif(NOT i.indisvalid, false),
             'clustered', nullif(i.indisclustered, false),
             'options', array_to_string(ic.reloptions, ', ')
-        )
+        ),
+        i.indrelid
     FROM pg_catalog.pg_index i
     JOIN rel ic ON ic.oid = i.indexrelid
     JOIN rel tc ON tc.oid = i.indrelid
+    WHERE $2::oid[] IS NULL OR i.indrelid = ANY ($2::oid[])
 
     UNION ALL
     SELECT 'type', quote_ident(m.nspname) || '.' || quote_ident(t.typname), 'pg_type'::regclass, t.oid, 0,
@@ -149,7 +161,8 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
                 FROM pg_catalog.pg_range r WHERE r.rngtypid = t.oid)
             ELSE jsonb_build_object('type', 'base', 'input', t.typinput::regproc::text,
                 'output', t.typoutput::regproc::text, 'length', t.typlen::text)
-        END
+        END,
+        t.oid
     FROM pg_catalog.pg_type t
     JOIN managed m ON m.oid = t.typnamespace
     LEFT JOIN pg_catalog.pg_class tr ON tr.oid = t.typrelid
@@ -158,6 +171,7 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
       AND NOT (t.typcategory = 'A' AND t.typelem <> 0
                AND EXISTS (SELECT FROM pg_catalog.pg_type e WHERE e.typarray = t.oid))
       AND (t.typtype <> 'c' OR tr.relkind = 'c')
+      AND ($2::oid[] IS NULL OR t.oid = ANY ($2::oid[]))
 
     UNION ALL
     SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
@@ -172,17 +186,20 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
                 'initial value', ag.agginitval,
                 'sort operator', nullif(ag.aggsortop, 0)::regoperator::text)
             FROM pg_catalog.pg_aggregate ag WHERE ag.aggfnoid = p.oid)
-        ELSE jsonb_build_object('definition', pg_get_functiondef(p.oid)) END
+        ELSE jsonb_build_object('definition', pg_get_functiondef(p.oid)) END,
+        p.oid
     FROM pg_catalog.pg_proc p
     JOIN managed m ON m.oid = p.pronamespace
+    WHERE $2::oid[] IS NULL OR p.oid = ANY ($2::oid[])
 
     UNION ALL
     SELECT 'trigger', c.qname || '.' || quote_ident(tg.tgname), 'pg_trigger'::regclass, tg.oid, 0, NULL,
         jsonb_build_object('definition', pg_get_triggerdef(tg.oid),
             'enabled', CASE tg.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica'
-                WHEN 'A' THEN 'always' END)
+                WHEN 'A' THEN 'always' END),
+        tg.tgrelid
     FROM pg_catalog.pg_trigger tg JOIN rel c ON c.oid = tg.tgrelid
-    WHERE NOT tg.tgisinternal
+    WHERE NOT tg.tgisinternal AND ($2::oid[] IS NULL OR tg.tgrelid = ANY ($2::oid[]))
 
     UNION ALL
     SELECT 'policy', c.qname || '.' || quote_ident(pol.polname), 'pg_policy'::regclass, pol.oid, 0, NULL,
@@ -194,28 +211,31 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
                       FROM (SELECT CASE WHEN r = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(r)) END
                             FROM unnest(pol.polroles) r) roles (role)),
             'using', pg_get_expr(pol.polqual, pol.polrelid),
-            'with check', pg_get_expr(pol.polwithcheck, pol.polrelid))
+            'with check', pg_get_expr(pol.polwithcheck, pol.polrelid)),
+        pol.polrelid
     FROM pg_catalog.pg_policy pol JOIN rel c ON c.oid = pol.polrelid
+    WHERE $2::oid[] IS NULL OR pol.polrelid = ANY ($2::oid[])
 
     UNION ALL
     SELECT 'rule', c.qname || '.' || quote_ident(ru.rulename), 'pg_rewrite'::regclass, ru.oid, 0, NULL,
         jsonb_build_object('definition', pg_get_ruledef(ru.oid),
             'enabled', CASE ru.ev_enabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica'
-                WHEN 'A' THEN 'always' END)
+                WHEN 'A' THEN 'always' END),
+        ru.ev_class
     FROM pg_catalog.pg_rewrite ru JOIN rel c ON c.oid = ru.ev_class
-    WHERE ru.rulename <> '_RETURN'
+    WHERE ru.rulename <> '_RETURN' AND ($2::oid[] IS NULL OR ru.ev_class = ANY ($2::oid[]))
 
     UNION ALL
     SELECT 'statistics', quote_ident(m.nspname) || '.' || quote_ident(s.stxname),
         'pg_statistic_ext'::regclass, s.oid, 0, NULL,
-        jsonb_build_object('definition', pg_get_statisticsobjdef(s.oid))
+        jsonb_build_object('definition', pg_get_statisticsobjdef(s.oid)), NULL
     FROM pg_catalog.pg_statistic_ext s JOIN managed m ON m.oid = s.stxnamespace
 
     UNION ALL
     SELECT 'collation', quote_ident(m.nspname) || '.' || quote_ident(co.collname),
         'pg_collation'::regclass, co.oid, 0, NULL,
         jsonb_build_object('provider', co.collprovider::text, 'deterministic', nullif(co.collisdeterministic, true),
-            'collate', co.collcollate, 'ctype', co.collctype)
+            'collate', co.collcollate, 'ctype', co.collctype), NULL
     FROM pg_catalog.pg_collation co JOIN managed m ON m.oid = co.collnamespace
 
     UNION ALL
@@ -223,13 +243,13 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
             || coalesce(format_type(nullif(o.oprleft, 0), NULL), 'NONE') || ', '
             || coalesce(format_type(nullif(o.oprright, 0), NULL), 'NONE') || ')',
         'pg_operator'::regclass, o.oid, 0, NULL,
-        jsonb_build_object('function', o.oprcode::regproc::text)
+        jsonb_build_object('function', o.oprcode::regproc::text), NULL
     FROM pg_catalog.pg_operator o JOIN managed m ON m.oid = o.oprnamespace
 
     UNION ALL
     SELECT 'text search configuration', quote_ident(m.nspname) || '.' || quote_ident(cfg.cfgname),
         'pg_ts_config'::regclass, cfg.oid, 0, NULL,
-        jsonb_build_object('parser', cfg.cfgparser::regclass::text)
+        jsonb_build_object('parser', cfg.cfgparser::regclass::text), NULL
     FROM pg_catalog.pg_ts_config cfg JOIN managed m ON m.oid = cfg.cfgnamespace
 
     UNION ALL
@@ -238,14 +258,13 @@ objects (kind, identity, classid, objid, subid, acl, def) AS (
             || coalesce(' in ' || quote_ident(m.nspname), '')
             || ' on ' || CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences'
                 WHEN 'f' THEN 'functions' WHEN 'T' THEN 'types' WHEN 'n' THEN 'schemas' END,
-        'pg_default_acl'::regclass, d.oid, 0, d.defaclacl, '{}'::jsonb
+        'pg_default_acl'::regclass, d.oid, 0, d.defaclacl, '{}'::jsonb, NULL
     FROM pg_catalog.pg_default_acl d LEFT JOIN managed m ON m.oid = d.defaclnamespace
     WHERE d.defaclnamespace = 0 OR m.oid IS NOT NULL
 )
 SELECT o.kind, o.identity,
     jsonb_strip_nulls(o.def || jsonb_build_object(
-        'comment', (SELECT ds.description FROM pg_catalog.pg_description ds
-                    WHERE ds.objoid = o.objid AND ds.classoid = o.classid AND ds.objsubid = o.subid),
+        'comment', ds.description,
         'grants', CASE WHEN o.acl IS NOT NULL THEN (
             SELECT string_agg(grantee || ': ' || privileges, '; ' ORDER BY grantee)
             FROM (
@@ -255,8 +274,11 @@ SELECT o.kind, o.identity,
                                ', ' ORDER BY a.privilege_type) AS privileges
                 FROM aclexplode(o.acl) a
                 GROUP BY a.grantee
-            ) per_grantee) END))
+            ) per_grantee) END)),
+    o.root, o.objid
 FROM objects o
 LEFT JOIN extension_member e ON e.classid = o.classid AND e.objid = o.objid
+LEFT JOIN pg_catalog.pg_description ds
+    ON ds.objoid = o.objid AND ds.classoid = o.classid AND ds.objsubid = o.subid
 WHERE e.objid IS NULL
 ORDER BY o.kind COLLATE "C", o.identity COLLATE "C"

@@ -19,7 +19,8 @@ pub(crate) use scratch::db_message;
 pub use scratch::ScratchDb;
 
 /// The description query: `$1 text[]` names the managed schemas (NULL: all but `strata`, `pg_*`
-/// and `information_schema`); rows `(kind, identity, definition jsonb)` in a stable order.
+/// and `information_schema`), `$2 oid[]` the roots to describe (NULL: all); rows
+/// `(kind, identity, definition jsonb, root oid, objid oid)` in a stable order.
 pub const DESCRIBE_SQL: &str = include_str!("describe.sql");
 
 /// Kind and identity, e.g. `("column", "public.users.email")`.
@@ -93,7 +94,7 @@ impl Describer {
             &[],
         )?;
         let (search_path, jit): (String, String) = (saved.get(0), saved.get(1));
-        let rows = client.query(&self.statement, &[&self.schemas]);
+        let rows = client.query(&self.statement, &[&self.schemas, &None::<Vec<u32>>]);
         let restored = client.execute(
             "SELECT set_config('search_path', $1, false), set_config('jit', $2, false)",
             &[&search_path, &jit],
