@@ -5,12 +5,19 @@
 
 CREATE FUNCTION strata.drift()
 RETURNS TABLE (kind text, identity text, change text, field text, before text, after text)
-LANGUAGE sql STABLE SECURITY DEFINER
+LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+-- PL/pgSQL: as a SQL function the same query ran three times slower. JIT would compile it for
+-- seconds where it runs in milliseconds.
+SET jit = off
+SET work_mem = '64MB'
 AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
     WITH live AS MATERIALIZED (
         SELECT d.kind, d.identity, d.definition
-        FROM strata.describe((SELECT c.schemas FROM strata.snapshot_config c)) d
+        FROM strata.describe_objects((SELECT c.schemas FROM strata.snapshot_config c), NULL) d
     ),
     objects AS (
         SELECT coalesce(l.kind, s.kind) AS kind, coalesce(l.identity, s.identity) AS identity,
@@ -32,7 +39,8 @@ AS $$
         WHERE o.before IS NOT NULL AND o.after IS NOT NULL
           AND (o.before -> k.key) IS DISTINCT FROM (o.after -> k.key)
     ) f
-    ORDER BY o.kind COLLATE "C", o.identity COLLATE "C", f.field COLLATE "C"
+    ORDER BY o.kind COLLATE "C", o.identity COLLATE "C", f.field COLLATE "C";
+END
 $$;
 
 COMMENT ON FUNCTION strata.drift() IS

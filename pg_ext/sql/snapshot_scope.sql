@@ -46,14 +46,16 @@ COMMENT ON FUNCTION strata.object_hash(text, text, jsonb) IS
 -- (pg_dump) or an upgraded cluster gives strata's own objects new OIDs, and then the roots kept
 -- in snapshot_state are stale and the next snapshot describes everything.
 CREATE FUNCTION strata.snapshot_epoch() RETURNS text
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT n.oid::text || '/' || c.oid::text || '/' || p.oid::text
-    FROM pg_catalog.pg_namespace n
-    JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = 'snapshot_state'
-    JOIN pg_catalog.pg_proc p ON p.pronamespace = n.oid AND p.proname = 'take_snapshot'
-    WHERE n.nspname = 'strata'
+BEGIN
+    RETURN (SELECT n.oid::text || '/' || c.oid::text || '/' || p.oid::text
+            FROM pg_catalog.pg_namespace n
+            JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = 'snapshot_state'
+            JOIN pg_catalog.pg_proc p ON p.pronamespace = n.oid AND p.proname = 'take_snapshot'
+            WHERE n.nspname = 'strata');
+END
 $$;
 
 -- The roots whose description the touched objects can change: each object's own root (an
@@ -63,9 +65,15 @@ $$;
 -- are views, foreign keys of other tables, policies, defaults, triggers and functions that name
 -- them (their deparsed text shows a renamed name).
 CREATE FUNCTION strata.snapshot_roots(classids oid[], objids oid[], every_dependent boolean) RETURNS oid[]
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
+-- Planned once per session, as index lookups from the few objects touched.
+SET plan_cache_mode = force_generic_plan
+SET enable_hashjoin = off
+SET enable_mergejoin = off
 AS $$
+BEGIN
+    RETURN (
     WITH RECURSIVE closure (classid, objid) AS (
         SELECT t.classid, t.objid FROM unnest(classids, objids) t (classid, objid)
         UNION
@@ -96,7 +104,8 @@ AS $$
             WHERE c.classid = 'pg_rewrite'::regclass AND ru.oid = c.objid
         UNION ALL SELECT ad.adrelid FROM pg_catalog.pg_attrdef ad
             WHERE c.classid = 'pg_attrdef'::regclass AND ad.oid = c.objid
-    ) r (root)
+    ) r (root));
+END
 $$;
 
 COMMENT ON FUNCTION strata.snapshot_roots(oid[], oid[], boolean) IS

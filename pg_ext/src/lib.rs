@@ -24,9 +24,20 @@ extension_sql_file!("../sql/record.sql", name = "record", requires = ["lease"]);
 extension_sql_file!("../sql/plan.sql", name = "plan", requires = ["record"]);
 extension_sql_file!("../sql/verify.sql", name = "verify", requires = ["plan"]);
 extension_sql_file!("../sql/backfill.sql", name = "backfill", requires = ["verify"]);
-// strata.describe_objects() and strata.describe(): describe_open.sql + migrator/src/schema/describe.sql (the one description,
-// shared with the CLI) as its body + describe_close.sql.
-extension_sql_file!("../sql/describe_open.sql", name = "describe_open", requires = ["backfill"]);
+// strata.describe_text(), describe_objects() and describe(): an opener, then
+// migrator/src/schema/describe.sql (the one description, shared with the CLI), then a closer.
+extension_sql_file!("../sql/describe_text_open.sql", name = "describe_text_open", requires = ["backfill"]);
+extension_sql_file!(
+    "../../migrator/src/schema/describe.sql",
+    name = "describe_text",
+    requires = ["describe_text_open"]
+);
+extension_sql_file!(
+    "../sql/describe_text_close.sql",
+    name = "describe_text_close",
+    requires = ["describe_text"]
+);
+extension_sql_file!("../sql/describe_open.sql", name = "describe_open", requires = ["describe_text_close"]);
 extension_sql_file!(
     "../../migrator/src/schema/describe.sql",
     name = "describe",

@@ -31,14 +31,16 @@ pub(crate) fn array(elements: impl Iterator<Item = String>, element_type: &str) 
 }
 
 /// Undoes whatever session state a migration left: role, settings (search_path too), prepared
-/// statements, cursors, listeners, advisory locks, cached plans, sequences and temp objects. It
+/// statements, cursors, listeners, advisory locks, sequences and temp objects. It
 /// runs inside the migration's own transaction, before its ledger write: so the write runs as the
 /// session user with default settings whatever the migration set, and behind PgBouncer the clean-up
 /// reaches the very server connection the migration ran on. (DISCARD ALL would do all of it but
-/// cannot run inside a transaction block.)
+/// cannot run inside a transaction block.) Cached plans are kept: the server invalidates those
+/// that a migration's DDL or a search_path change affects, and the ledger's own functions keep
+/// theirs, so each migration's snapshot does not plan its queries again.
 pub const CLEAN_SESSION: &str = "RESET ROLE;\nRESET SESSION AUTHORIZATION;\nRESET ALL;\n\
     DEALLOCATE ALL;\nCLOSE ALL;\nUNLISTEN *;\nSELECT pg_catalog.pg_advisory_unlock_all();\n\
-    DISCARD PLANS;\nDISCARD SEQUENCES;\nDISCARD TEMP;\n";
+    DISCARD SEQUENCES;\nDISCARD TEMP;\n";
 
 #[cfg(test)]
 mod tests {

@@ -6,9 +6,10 @@
 -- $1 text[]: the managed schemas; NULL means every schema but strata, pg_* and information_schema.
 -- $2 oid[]: the roots to describe (NULL: all). Each row has a root: the table, view, sequence, type
 -- or function it belongs to (a column, constraint, index, trigger, policy or rule belongs to its
--- table; a domain constraint to its domain), NULL for the few kinds that are always described
--- (schemas, extensions, statistics, collations, operators, text search configurations, default
--- privileges). An incremental snapshot describes only the roots a migration touched.
+-- table; a domain constraint to its domain; statistics, collations, operators and text search
+-- configurations are their own roots), NULL for the kinds that are always described (schemas,
+-- extensions, default privileges). An incremental snapshot describes only the roots a migration
+-- touched.
 -- Run it with search_path = pg_catalog, so every name the server deparses (and regclass prints)
 -- comes out schema-qualified and the text does not depend on the session, and with jit = off
 -- (on a large schema the plan's cost passes jit_above_cost, and compiling this query takes
@@ -28,12 +29,41 @@ WITH managed AS (
         ELSE n.nspname = ANY ($1::text[])
     END
 ),
-extension_member AS (
-    SELECT d.classid, d.objid FROM pg_catalog.pg_depend d WHERE d.deptype = 'e'
+-- The relations, types and functions described: every one of the managed schemas, or the
+-- roots' (a relation's indexes with it). Each is a scan when $2 is NULL and index lookups from
+-- the roots otherwise, so one cached plan serves a whole schema and a few objects alike.
+roots AS (
+    SELECT DISTINCT r.oid FROM unnest($2::oid[]) r (oid)
 ),
 rel AS (
     SELECT c.*, quote_ident(m.nspname) || '.' || quote_ident(c.relname) AS qname
     FROM pg_catalog.pg_class c JOIN managed m ON m.oid = c.relnamespace
+    WHERE $2::oid[] IS NULL
+    UNION ALL
+    SELECT c.*, quote_ident(m.nspname) || '.' || quote_ident(c.relname)
+    FROM roots r
+    JOIN pg_catalog.pg_class c ON c.oid = r.oid AND c.relkind NOT IN ('i', 'I')
+    JOIN managed m ON m.oid = c.relnamespace
+    UNION ALL
+    SELECT c.*, quote_ident(m.nspname) || '.' || quote_ident(c.relname)
+    FROM roots r
+    JOIN pg_catalog.pg_index i ON i.indrelid = r.oid
+    JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
+    JOIN managed m ON m.oid = c.relnamespace
+),
+typ AS (
+    SELECT t.*, m.nspname FROM pg_catalog.pg_type t JOIN managed m ON m.oid = t.typnamespace
+    WHERE $2::oid[] IS NULL
+    UNION ALL
+    SELECT t.*, m.nspname
+    FROM roots r JOIN pg_catalog.pg_type t ON t.oid = r.oid JOIN managed m ON m.oid = t.typnamespace
+),
+proc AS (
+    SELECT p.*, m.nspname FROM pg_catalog.pg_proc p JOIN managed m ON m.oid = p.pronamespace
+    WHERE $2::oid[] IS NULL
+    UNION ALL
+    SELECT p.*, m.nspname
+    FROM roots r JOIN pg_catalog.pg_proc p ON p.oid = r.oid JOIN managed m ON m.oid = p.pronamespace
 ),
 objects (kind, identity, classid, objid, subid, acl, def, root) AS (
     SELECT 'schema', quote_ident(m.nspname), 'pg_namespace'::regclass, m.oid, 0,
@@ -79,7 +109,7 @@ objects (kind, identity, classid, objid, subid, acl, def, root) AS (
             FROM pg_catalog.pg_sequence s WHERE s.seqrelid = c.oid), '{}') ELSE '{}' END,
         c.oid
     FROM rel c
-    WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S') AND ($2::oid[] IS NULL OR c.oid = ANY ($2::oid[]))
+    WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')
 
     UNION ALL
     SELECT 'column', c.qname || '.' || quote_ident(a.attname), 'pg_class'::regclass, c.oid, a.attnum,
@@ -103,12 +133,10 @@ objects (kind, identity, classid, objid, subid, acl, def, root) AS (
     JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
     JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid
     LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-    WHERE c.relkind IN ('r', 'p', 'f') AND ($2::oid[] IS NULL OR c.oid = ANY ($2::oid[]))
+    WHERE c.relkind IN ('r', 'p', 'f')
 
     UNION ALL
-    SELECT CASE WHEN con.conrelid = 0 THEN 'domain constraint' ELSE 'constraint' END,
-        coalesce(c.qname, quote_ident(m.nspname) || '.' || quote_ident(t.typname))
-            || '.' || quote_ident(con.conname),
+    SELECT 'constraint', c.qname || '.' || quote_ident(con.conname),
         'pg_constraint'::regclass, con.oid, 0, NULL,
         jsonb_build_object(
             'type', CASE con.contype WHEN 'c' THEN 'check' WHEN 'f' THEN 'foreign key'
@@ -116,13 +144,19 @@ objects (kind, identity, classid, objid, subid, acl, def, root) AS (
                 WHEN 't' THEN 'trigger' ELSE con.contype::text END,
             'definition', pg_get_constraintdef(con.oid)
         ),
-        CASE WHEN con.conrelid = 0 THEN con.contypid ELSE con.conrelid END
-    FROM pg_catalog.pg_constraint con
-    JOIN managed m ON m.oid = con.connamespace
-    LEFT JOIN rel c ON c.oid = con.conrelid
-    LEFT JOIN pg_catalog.pg_type t ON t.oid = con.contypid
-    WHERE con.contype <> 'n' AND (c.oid IS NOT NULL OR t.oid IS NOT NULL)
-      AND ($2::oid[] IS NULL OR CASE WHEN con.conrelid = 0 THEN con.contypid ELSE con.conrelid END = ANY ($2::oid[]))
+        c.oid
+    FROM rel c
+    JOIN pg_catalog.pg_constraint con ON con.conrelid = c.oid
+    WHERE con.contype <> 'n'
+
+    UNION ALL
+    SELECT 'domain constraint', quote_ident(t.nspname) || '.' || quote_ident(t.typname) || '.' || quote_ident(con.conname),
+        'pg_constraint'::regclass, con.oid, 0, NULL,
+        jsonb_build_object('type', 'check', 'definition', pg_get_constraintdef(con.oid)),
+        t.oid
+    FROM typ t
+    JOIN pg_catalog.pg_constraint con ON con.conrelid = 0 AND con.contypid = t.oid
+    WHERE con.contype <> 'n'
 
     UNION ALL
     SELECT 'index', ic.qname, 'pg_class'::regclass, ic.oid, 0, NULL,
@@ -134,13 +168,12 @@ objects (kind, identity, classid, objid, subid, acl, def, root) AS (
             'options', array_to_string(ic.reloptions, ', ')
         ),
         i.indrelid
-    FROM pg_catalog.pg_index i
-    JOIN rel ic ON ic.oid = i.indexrelid
+    FROM rel ic
+    JOIN pg_catalog.pg_index i ON i.indexrelid = ic.oid
     JOIN rel tc ON tc.oid = i.indrelid
-    WHERE $2::oid[] IS NULL OR i.indrelid = ANY ($2::oid[])
 
     UNION ALL
-    SELECT 'type', quote_ident(m.nspname) || '.' || quote_ident(t.typname), 'pg_type'::regclass, t.oid, 0,
+    SELECT 'type', quote_ident(t.nspname) || '.' || quote_ident(t.typname), 'pg_type'::regclass, t.oid, 0,
         coalesce(t.typacl, acldefault('T', t.typowner)),
         CASE t.typtype
             WHEN 'e' THEN jsonb_build_object('type', 'enum', 'labels',
@@ -163,19 +196,17 @@ objects (kind, identity, classid, objid, subid, acl, def, root) AS (
                 'output', t.typoutput::regproc::text, 'length', t.typlen::text)
         END,
         t.oid
-    FROM pg_catalog.pg_type t
-    JOIN managed m ON m.oid = t.typnamespace
+    FROM typ t
     LEFT JOIN pg_catalog.pg_class tr ON tr.oid = t.typrelid
     WHERE t.typtype IN ('b', 'c', 'd', 'e', 'r')
       -- implicit types: arrays of other types, tables' row types
       AND NOT (t.typcategory = 'A' AND t.typelem <> 0
                AND EXISTS (SELECT FROM pg_catalog.pg_type e WHERE e.typarray = t.oid))
       AND (t.typtype <> 'c' OR tr.relkind = 'c')
-      AND ($2::oid[] IS NULL OR t.oid = ANY ($2::oid[]))
 
     UNION ALL
     SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
-        quote_ident(m.nspname) || '.' || quote_ident(p.proname)
+        quote_ident(p.nspname) || '.' || quote_ident(p.proname)
             || '(' || pg_get_function_identity_arguments(p.oid) || ')',
         'pg_proc'::regclass, p.oid, 0, coalesce(p.proacl, acldefault('f', p.proowner)),
         CASE WHEN p.prokind = 'a' THEN (
@@ -188,9 +219,7 @@ objects (kind, identity, classid, objid, subid, acl, def, root) AS (
             FROM pg_catalog.pg_aggregate ag WHERE ag.aggfnoid = p.oid)
         ELSE jsonb_build_object('definition', pg_get_functiondef(p.oid)) END,
         p.oid
-    FROM pg_catalog.pg_proc p
-    JOIN managed m ON m.oid = p.pronamespace
-    WHERE $2::oid[] IS NULL OR p.oid = ANY ($2::oid[])
+    FROM proc p
 
     UNION ALL
     SELECT 'trigger', c.qname || '.' || quote_ident(tg.tgname), 'pg_trigger'::regclass, tg.oid, 0, NULL,
@@ -199,7 +228,7 @@ objects (kind, identity, classid, objid, subid, acl, def, root) AS (
                 WHEN 'A' THEN 'always' END),
         tg.tgrelid
     FROM pg_catalog.pg_trigger tg JOIN rel c ON c.oid = tg.tgrelid
-    WHERE NOT tg.tgisinternal AND ($2::oid[] IS NULL OR tg.tgrelid = ANY ($2::oid[]))
+    WHERE NOT tg.tgisinternal
 
     UNION ALL
     SELECT 'policy', c.qname || '.' || quote_ident(pol.polname), 'pg_policy'::regclass, pol.oid, 0, NULL,
@@ -214,7 +243,6 @@ objects (kind, identity, classid, objid, subid, acl, def, root) AS (
             'with check', pg_get_expr(pol.polwithcheck, pol.polrelid)),
         pol.polrelid
     FROM pg_catalog.pg_policy pol JOIN rel c ON c.oid = pol.polrelid
-    WHERE $2::oid[] IS NULL OR pol.polrelid = ANY ($2::oid[])
 
     UNION ALL
     SELECT 'rule', c.qname || '.' || quote_ident(ru.rulename), 'pg_rewrite'::regclass, ru.oid, 0, NULL,
@@ -223,34 +251,42 @@ objects (kind, identity, classid, objid, subid, acl, def, root) AS (
                 WHEN 'A' THEN 'always' END),
         ru.ev_class
     FROM pg_catalog.pg_rewrite ru JOIN rel c ON c.oid = ru.ev_class
-    WHERE ru.rulename <> '_RETURN' AND ($2::oid[] IS NULL OR ru.ev_class = ANY ($2::oid[]))
+    WHERE ru.rulename <> '_RETURN'
 
     UNION ALL
     SELECT 'statistics', quote_ident(m.nspname) || '.' || quote_ident(s.stxname),
         'pg_statistic_ext'::regclass, s.oid, 0, NULL,
-        jsonb_build_object('definition', pg_get_statisticsobjdef(s.oid)), NULL
-    FROM pg_catalog.pg_statistic_ext s JOIN managed m ON m.oid = s.stxnamespace
+        jsonb_build_object('definition', pg_get_statisticsobjdef(s.oid)), s.oid
+    FROM (SELECT x.oid FROM pg_catalog.pg_statistic_ext x WHERE $2::oid[] IS NULL UNION ALL SELECT r.oid FROM roots r) k
+    JOIN pg_catalog.pg_statistic_ext s ON s.oid = k.oid
+    JOIN managed m ON m.oid = s.stxnamespace
 
     UNION ALL
     SELECT 'collation', quote_ident(m.nspname) || '.' || quote_ident(co.collname),
         'pg_collation'::regclass, co.oid, 0, NULL,
         jsonb_build_object('provider', co.collprovider::text, 'deterministic', nullif(co.collisdeterministic, true),
-            'collate', co.collcollate, 'ctype', co.collctype), NULL
-    FROM pg_catalog.pg_collation co JOIN managed m ON m.oid = co.collnamespace
+            'collate', co.collcollate, 'ctype', co.collctype), co.oid
+    FROM (SELECT x.oid FROM pg_catalog.pg_collation x WHERE $2::oid[] IS NULL UNION ALL SELECT r.oid FROM roots r) k
+    JOIN pg_catalog.pg_collation co ON co.oid = k.oid
+    JOIN managed m ON m.oid = co.collnamespace
 
     UNION ALL
     SELECT 'operator', quote_ident(m.nspname) || '.' || o.oprname || '('
             || coalesce(format_type(nullif(o.oprleft, 0), NULL), 'NONE') || ', '
             || coalesce(format_type(nullif(o.oprright, 0), NULL), 'NONE') || ')',
         'pg_operator'::regclass, o.oid, 0, NULL,
-        jsonb_build_object('function', o.oprcode::regproc::text), NULL
-    FROM pg_catalog.pg_operator o JOIN managed m ON m.oid = o.oprnamespace
+        jsonb_build_object('function', o.oprcode::regproc::text), o.oid
+    FROM (SELECT x.oid FROM pg_catalog.pg_operator x WHERE $2::oid[] IS NULL UNION ALL SELECT r.oid FROM roots r) k
+    JOIN pg_catalog.pg_operator o ON o.oid = k.oid
+    JOIN managed m ON m.oid = o.oprnamespace
 
     UNION ALL
     SELECT 'text search configuration', quote_ident(m.nspname) || '.' || quote_ident(cfg.cfgname),
         'pg_ts_config'::regclass, cfg.oid, 0, NULL,
-        jsonb_build_object('parser', cfg.cfgparser::regclass::text), NULL
-    FROM pg_catalog.pg_ts_config cfg JOIN managed m ON m.oid = cfg.cfgnamespace
+        jsonb_build_object('parser', cfg.cfgparser::regclass::text), cfg.oid
+    FROM (SELECT x.oid FROM pg_catalog.pg_ts_config x WHERE $2::oid[] IS NULL UNION ALL SELECT r.oid FROM roots r) k
+    JOIN pg_catalog.pg_ts_config cfg ON cfg.oid = k.oid
+    JOIN managed m ON m.oid = cfg.cfgnamespace
 
     UNION ALL
     SELECT 'default privileges',
@@ -277,8 +313,8 @@ SELECT o.kind, o.identity,
             ) per_grantee) END)),
     o.root, o.objid
 FROM objects o
-LEFT JOIN extension_member e ON e.classid = o.classid AND e.objid = o.objid
 LEFT JOIN pg_catalog.pg_description ds
     ON ds.objoid = o.objid AND ds.classoid = o.classid AND ds.objsubid = o.subid
-WHERE e.objid IS NULL
+WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_depend e
+                  WHERE e.classid = o.classid AND e.objid = o.objid AND e.deptype = 'e')
 ORDER BY o.kind COLLATE "C", o.identity COLLATE "C"

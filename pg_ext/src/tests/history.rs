@@ -144,6 +144,7 @@ mod tests {
             ("current_version", "s"),
             ("describe", "s"),
             ("describe_objects", "s"),
+            ("describe_text", "i"),
             ("drift", "s"),
             ("emit", "v"),
             ("event_hash", "i"),

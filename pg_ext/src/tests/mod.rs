@@ -18,6 +18,7 @@ mod journal;
 mod lock;
 mod plan;
 mod record;
+mod snapshots;
 
 // Runs a statement and returns what it raised, so one test can check the
 // SQLSTATE, message and HINT of many errors (pg_test's `error = ".."` only
