@@ -297,22 +297,26 @@ objects (kind, identity, classid, objid, subid, acl, def, root) AS (
         'pg_default_acl'::regclass, d.oid, 0, d.defaclacl, '{}'::jsonb, NULL
     FROM pg_catalog.pg_default_acl d LEFT JOIN managed m ON m.oid = d.defaclnamespace
     WHERE d.defaclnamespace = 0 OR m.oid IS NOT NULL
+),
+-- Each distinct ACL is spelled out once: most objects share their owner's default.
+grants AS (
+    SELECT a.acl, (
+        SELECT string_agg(grantee || ': ' || privileges, '; ' ORDER BY grantee)
+        FROM (
+            SELECT CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(x.grantee)) END
+                    AS grantee,
+                string_agg(x.privilege_type || CASE WHEN x.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END,
+                           ', ' ORDER BY x.privilege_type) AS privileges
+            FROM aclexplode(a.acl) x
+            GROUP BY x.grantee
+        ) per_grantee) AS text
+    FROM (SELECT DISTINCT o.acl FROM objects o WHERE o.acl IS NOT NULL) a
 )
 SELECT o.kind, o.identity,
-    jsonb_strip_nulls(o.def || jsonb_build_object(
-        'comment', ds.description,
-        'grants', CASE WHEN o.acl IS NOT NULL THEN (
-            SELECT string_agg(grantee || ': ' || privileges, '; ' ORDER BY grantee)
-            FROM (
-                SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END
-                        AS grantee,
-                    string_agg(a.privilege_type || CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END,
-                               ', ' ORDER BY a.privilege_type) AS privileges
-                FROM aclexplode(o.acl) a
-                GROUP BY a.grantee
-            ) per_grantee) END)),
+    jsonb_strip_nulls(o.def || jsonb_build_object('comment', ds.description, 'grants', g.text)),
     o.root, o.objid
 FROM objects o
+LEFT JOIN grants g ON g.acl = o.acl
 LEFT JOIN pg_catalog.pg_description ds
     ON ds.objoid = o.objid AND ds.classoid = o.classid AND ds.objsubid = o.subid
 WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_depend e

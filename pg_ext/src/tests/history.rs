@@ -75,7 +75,9 @@ mod tests {
             "snapshots",
             "snapshot_objects",
             "snapshot_state",
+            "snapshots_seq_seq",
             "ddl_events",
+            "ddl_events_id_seq",
         ]
         .iter()
         .map(|t| vec![s(&format!("strata.{t}")), s("")])
