@@ -7,8 +7,11 @@
 
 mod alter_table;
 pub mod builtin;
+mod column;
+mod function_source;
 mod functions;
 pub mod index;
+pub mod normalize;
 mod polymorphic;
 mod relations;
 pub mod resolve;
@@ -19,24 +22,20 @@ mod user_types;
 mod views;
 
 use std::collections::{BTreeMap, BTreeSet};
+
 use std::path::Path;
 
 use pg_query::NodeEnum;
 
-pub use relations::Relation;
+pub use column::{Column, Identity};
+pub use relations::{OtherRelation, Relation, RelationKind};
 pub(crate) use table::{column_from_def, string_value};
 pub use types::SqlType;
+pub use views::View;
 
 use crate::migration::MigrationSet;
 use crate::sql::Statement;
 use crate::Diagnostic;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Column {
-    pub name: String,
-    pub ty: SqlType,
-    pub not_null: bool,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {
@@ -64,9 +63,10 @@ pub struct Catalog {
     /// Partitions and inheritance children of each table, which its column changes reach.
     children: BTreeMap<(String, String), Vec<(String, String)>>,
     /// Views and materialized views, with the columns their queries produce.
-    views: BTreeMap<(String, String), Table>,
-    /// Sequences, foreign tables ...: they exist, their columns are not modelled.
-    other_relations: BTreeSet<(String, String)>,
+    views: BTreeMap<(String, String), View>,
+    /// Sequences, foreign tables, views over queries that cannot be typed ...: they exist,
+    /// their columns are not modelled.
+    other_relations: BTreeMap<(String, String), OtherRelation>,
     /// A DO block or an unknown statement ran: it may have created relations unseen.
     opaque_statements_seen: bool,
     /// Extensions created, with the schema their objects went to.
@@ -96,7 +96,7 @@ impl Default for Catalog {
             views: BTreeMap::new(),
             children: BTreeMap::new(),
             unsupported: Vec::new(),
-            other_relations: BTreeSet::new(),
+            other_relations: BTreeMap::new(),
             opaque_statements_seen: false,
             extensions: BTreeMap::new(),
             user_types: BTreeMap::new(),
@@ -214,16 +214,31 @@ impl Catalog {
 
     /// A view, sequence, CREATE TABLE AS ...: it exists but its columns are not modelled.
     pub fn is_unmodelled(&self, schema: Option<&str>, name: &str) -> bool {
-        self.other_relations.contains(&(schema.unwrap_or(DEFAULT_SCHEMA).to_string(), name.to_string()))
+        self.other_relations.contains_key(&(schema.unwrap_or(DEFAULT_SCHEMA).to_string(), name.to_string()))
     }
 
     /// A view or materialized view, with the columns its query produces.
     pub fn view(&self, schema: Option<&str>, name: &str) -> Option<&Table> {
-        self.views.get(&(schema.unwrap_or(DEFAULT_SCHEMA).to_string(), name.to_string()))
+        self.views.get(&(schema.unwrap_or(DEFAULT_SCHEMA).to_string(), name.to_string())).map(|v| &v.relation)
     }
 
     pub fn views(&self) -> impl Iterator<Item = &Table> {
+        self.views.values().map(|v| &v.relation)
+    }
+
+    /// Views and materialized views with how they were made.
+    pub fn view_definitions(&self) -> impl Iterator<Item = &View> {
         self.views.values()
+    }
+
+    /// Relations whose columns are not modelled (sequences, foreign tables, views over queries
+    /// that cannot be typed), by `(schema, name)`.
+    pub fn unmodelled_relations(&self) -> impl Iterator<Item = (&(String, String), &OtherRelation)> {
+        self.other_relations.iter()
+    }
+
+    pub fn schemas(&self) -> impl Iterator<Item = &str> {
+        self.schemas.iter().map(String::as_str)
     }
 
     pub fn tables(&self) -> impl Iterator<Item = &Table> {
@@ -248,6 +263,16 @@ impl Catalog {
     /// The attributes of a composite type.
     pub fn composite_columns(&self, oid: builtin::Oid) -> Option<&[Column]> {
         self.composites.get(&oid).map(Vec::as_slice)
+    }
+
+    /// The types the migrations create (not their array types), by `(schema, name)`.
+    pub fn user_types(&self) -> impl Iterator<Item = (&(String, String), &builtin::TypeInfo)> {
+        self.user_type_names.iter().filter_map(|(k, oid)| Some((k, self.user_types.get(oid)?)))
+    }
+
+    /// The functions and procedures the migrations create.
+    pub fn user_functions(&self) -> impl Iterator<Item = &builtin::Proc> {
+        self.user_procs.values().flatten()
     }
 
     pub fn has_schema(&self, schema: &str) -> bool {

@@ -138,7 +138,9 @@ impl Catalog {
             .coldeflist
             .iter()
             .filter_map(|d| match &d.node {
-                Some(NodeEnum::ColumnDef(def)) => Some(Column { not_null: false, ..column_from_def(def) }),
+                Some(NodeEnum::ColumnDef(def)) => {
+                    Some(Column { not_null: false, ..column_from_def(def, None) })
+                }
                 _ => None,
             })
             .collect();
@@ -195,8 +197,11 @@ impl Catalog {
             }
         }
         let renamed = SqlType::new(new_name).name;
-        for column in
-            self.tables.values_mut().chain(self.views.values_mut()).flat_map(|t| t.columns.iter_mut())
+        for column in self
+            .tables
+            .values_mut()
+            .chain(self.views.values_mut().map(|v| &mut v.relation))
+            .flat_map(|t| t.columns.iter_mut())
         {
             if column.ty.name == key.1 {
                 column.ty.name = renamed.clone();
