@@ -1,14 +1,16 @@
 //! `strata diff --since GIT_REF`: the schema change between a commit and the working tree, for
-//! review. From the analyzer's replay of both sets of files (no database), and, when a database
-//! URL is given, from real snapshots of both applied in throwaway databases: every object the
-//! server describes. Markdown ready to post on a pull request, or JSON.
+//! review. From the analyzer's replay of both sets of files (no database): every object the
+//! catalog models, with the statements it could not model listed so a reviewer knows what it
+//! cannot see; and, when a database URL is given, from real snapshots of both applied in
+//! throwaway databases: every object the server describes. Markdown ready to post on a pull
+//! request, or JSON.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use serde_json::{json, Value};
-use strata_analyzer::diff::{diff, TableDiff};
-use strata_analyzer::{Catalog, LineIndex, Migration, MigrationSet, Statement};
+use strata_analyzer::diff::{diff, Change, ObjectDiff};
+use strata_analyzer::{Catalog, Diagnostic, LineIndex, Migration, MigrationSet, Statement};
 
 use super::git;
 use crate::schema::{self, compare, describe, Description, Difference, ScratchDb};
@@ -59,8 +61,11 @@ pub(crate) fn run(dir: &Path, url: Option<&str>, args: &Args) -> Result<ExitCode
         .collect();
     let changed: Vec<i64> = new.iter().chain(&edited).map(|m| m.version).collect();
     let statements = statements(&current, &changed);
-    let tables = match (Catalog::from_migrations(&old.set), Catalog::from_migrations(&current)) {
-        (Ok(a), Ok(b)) => Ok(diff(&a, &b)),
+    let offline = match (Catalog::from_migrations(&old.set), Catalog::from_migrations(&current)) {
+        (Ok(a), Ok(b)) => Ok(Offline {
+            objects: diff(&a, &b),
+            not_modelled: not_modelled(&b.unsupported, &current, &changed),
+        }),
         (Err(e), _) => Err(format!("the migrations at {} do not replay: {e}", args.since)),
         (_, Err(e)) => Err(format!("the migrations do not replay: {e}")),
     };
@@ -70,7 +75,7 @@ pub(crate) fn run(dir: &Path, url: Option<&str>, args: &Args) -> Result<ExitCode
         new: new.iter().map(|m| label(m)).collect(),
         edited: edited.iter().map(|m| label(m)).collect(),
         removed,
-        tables,
+        offline,
         statements,
         objects,
     };
@@ -112,6 +117,38 @@ fn lock_taken(statement: &Statement, catalog: &Catalog) -> Option<String> {
     effect.strongest().map(|lock| format!("{} on {}.{}", lock.mode.as_str(), lock.table.0, lock.table.1))
 }
 
+/// What the replay saw: the object differences, and where it could not see.
+struct Offline {
+    objects: Vec<ObjectDiff>,
+    not_modelled: NotModelled,
+}
+
+/// The statements the replay could not model, in the changed migrations (each with where it
+/// is), and how many more the earlier ones have (they may hide changes too, on both sides).
+struct NotModelled {
+    changed: Vec<(String, String)>,
+    earlier: usize,
+}
+
+fn not_modelled(unsupported: &[Diagnostic], set: &MigrationSet, changed: &[i64]) -> NotModelled {
+    let in_changed = |d: &Diagnostic| {
+        set.migrations
+            .iter()
+            .any(|m| changed.contains(&m.version) && d.file.as_deref() == Some(m.up.path.as_path()))
+    };
+    let (mine, earlier): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
+        unsupported.iter().partition(|d| in_changed(d));
+    let changed = mine
+        .into_iter()
+        .map(|d| {
+            let file = d.file.as_deref().and_then(Path::file_name).unwrap_or_default().to_string_lossy();
+            let what = d.message.trim_end_matches(" is not modelled by the strata analyzer yet");
+            (format!("{file}:{}", d.line), what.to_string())
+        })
+        .collect();
+    NotModelled { changed, earlier: earlier.len() }
+}
+
 /// Both sets applied in throwaway databases of the server, described and compared.
 fn server_diff(url: &str, old: &MigrationSet, new: &MigrationSet) -> Result<Vec<Difference>, String> {
     let build = |set: &MigrationSet| -> Result<Description, String> {
@@ -130,7 +167,7 @@ struct Report<'a> {
     new: Vec<String>,
     edited: Vec<String>,
     removed: Vec<String>,
-    tables: Result<Vec<TableDiff>, String>,
+    offline: Result<Offline, String>,
     statements: Vec<NewStatement>,
     objects: Option<Result<Vec<Difference>, String>>,
 }
@@ -164,14 +201,17 @@ impl Report<'_> {
                  `strata up`; put changes in new migrations.\n",
             );
         }
-        md.push_str("\n#### Tables and columns (replayed from the files)\n\n");
-        match &self.tables {
+        md.push_str("\n#### Schema objects (replayed from the files)\n\n");
+        match &self.offline {
             Err(e) => md.push_str(&format!("The replay failed: {}\n", code(e))),
-            Ok(tables) if tables.is_empty() => md.push_str("No table or column changes.\n"),
-            Ok(tables) => {
-                for t in tables {
-                    md.push_str(&format!("- {}\n", code(&t.to_string())));
+            Ok(offline) => {
+                if offline.objects.is_empty() {
+                    md.push_str("No schema object changes.\n");
                 }
+                for o in &offline.objects {
+                    md.push_str(&format!("- {}\n", code(&o.to_string())));
+                }
+                md.push_str(&not_modelled_note(&offline.not_modelled));
             }
         }
         md.push_str("\n#### Statements\n\n| Migration | Statement | Lock |\n|---|---|---|\n");
@@ -201,9 +241,17 @@ impl Report<'_> {
     }
 
     fn json(&self) -> Value {
-        let tables = match &self.tables {
-            Ok(t) => json!(t.iter().map(ToString::to_string).collect::<Vec<_>>()),
-            Err(e) => json!({"error": e}),
+        let (offline, not_modelled) = match &self.offline {
+            Ok(o) => (
+                json!(o.objects.iter().map(object_json).collect::<Vec<_>>()),
+                json!({
+                    "changed": o.not_modelled.changed.iter()
+                        .map(|(at, what)| json!({"at": at, "statement": what}))
+                        .collect::<Vec<_>>(),
+                    "earlier": o.not_modelled.earlier,
+                }),
+            ),
+            Err(e) => (json!({"error": e}), Value::Null),
         };
         let objects = match &self.objects {
             None => Value::Null,
@@ -213,13 +261,58 @@ impl Report<'_> {
         json!({
             "since": self.since,
             "migrations": {"new": self.new, "edited": self.edited, "removed": self.removed},
-            "tables": tables,
+            "objects_offline": offline,
+            "not_modelled": not_modelled,
             "statements": self.statements.iter().map(|s| json!({
                 "migration": s.migration, "at": s.at, "statement": s.text, "lock": s.lock,
             })).collect::<Vec<_>>(),
             "objects": objects,
         })
     }
+}
+
+/// The note under the offline list: the statements whose effect the list cannot show.
+fn not_modelled_note(n: &NotModelled) -> String {
+    if n.changed.is_empty() && n.earlier == 0 {
+        return String::new();
+    }
+    let mut md = String::from("\n> **Not modelled** by the replay, so their changes are not listed above:");
+    for (at, what) in &n.changed {
+        md.push_str(&format!("\n> - {}: {what}", code(at)));
+    }
+    if n.earlier > 0 {
+        md.push_str(&format!("\n> - {} statement(s) in earlier migrations", n.earlier));
+    }
+    md.push('\n');
+    md
+}
+
+/// One offline difference in the server comparison's JSON shape: `kind`, `identity`, `change`
+/// and `fields` with `before` and `after` (plus a one-line `summary` of an added or removed
+/// object, and a field's `note` when it has one).
+fn object_json(o: &ObjectDiff) -> Value {
+    let field_list = |fields: &[strata_analyzer::diff::Field], added: bool| -> Vec<Value> {
+        fields
+            .iter()
+            .map(|f| {
+                let (before, after) = if added { (None, Some(&f.value)) } else { (Some(&f.value), None) };
+                json!({"field": f.name, "before": before, "after": after})
+            })
+            .collect()
+    };
+    let (change, summary, fields) = match &o.change {
+        Change::Added { summary, fields } => ("added", Some(summary), field_list(fields, true)),
+        Change::Removed { summary, fields } => ("removed", Some(summary), field_list(fields, false)),
+        Change::Changed(fields) => (
+            "changed",
+            None,
+            fields
+                .iter()
+                .map(|f| json!({"field": f.field, "before": f.before, "after": f.after, "note": f.note}))
+                .collect(),
+        ),
+    };
+    json!({"kind": o.kind.as_str(), "identity": o.identity, "change": change, "summary": summary, "fields": fields})
 }
 
 /// The one field that says what an added object is, when it has one.
