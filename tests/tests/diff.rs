@@ -108,8 +108,8 @@ fn json_with_real_snapshots() {
 }
 
 /// A history whose second commit changes a default, adds a CHECK and a foreign key, replaces a
-/// view, changes a function's body, adds an enum label, and runs a DO block the replay cannot see
-/// into.
+/// view, changes a function's body, adds an enum label, runs a DO block the replay cannot see
+/// into and revokes privileges (which only the server compares).
 fn orders_repo() -> MigrationsDir {
     let repo = MigrationsDir::new(&[]);
     let dir = repo.0.join("db/migrations");
@@ -145,6 +145,7 @@ CREATE OR REPLACE FUNCTION order_total(o bigint) RETURNS numeric LANGUAGE sql ST
     AS $$ SELECT coalesce(total, 0) FROM orders WHERE id = o $$;
 ALTER TYPE order_state ADD VALUE 'shipped' AFTER 'paid';
 DO $$ BEGIN RAISE NOTICE 'hello'; END $$;
+REVOKE ALL ON orders FROM PUBLIC;
 ",
     )
     .unwrap();
@@ -182,7 +183,8 @@ fn every_object_kind_from_the_files_alone() {
     assert!(
         md.contains(
             "> **Not modelled** by the replay, so their changes are not listed above:\n\
-             > - `2_review.up.sql:9`: a DO block\n"
+             > - `2_review.up.sql:9`: a DO block\n\
+             > - `2_review.up.sql:10`: REVOKE (compared on the server only)\n"
         ),
         "{md}"
     );

@@ -7,11 +7,15 @@
 //! and SQL bodies deparsed by Postgres's deparser, types canonical with their modifiers. Parts of
 //! a table that come and go with it (its columns and constraints) fold into the table's line.
 //! Only what the catalog models is compared; the statements it does not model are in
-//! [`Catalog::unsupported`], which a report should show next to this diff.
+//! [`Catalog::unsupported`], and those it replays without keeping their effect are named by
+//! [`not_compared`]: a report should show both next to this diff.
 
 mod keys;
+mod not_compared;
 mod relations;
 mod routines;
+
+pub use not_compared::not_compared;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

@@ -123,30 +123,45 @@ struct Offline {
     not_modelled: NotModelled,
 }
 
-/// The statements the replay could not model, in the changed migrations (each with where it
-/// is), and how many more the earlier ones have (they may hide changes too, on both sides).
+/// The statements whose changes the offline list cannot show, in the changed migrations (where
+/// each is, and what it is): those the replay could not model, and those it replays without
+/// keeping their effect (triggers, grants ...). Also how many the replay could not model in the
+/// earlier migrations (they may hide changes too, on both sides).
 struct NotModelled {
     changed: Vec<(String, String)>,
     earlier: usize,
 }
 
 fn not_modelled(unsupported: &[Diagnostic], set: &MigrationSet, changed: &[i64]) -> NotModelled {
-    let in_changed = |d: &Diagnostic| {
-        set.migrations
-            .iter()
-            .any(|m| changed.contains(&m.version) && d.file.as_deref() == Some(m.up.path.as_path()))
-    };
-    let (mine, earlier): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
-        unsupported.iter().partition(|d| in_changed(d));
-    let changed = mine
+    let changed_files: Vec<(usize, &Migration)> =
+        set.migrations.iter().filter(|m| changed.contains(&m.version)).enumerate().collect();
+    let file_name = |m: &Migration| m.up.path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+    let mut found: Vec<((usize, usize), String)> = Vec::new();
+    let mut earlier = 0;
+    for d in unsupported {
+        match changed_files.iter().find(|(_, m)| d.file.as_deref() == Some(m.up.path.as_path())) {
+            Some((i, _)) => {
+                let what = d.message.trim_end_matches(" is not modelled by the strata analyzer yet");
+                found.push(((*i, d.line), what.to_string()));
+            }
+            None => earlier += 1,
+        }
+    }
+    for (i, m) in &changed_files {
+        let lines = LineIndex::new(&m.up.text);
+        for s in &m.up.statements {
+            if let Some(what) = strata_analyzer::diff::not_compared(&s.node) {
+                let (line, _) = lines.line_column(s.offset);
+                found.push(((*i, line), format!("{what} (compared on the server only)")));
+            }
+        }
+    }
+    found.sort();
+    let changed = found
         .into_iter()
-        .map(|d| {
-            let file = d.file.as_deref().and_then(Path::file_name).unwrap_or_default().to_string_lossy();
-            let what = d.message.trim_end_matches(" is not modelled by the strata analyzer yet");
-            (format!("{file}:{}", d.line), what.to_string())
-        })
+        .map(|((i, line), what)| (format!("{}:{line}", file_name(changed_files[i].1)), what))
         .collect();
-    NotModelled { changed, earlier: earlier.len() }
+    NotModelled { changed, earlier }
 }
 
 /// Both sets applied in throwaway databases of the server, described and compared.
@@ -173,8 +188,7 @@ struct Report<'a> {
 }
 
 /// Markdown inline code that survives backticks in the text.
-fn code(text: &str) -> String {
-    let text = text.replace('|', "\\|");
+fn inline(text: &str) -> String {
     if text.contains('`') {
         format!("`` {text} ``")
     } else {
@@ -182,10 +196,15 @@ fn code(text: &str) -> String {
     }
 }
 
+/// Inline code in a table cell, where a `|` would end the cell.
+fn code(text: &str) -> String {
+    inline(&text.replace('|', "\\|"))
+}
+
 impl Report<'_> {
     fn markdown(&self) -> String {
-        let mut md = format!("### Schema changes since {}\n\n", code(self.since));
-        let list = |names: &[String]| names.iter().map(|n| code(n)).collect::<Vec<_>>().join(", ");
+        let mut md = format!("### Schema changes since {}\n\n", inline(self.since));
+        let list = |names: &[String]| names.iter().map(|n| inline(n)).collect::<Vec<_>>().join(", ");
         if self.new.is_empty() && self.edited.is_empty() && self.removed.is_empty() {
             md.push_str("No migration changed.\n");
             return md;
@@ -203,13 +222,13 @@ impl Report<'_> {
         }
         md.push_str("\n#### Schema objects (replayed from the files)\n\n");
         match &self.offline {
-            Err(e) => md.push_str(&format!("The replay failed: {}\n", code(e))),
+            Err(e) => md.push_str(&format!("The replay failed: {}\n", inline(e))),
             Ok(offline) => {
                 if offline.objects.is_empty() {
                     md.push_str("No schema object changes.\n");
                 }
                 for o in &offline.objects {
-                    md.push_str(&format!("- {}\n", code(&o.to_string())));
+                    md.push_str(&format!("- {}\n", inline(&o.to_string())));
                 }
                 md.push_str(&not_modelled_note(&offline.not_modelled));
             }
@@ -222,7 +241,7 @@ impl Report<'_> {
         if let Some(objects) = &self.objects {
             md.push_str("\n#### Every object (applied on the server and described)\n\n");
             match objects {
-                Err(e) => md.push_str(&format!("Could not apply them on the server: {}\n", code(e))),
+                Err(e) => md.push_str(&format!("Could not apply them on the server: {}\n", inline(e))),
                 Ok(d) if d.is_empty() => md.push_str("No schema objects changed.\n"),
                 Ok(differences) => {
                     md.push_str("| Object | Change |\n|---|---|\n");
@@ -278,7 +297,7 @@ fn not_modelled_note(n: &NotModelled) -> String {
     }
     let mut md = String::from("\n> **Not modelled** by the replay, so their changes are not listed above:");
     for (at, what) in &n.changed {
-        md.push_str(&format!("\n> - {}: {what}", code(at)));
+        md.push_str(&format!("\n> - {}: {what}", inline(at)));
     }
     if n.earlier > 0 {
         md.push_str(&format!("\n> - {} statement(s) in earlier migrations", n.earlier));
