@@ -8,6 +8,7 @@
 mod alter_table;
 pub mod builtin;
 mod column;
+mod domains;
 mod function_source;
 mod functions;
 pub mod index;
@@ -28,6 +29,7 @@ use std::path::Path;
 use pg_query::NodeEnum;
 
 pub use column::{Column, Identity};
+pub use domains::{DomainCheck, DomainDetails};
 pub use relations::{OtherRelation, Relation, RelationKind};
 pub(crate) use table::{column_from_def, string_value};
 pub use types::SqlType;
@@ -81,6 +83,8 @@ pub struct Catalog {
     enum_labels: BTreeMap<builtin::Oid, Vec<String>>,
     /// A CREATE FUNCTION used a type the catalog does not know: calls are not checked.
     opaque_functions: bool,
+    /// The defaults and CHECKs of domains the migrations create.
+    domains: BTreeMap<builtin::Oid, DomainDetails>,
     /// The attributes of composite types the migrations create.
     composites: BTreeMap<builtin::Oid, Vec<Column>>,
     next_oid: builtin::Oid,
@@ -106,6 +110,7 @@ impl Default for Catalog {
             enum_labels: BTreeMap::new(),
             opaque_functions: false,
             composites: BTreeMap::new(),
+            domains: BTreeMap::new(),
             // Above any oid the built-ins or the extensions' dump use.
             next_oid: 1_000_000,
             keys: index::Keys::default(),
@@ -167,6 +172,7 @@ impl Catalog {
             NodeEnum::CreateEnumStmt(s) => self.create_enum(src, s),
             NodeEnum::AlterEnumStmt(s) => self.alter_enum(src, s),
             NodeEnum::CreateDomainStmt(s) => self.create_domain(src, s),
+            NodeEnum::AlterDomainStmt(s) => self.alter_domain(src, s),
             NodeEnum::CompositeTypeStmt(s) => self.create_composite(src, s),
             NodeEnum::CreateRangeStmt(s) => self.create_range(src, s),
             NodeEnum::CreateFunctionStmt(s) => self.create_function(src, s),

@@ -123,6 +123,7 @@ impl Catalog {
         if let Some(t) = self.user_types.get_mut(&oid) {
             t.not_null = not_null;
         }
+        self.record_domain(oid, s);
         Ok(())
     }
 
@@ -181,6 +182,7 @@ impl Catalog {
         }
         self.enum_labels.remove(&oid);
         self.composites.remove(&oid);
+        self.domains.remove(&oid);
         self.user_ranges.remove(&oid);
         true
     }

@@ -29,6 +29,7 @@ pub enum ObjectKind {
     Schema,
     Extension,
     Type,
+    DomainConstraint,
     Sequence,
     Table,
     ForeignTable,
@@ -47,6 +48,7 @@ impl ObjectKind {
             ObjectKind::Schema => "schema",
             ObjectKind::Extension => "extension",
             ObjectKind::Type => "type",
+            ObjectKind::DomainConstraint => "domain constraint",
             ObjectKind::Sequence => "sequence",
             ObjectKind::Table => "table",
             ObjectKind::ForeignTable => "foreign table",
@@ -169,8 +171,8 @@ fn field_changes(before: &[Field], after: &[Field]) -> Vec<FieldChange> {
         .collect()
 }
 
-/// Drops the columns and constraints of tables added or removed as a whole (the table's own
-/// line lists them), and the indexes of tables removed. A new table's indexes stay: each is a
+/// Drops the columns and constraints of tables (and the constraints of domains) added or
+/// removed as a whole (the owner's own line lists them), and the indexes of tables removed. A new table's indexes stay: each is a
 /// statement of its own, with its method and keys to review.
 fn fold_into_owners(
     diffs: Vec<ObjectDiff>,

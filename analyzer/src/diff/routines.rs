@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{field, Key, Object, ObjectKind};
+use super::{field, Field, Key, Object, ObjectKind};
+use crate::catalog::builtin::TypeInfo;
 use crate::catalog::normalize::{qualified, quote_ident};
 use crate::Catalog;
 
@@ -15,15 +16,7 @@ pub(super) fn collect(catalog: &Catalog, objects: &mut BTreeMap<Key, Object>) {
                 let summary = format!("ENUM ({labels})");
                 (vec![field("type", "enum"), field("labels", labels)], summary)
             }
-            b'd' => {
-                let base = catalog.sql_type(info.base).to_string();
-                let mut fields = vec![field("type", "domain"), field("base", base.clone())];
-                if info.not_null {
-                    fields.push(field("not null", "true"));
-                }
-                let summary = format!("DOMAIN AS {base}{}", if info.not_null { " NOT NULL" } else { "" });
-                (fields, summary)
-            }
+            b'd' => domain(catalog, info, &qualified(schema, name), objects),
             b'c' => {
                 let attributes: Vec<String> = catalog
                     .composite_columns(info.oid)
@@ -65,6 +58,46 @@ pub(super) fn collect(catalog: &Catalog, objects: &mut BTreeMap<Key, Object>) {
     }
 }
 
+/// A domain's own fields and summary; its CHECKs go in as objects of their own, as the server
+/// comparison has them.
+fn domain(
+    catalog: &Catalog,
+    info: &TypeInfo,
+    identity: &str,
+    objects: &mut BTreeMap<Key, Object>,
+) -> (Vec<Field>, String) {
+    let base = catalog.sql_type(info.base).to_string();
+    let details = catalog.domain_details(info.oid);
+    let mut fields = vec![field("type", "domain"), field("base", base.clone())];
+    let mut summary = format!("AS {base}");
+    if info.not_null {
+        fields.push(field("not null", "true"));
+        summary.push_str(" NOT NULL");
+    }
+    if let Some(default) = details.and_then(|d| d.default.as_ref()) {
+        fields.push(field("default", default.clone()));
+        summary.push_str(&format!(" DEFAULT {default}"));
+    }
+    for check in details.map(|d| d.checks.as_slice()).unwrap_or_default() {
+        let definition = format!("CHECK ({})", check.expression);
+        summary.push_str(&format!(" CONSTRAINT {} {definition}", quote_ident(&check.name)));
+        let mut check_fields = vec![field("type", "check"), field("definition", definition.clone())];
+        if !check.valid {
+            check_fields.push(field("not valid", "true"));
+        }
+        let object = Object {
+            fields: check_fields,
+            summary: if check.valid { definition } else { format!("{definition} NOT VALID") },
+            owner: Some((ObjectKind::Type, identity.to_string())),
+        };
+        objects.insert(
+            (ObjectKind::DomainConstraint, format!("{identity}.{}", quote_ident(&check.name))),
+            object,
+        );
+    }
+    (fields, summary)
+}
+
 /// `'a', 'b'`, as the server comparison lists an enum's labels.
 fn labels(labels: &[String]) -> String {
     labels.iter().map(|l| format!("'{}'", l.replace('\'', "''"))).collect::<Vec<_>>().join(", ")
@@ -80,21 +113,23 @@ pub(super) fn note(field: &str, before: Option<&str>, after: Option<&str>) -> Op
         v.map(|v| v.split(", ").map(str::to_string).collect()).unwrap_or_default()
     };
     let (before, after) = (split(before), split(after));
-    let added: Vec<&String> = after.iter().filter(|l| !before.contains(l)).collect();
-    let removed: Vec<&String> = before.iter().filter(|l| !after.contains(l)).collect();
+    let mut added: Vec<&String> = after.iter().filter(|l| !before.contains(l)).collect();
     let mut notes = Vec::new();
-    if before.len() == after.len() && !added.is_empty() && added.len() == removed.len() {
-        // ALTER TYPE ... RENAME VALUE keeps the position.
-        for (old, new) in before.iter().zip(&after).filter(|(b, a)| b != a) {
-            notes.push(format!("renamed {old} to {new}"));
+    // Postgres cannot drop a label, only rename it in place (RENAME VALUE): a label gone is
+    // taken as renamed to the new label that follows the same kept label (or starts the list).
+    for (i, old) in before.iter().enumerate().filter(|(_, l)| !after.contains(l)) {
+        let kept_before = before[..i].iter().rev().find(|l| after.contains(l));
+        let from = kept_before.and_then(|k| after.iter().position(|l| l == k)).map_or(0, |p| p + 1);
+        match after.get(from).filter(|l| added.contains(l)) {
+            Some(new) => {
+                notes.push(format!("renamed {old} to {new}"));
+                added.retain(|l| *l != new);
+            }
+            None => notes.push(format!("removed {old}")),
         }
-        return Some(notes.join(", "));
     }
     if !added.is_empty() {
         notes.push(format!("added {}", added.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", ")));
-    }
-    if !removed.is_empty() {
-        notes.push(format!("removed {}", removed.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", ")));
     }
     let kept_before: Vec<&String> = before.iter().filter(|l| after.contains(l)).collect();
     let kept_after: Vec<&String> = after.iter().filter(|l| before.contains(l)).collect();

@@ -204,6 +204,15 @@ fn enum_labels_added_renamed_and_reordered() {
         lines(before, "CREATE TYPE mood AS ENUM ('sad', 'happy');"),
         ["type public.mood: labels: 'happy', 'sad' → 'sad', 'happy' (reordered)"]
     );
+    assert_eq!(
+        lines(before, &format!("{before} ALTER TYPE mood ADD VALUE 'meh'; ALTER TYPE mood RENAME VALUE 'happy' TO 'glad';")),
+        ["type public.mood: labels: 'happy', 'sad' → 'glad', 'sad', 'meh' (renamed 'happy' to 'glad', added 'meh')"]
+    );
+    // A type dropped and created again can lose labels.
+    assert_eq!(
+        lines(before, "CREATE TYPE mood AS ENUM ('happy');"),
+        ["type public.mood: labels: 'happy', 'sad' → 'happy' (removed 'sad')"]
+    );
 }
 
 #[test]
@@ -244,5 +253,35 @@ fn functions_signature_return_attributes_and_body() {
     no_diff(
         "CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql STABLE SECURITY DEFINER AS $$ BEGIN NULL; END $$;",
         "CREATE FUNCTION f() RETURNS void AS $$\nBEGIN\n  NULL;\nEND\n$$ SECURITY DEFINER LANGUAGE plpgsql STABLE;",
+    );
+}
+
+#[test]
+fn domain_defaults_and_checks() {
+    let before = "CREATE DOMAIN email AS text CHECK (VALUE ~ '@'); CREATE DOMAIN qty AS int DEFAULT 1;";
+    let after = format!(
+        "{before} ALTER DOMAIN email ADD CONSTRAINT email_short CHECK (length(VALUE) < 320) NOT VALID; \
+         ALTER DOMAIN email DROP CONSTRAINT email_check; ALTER DOMAIN email SET NOT NULL; \
+         ALTER DOMAIN qty SET DEFAULT 2;"
+    );
+    assert_eq!(
+        lines(before, &after),
+        [
+            "type public.email: not null: (none) → true",
+            "type public.qty: default: 1 → 2",
+            "domain constraint public.email.email_check removed",
+            "domain constraint public.email.email_short added: CHECK (length(value) < 320) NOT VALID",
+        ]
+    );
+    assert_eq!(
+        lines("", before),
+        [
+            "type public.email added: AS text CONSTRAINT email_check CHECK (value ~ '@')",
+            "type public.qty added: AS int4 DEFAULT 1",
+        ]
+    );
+    no_diff(
+        before,
+        "CREATE DOMAIN qty AS integer DEFAULT (1); CREATE DOMAIN email AS text CHECK (VALUE~'@');",
     );
 }

@@ -140,9 +140,14 @@ fn not_modelled(unsupported: &[Diagnostic], set: &MigrationSet, changed: &[i64])
     let mut earlier = 0;
     for d in unsupported {
         match changed_files.iter().find(|(_, m)| d.file.as_deref() == Some(m.up.path.as_path())) {
-            Some((i, _)) => {
+            Some((i, m)) => {
                 let what = d.message.trim_end_matches(" is not modelled by the strata analyzer yet");
-                found.push(((*i, d.line), what.to_string()));
+                // The catalog's words for a kind it does not know; the statement says more.
+                let what = match what {
+                    "this statement" => statement_at(m, d.line).unwrap_or_else(|| what.to_string()),
+                    _ => what.to_string(),
+                };
+                found.push(((*i, d.line), what));
             }
             None => earlier += 1,
         }
@@ -162,6 +167,13 @@ fn not_modelled(unsupported: &[Diagnostic], set: &MigrationSet, changed: &[i64])
         .map(|((i, line), what)| (format!("{}:{line}", file_name(changed_files[i].1)), what))
         .collect();
     NotModelled { changed, earlier }
+}
+
+/// The start of the statement of `m` that begins on `line`, on one line.
+fn statement_at(m: &Migration, line: usize) -> Option<String> {
+    let lines = LineIndex::new(&m.up.text);
+    let s = m.up.statements.iter().find(|s| lines.line_column(s.offset).0 == line)?;
+    Some(truncate(&s.text(&m.up.text).split_whitespace().collect::<Vec<_>>().join(" "), 60))
 }
 
 /// Both sets applied in throwaway databases of the server, described and compared.
