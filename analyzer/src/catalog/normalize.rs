@@ -113,13 +113,23 @@ pub fn quote_ident(name: &str) -> String {
 
 /// Keywords other than the unreserved ones need quotes as identifiers (`"user"`, `"order"`);
 /// the scanner knows which is which.
+/// The answers are remembered: a schema diff asks for every column of every table.
 fn is_reserved_keyword(name: &str) -> bool {
     use pg_query::protobuf::KeywordKind;
-    let Ok(scan) = pg_query::scan(name) else { return false };
-    match scan.tokens.as_slice() {
-        [token] => !matches!(token.keyword_kind(), KeywordKind::NoKeyword | KeywordKind::UnreservedKeyword),
-        _ => false,
+    thread_local! {
+        static KNOWN: std::cell::RefCell<std::collections::HashMap<String, bool>> = Default::default();
     }
+    if let Some(known) = KNOWN.with(|k| k.borrow().get(name).copied()) {
+        return known;
+    }
+    let reserved = match pg_query::scan(name).as_ref().map(|s| s.tokens.as_slice()) {
+        Ok([token]) => {
+            !matches!(token.keyword_kind(), KeywordKind::NoKeyword | KeywordKind::UnreservedKeyword)
+        }
+        _ => false,
+    };
+    KNOWN.with(|k| k.borrow_mut().insert(name.to_string(), reserved));
+    reserved
 }
 
 /// `schema.name`, each part quoted as needed.

@@ -2,7 +2,7 @@
 //! indexes (keys, method, unique, INCLUDE, partial). An index that backs a primary key or
 //! unique constraint is that constraint's, and shows as the constraint only.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{field, Key, Object, ObjectKind};
 use crate::catalog::index::{Constraint, ConstraintKind};
@@ -23,11 +23,14 @@ pub(super) fn collect(catalog: &Catalog, objects: &mut BTreeMap<Key, Object>) {
         let identity = format!("{table}.{}", quote_ident(&c.name));
         objects.insert((ObjectKind::Constraint, identity), Object { fields, summary, owner });
     }
+    // Keys and unique constraints by (schema, name), as their backing indexes are named.
+    let backed: BTreeSet<(&str, &str)> = catalog
+        .constraints()
+        .filter(|c| matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique))
+        .map(|c| (c.schema.as_str(), c.name.as_str()))
+        .collect();
     for index in catalog.indexes() {
-        let backs_constraint = catalog.constraints_on(&index.schema, &index.table).any(|c| {
-            c.name == index.name && matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique)
-        });
-        if backs_constraint {
+        if backed.contains(&(index.schema.as_str(), index.name.as_str())) {
             continue;
         }
         let table = qualified(&index.schema, &index.table);

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::{field, Field, Key, Object, ObjectKind};
+use crate::catalog::index::Constraint;
 use crate::catalog::normalize::{qualified, quote_ident};
 use crate::catalog::{Column, RelationKind, Table};
 use crate::Catalog;
@@ -21,6 +22,11 @@ pub(super) fn collect(catalog: &Catalog, objects: &mut BTreeMap<Key, Object>) {
         };
         objects.insert((ObjectKind::Extension, quote_ident(name)), object);
     }
+    // Grouped once: looking them up per table would be quadratic in big schemas.
+    let mut constraints: BTreeMap<(&str, &str), Vec<&Constraint>> = BTreeMap::new();
+    for c in catalog.constraints() {
+        constraints.entry((c.schema.as_str(), c.table.as_str())).or_default().push(c);
+    }
     for table in catalog.tables() {
         let identity = qualified(&table.schema, &table.name);
         let owner = Some((ObjectKind::Table, identity.clone()));
@@ -32,7 +38,8 @@ pub(super) fn collect(catalog: &Catalog, objects: &mut BTreeMap<Key, Object>) {
             };
             objects.insert((ObjectKind::Column, format!("{identity}.{}", quote_ident(&column.name))), object);
         }
-        let summary = table_summary(catalog, table);
+        let on_table = constraints.get(&(table.schema.as_str(), table.name.as_str()));
+        let summary = table_summary(catalog, table, on_table.map_or(&[][..], Vec::as_slice));
         objects.insert((ObjectKind::Table, identity), Object { fields: vec![], summary, owner: None });
     }
     for view in catalog.view_definitions() {
@@ -96,10 +103,10 @@ pub(super) fn column_summary(column: &Column) -> String {
 }
 
 /// The table's columns and constraints, as its CREATE TABLE would list them.
-fn table_summary(catalog: &Catalog, table: &Table) -> String {
+fn table_summary(catalog: &Catalog, table: &Table, constraints: &[&Constraint]) -> String {
     let mut parts: Vec<String> =
         table.columns.iter().map(|c| format!("{} {}", quote_ident(&c.name), column_summary(c))).collect();
-    for constraint in catalog.constraints_on(&table.schema, &table.name) {
+    for constraint in constraints {
         let definition = super::keys::constraint_definition(catalog, constraint);
         parts.push(format!("CONSTRAINT {} {definition}", quote_ident(&constraint.name)));
     }

@@ -60,8 +60,8 @@ pub(crate) fn run(dir: &Path, url: Option<&str>, args: &Args) -> Result<ExitCode
         .map(label)
         .collect();
     let changed: Vec<i64> = new.iter().chain(&edited).map(|m| m.version).collect();
-    let statements = statements(&current, &changed);
-    let offline = match (Catalog::from_migrations(&old.set), Catalog::from_migrations(&current)) {
+    let (statements, replayed) = statements(&current, &changed);
+    let offline = match (Catalog::from_migrations(&old.set), replayed) {
         (Ok(a), Ok(b)) => Ok(Offline {
             objects: diff(&a, &b),
             not_modelled: not_modelled(&b.unsupported, &current, &changed),
@@ -87,9 +87,12 @@ pub(crate) fn run(dir: &Path, url: Option<&str>, args: &Args) -> Result<ExitCode
 }
 
 /// The statements of the changed migrations, each with the lock it takes given the schema the
-/// migrations before it built (the catalog is replayed statement by statement for that).
-fn statements(set: &MigrationSet, changed: &[i64]) -> Vec<NewStatement> {
+/// migrations before it built (the catalog is replayed statement by statement for that); and
+/// the catalog the whole set builds, or the first statement it rejects, as
+/// [`Catalog::from_migrations`] would say (one replay serves both).
+fn statements(set: &MigrationSet, changed: &[i64]) -> (Vec<NewStatement>, Result<Catalog, Diagnostic>) {
     let mut catalog = Catalog::default();
+    let mut first_error = None;
     let mut out = Vec::new();
     for m in &set.migrations {
         let lines = LineIndex::new(&m.up.text);
@@ -103,11 +106,13 @@ fn statements(set: &MigrationSet, changed: &[i64]) -> Vec<NewStatement> {
                     lock: lock_taken(s, &catalog),
                 });
             }
-            // A statement the replay rejects is reported in the tables section; go on.
-            let _ = catalog.apply_script(&m.up.text, &m.up.path, std::slice::from_ref(s));
+            // A statement the replay rejects is reported in the objects section; go on.
+            if let Err(e) = catalog.apply_script(&m.up.text, &m.up.path, std::slice::from_ref(s)) {
+                first_error.get_or_insert(e);
+            }
         }
     }
-    out
+    (out, first_error.map_or(Ok(catalog), Err))
 }
 
 /// The strongest table lock a statement takes, on the schema before it, from the lint's one
