@@ -109,7 +109,7 @@ fn json_with_real_snapshots() {
 
 /// A history whose second commit changes a default, adds a CHECK and a foreign key, replaces a
 /// view, changes a function's body, adds an enum label, runs a DO block the replay cannot see
-/// into and revokes privileges (which only the server compares).
+/// into and revokes privileges (which the replay does not compare).
 fn orders_repo() -> MigrationsDir {
     let repo = MigrationsDir::new(&[]);
     let dir = repo.0.join("db/migrations");
@@ -184,7 +184,7 @@ fn every_object_kind_from_the_files_alone() {
         md.contains(
             "> **Not modelled** by the replay, so their changes are not listed above:\n\
              > - `2_review.up.sql:9`: a DO block\n\
-             > - `2_review.up.sql:10`: REVOKE (compared on the server only)\n"
+             > - `2_review.up.sql:10`: REVOKE (not compared offline)\n"
         ),
         "{md}"
     );

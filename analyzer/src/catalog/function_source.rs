@@ -31,7 +31,46 @@ pub(crate) fn source(s: &CreateFunctionStmt) -> ProcSource {
         .filter_map(|d| attribute(d, &language, returns_set(s)))
         .collect();
     attributes.sort();
-    ProcSource { returns: returns(s), attributes, body: body(s, &options, &language) }
+    ProcSource {
+        arguments: arguments(s),
+        returns: returns(s),
+        attributes,
+        body: body(s, &options, &language),
+    }
+}
+
+/// The parameters with their modes, names and defaults (a rename of a parameter or a new
+/// default changes what callers may write, not the signature).
+fn arguments(s: &CreateFunctionStmt) -> String {
+    let parameters: Vec<String> = s
+        .parameters
+        .iter()
+        .filter_map(|p| match &p.node {
+            Some(NodeEnum::FunctionParameter(p)) if p.mode() != FunctionParameterMode::FuncParamTable => {
+                Some(p)
+            }
+            _ => None,
+        })
+        .map(|p| {
+            let mode = match p.mode() {
+                FunctionParameterMode::FuncParamOut => "OUT ",
+                FunctionParameterMode::FuncParamInout => "INOUT ",
+                FunctionParameterMode::FuncParamVariadic => "VARIADIC ",
+                _ => "",
+            };
+            let mut text = mode.to_string();
+            if !p.name.is_empty() {
+                text.push_str(&normalize::quote_ident(&p.name));
+                text.push(' ');
+            }
+            text.push_str(&p.arg_type.as_ref().map(declared).unwrap_or_default());
+            if let Some(default) = p.defexpr.as_deref() {
+                text.push_str(&format!(" DEFAULT {}", normalize::expression(default)));
+            }
+            text
+        })
+        .collect();
+    parameters.join(", ")
 }
 
 fn returns_set(s: &CreateFunctionStmt) -> bool {

@@ -33,6 +33,8 @@ pub fn not_compared(node: &NodeEnum) -> Option<&'static str> {
             ObjectType::ObjectIndex => "ALTER INDEX",
             ObjectType::ObjectSequence => "ALTER SEQUENCE",
             ObjectType::ObjectView | ObjectType::ObjectMatview => "ALTER VIEW",
+            ObjectType::ObjectType => "ALTER TYPE ... ATTRIBUTE",
+            ObjectType::ObjectForeignTable => "ALTER FOREIGN TABLE",
             _ => return None,
         },
         NodeEnum::AlterTableStmt(a) => {

@@ -43,7 +43,7 @@ pub(super) fn collect(catalog: &Catalog, objects: &mut BTreeMap<Key, Object>) {
         let kind = if proc.kind == b'p' { ObjectKind::Procedure } else { ObjectKind::Function };
         let args: Vec<String> = proc.args.iter().map(|a| catalog.sql_type(*a).to_string()).collect();
         let identity = format!("{}({})", qualified(&proc.schema, &proc.name), args.join(", "));
-        let mut fields = Vec::new();
+        let mut fields = vec![field("arguments", source.arguments.clone())];
         if !source.returns.is_empty() {
             fields.push(field("returns", source.returns.clone()));
         }

@@ -249,6 +249,14 @@ fn functions_signature_return_attributes_and_body() {
             "procedure public.tidy() removed",
         ]
     );
+    // Parameter names and defaults are not in the signature but change what callers write.
+    assert_eq!(
+        lines(
+            "CREATE FUNCTION f(a int) RETURNS int RETURN a;",
+            "CREATE FUNCTION f(x int DEFAULT 1) RETURNS int RETURN x;"
+        ),
+        ["function public.f(int4): arguments: a int4 → x int4 DEFAULT 1; body: RETURN a → RETURN x"]
+    );
     // Whitespace in a PL/pgSQL body and clause order do not count.
     no_diff(
         "CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql STABLE SECURITY DEFINER AS $$ BEGIN NULL; END $$;",

@@ -162,7 +162,7 @@ fn not_modelled(unsupported: &[Diagnostic], set: &MigrationSet, changed: &[i64])
         for s in &m.up.statements {
             if let Some(what) = strata_analyzer::diff::not_compared(&s.node) {
                 let (line, _) = lines.line_column(s.offset);
-                found.push(((*i, line), format!("{what} (compared on the server only)")));
+                found.push(((*i, line), format!("{what} (not compared offline)")));
             }
         }
     }

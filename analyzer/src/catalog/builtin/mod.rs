@@ -60,6 +60,8 @@ pub struct Proc {
 /// A user function's definition as text that does not depend on the file's formatting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProcSource {
+    /// The parameters but TABLE ones, as declared: `a int4, OUT total numeric, b text DEFAULT ''`.
+    pub arguments: String,
     /// `int4`, `SETOF text`, `TABLE(id int8, name text)`; empty for a procedure.
     pub returns: String,
     /// `LANGUAGE sql`, `STABLE`, `SECURITY DEFINER` ..., sorted, defaults left out.
