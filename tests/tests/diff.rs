@@ -109,7 +109,8 @@ fn json_with_real_snapshots() {
 
 /// A history whose second commit changes a default, adds a CHECK and a foreign key, replaces a
 /// view, changes a function's body, adds an enum label, runs a DO block the replay cannot see
-/// into and revokes privileges (which the replay does not compare).
+/// into, revokes privileges (which the replay does not compare) and alters the function's
+/// settings (which the replay does not model).
 fn orders_repo() -> MigrationsDir {
     let repo = MigrationsDir::new(&[]);
     let dir = repo.0.join("db/migrations");
@@ -146,6 +147,7 @@ CREATE OR REPLACE FUNCTION order_total(o bigint) RETURNS numeric LANGUAGE sql ST
 ALTER TYPE order_state ADD VALUE 'shipped' AFTER 'paid';
 DO $$ BEGIN RAISE NOTICE 'hello'; END $$;
 REVOKE ALL ON orders FROM PUBLIC;
+ALTER FUNCTION order_total(bigint) SET search_path = public;
 ",
     )
     .unwrap();
@@ -184,7 +186,8 @@ fn every_object_kind_from_the_files_alone() {
         md.contains(
             "> **Not modelled** by the replay, so their changes are not listed above:\n\
              > - `2_review.up.sql:9`: a DO block\n\
-             > - `2_review.up.sql:10`: REVOKE (not compared offline)\n"
+             > - `2_review.up.sql:10`: REVOKE (not compared offline)\n\
+             > - `2_review.up.sql:11`: ALTER FUNCTION order_total(bigint) SET search_path = public\n"
         ),
         "{md}"
     );
@@ -239,8 +242,12 @@ fn offline_json_agrees_with_the_server() {
     assert_eq!(find("public.open_orders")["change"], "changed");
     assert_eq!(find("public.order_total(int8)")["fields"][0]["field"], "body");
     assert_eq!(
-        report["not_modelled"]["changed"][0],
-        serde_json::json!({"at": "2_review.up.sql:9", "statement": "a DO block"})
+        report["not_modelled"]["changed"],
+        serde_json::json!([
+            {"at": "2_review.up.sql:9", "statement": "a DO block"},
+            {"at": "2_review.up.sql:10", "statement": "REVOKE (not compared offline)"},
+            {"at": "2_review.up.sql:11", "statement": "ALTER FUNCTION order_total(bigint) SET search_path = public"},
+        ])
     );
     assert_eq!(report["not_modelled"]["earlier"], 0);
 

@@ -293,3 +293,31 @@ fn domain_defaults_and_checks() {
         "CREATE DOMAIN qty AS integer DEFAULT (1); CREATE DOMAIN email AS text CHECK (VALUE~'@');",
     );
 }
+
+#[test]
+fn like_and_inheritance_copy_what_postgres_copies() {
+    let base = "CREATE TABLE parent (id int GENERATED ALWAYS AS IDENTITY, n int NOT NULL DEFAULT 7);";
+    let after = format!(
+        "{base} CREATE TABLE bare (LIKE parent); CREATE TABLE full_copy (LIKE parent INCLUDING ALL); \
+         CREATE TABLE child () INHERITS (parent);"
+    );
+    assert_eq!(
+        lines(base, &after),
+        [
+            // LIKE keeps NOT NULL only; INCLUDING ALL the default and identity too.
+            "table public.bare added: (id int4 NOT NULL, n int4 NOT NULL)",
+            // A child inherits defaults, not identity.
+            "table public.child added: (id int4 NOT NULL, n int4 NOT NULL DEFAULT 7)",
+            "table public.full_copy added: (id int4 GENERATED ALWAYS AS IDENTITY, n int4 NOT NULL DEFAULT 7)",
+        ]
+    );
+    // A default set on the parent reaches its children (unless ONLY).
+    assert_eq!(
+        lines(&after, &format!("{after} ALTER TABLE parent ALTER n SET DEFAULT 8;")),
+        ["column public.child.n: default: 7 → 8", "column public.parent.n: default: 7 → 8",]
+    );
+    assert_eq!(
+        lines(&after, &format!("{after} ALTER TABLE ONLY parent ALTER n SET DEFAULT 8;")),
+        ["column public.parent.n: default: 7 → 8"]
+    );
+}
