@@ -74,7 +74,7 @@ pub struct Constraint {
     pub kind: ConstraintKind,
     /// False after `ADD CONSTRAINT ... NOT VALID` until `VALIDATE CONSTRAINT`.
     pub valid: bool,
-    /// A CHECK's or EXCLUDE's expression, deparsed.
+    /// A CHECK's expression, deparsed; an EXCLUDE's whole definition after the keyword.
     pub expression: Option<String>,
     /// What else the definition says, as Postgres prints it: a foreign key's `MATCH FULL`,
     /// `ON UPDATE` and `ON DELETE` actions, `DEFERRABLE` ...
@@ -288,7 +288,10 @@ impl Keys {
             schema: table.0.clone(),
             table: table.1.clone(),
             columns: keys,
-            expression: c.raw_expr.as_deref().map(normalize::expression),
+            expression: match kind {
+                ConstraintKind::Exclusion => Some(normalize::exclusion(c)),
+                _ => c.raw_expr.as_deref().map(normalize::expression),
+            },
             clauses: normalize::constraint_clauses(c, matches!(kind, ConstraintKind::ForeignKey { .. })),
             kind,
             valid: !c.skip_validation,

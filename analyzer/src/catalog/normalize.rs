@@ -167,6 +167,38 @@ pub(crate) fn index_key(param: &pg_query::protobuf::Node) -> String {
     text
 }
 
+/// An exclusion constraint after `EXCLUDE`, as `pg_get_constraintdef` words it:
+/// `USING gist (room WITH =, during WITH &&) WHERE (...)`.
+pub(crate) fn exclusion(c: &PgConstraint) -> String {
+    let elements: Vec<String> = c
+        .exclusions
+        .iter()
+        .filter_map(|e| match &e.node {
+            // Each is a list of the element and the operator's (qualified) name.
+            Some(NodeEnum::List(pair)) => {
+                let element = pair.items.first().map(index_key)?;
+                let operator = match pair.items.get(1).and_then(|o| o.node.as_ref()) {
+                    Some(NodeEnum::List(names)) => names
+                        .items
+                        .iter()
+                        .filter_map(super::table::string_value)
+                        .collect::<Vec<_>>()
+                        .join("."),
+                    _ => String::new(),
+                };
+                Some(format!("{element} WITH {operator}"))
+            }
+            _ => None,
+        })
+        .collect();
+    let method = if c.access_method.is_empty() { "btree" } else { c.access_method.as_str() };
+    let mut text = format!("USING {method} ({})", elements.join(", "));
+    if let Some(predicate) = c.where_clause.as_deref() {
+        text.push_str(&format!(" WHERE ({})", expression(predicate)));
+    }
+    text
+}
+
 /// The parts of a constraint's definition besides its kind, columns and expression, worded as
 /// `pg_get_constraintdef` words them (actions it leaves out when they are the default).
 pub(crate) fn constraint_clauses(c: &PgConstraint, foreign_key: bool) -> Vec<String> {

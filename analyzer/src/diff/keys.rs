@@ -82,7 +82,7 @@ pub(super) fn constraint_definition(catalog: &Catalog, c: &Constraint) -> String
         ConstraintKind::PrimaryKey => format!("PRIMARY KEY ({})", columns(&c.columns)),
         ConstraintKind::Unique => format!("UNIQUE ({})", columns(&c.columns)),
         ConstraintKind::Check { .. } => format!("CHECK ({})", c.expression.as_deref().unwrap_or("")),
-        ConstraintKind::Exclusion => format!("EXCLUDE ({})", columns(&c.columns)),
+        ConstraintKind::Exclusion => format!("EXCLUDE {}", c.expression.as_deref().unwrap_or("")),
         ConstraintKind::ForeignKey { references, referenced_columns } => {
             // `REFERENCES users` means its primary key; say which columns that is.
             let referenced = if referenced_columns.is_empty() {

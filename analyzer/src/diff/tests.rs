@@ -114,6 +114,19 @@ fn constraints_added_removed_changed_and_validated() {
 }
 
 #[test]
+fn exclusion_constraints() {
+    let before = "CREATE EXTENSION btree_gist; CREATE TABLE booking (room int, during tstzrange);";
+    let after = format!(
+        "{before} ALTER TABLE booking ADD CONSTRAINT no_overlap EXCLUDE USING gist (room WITH =, during WITH &&) \
+         WHERE (room > 0);"
+    );
+    assert_eq!(
+        lines(before, &after),
+        ["constraint public.booking.no_overlap added: EXCLUDE USING gist (room WITH =, during WITH &&) WHERE (room > 0)"]
+    );
+}
+
+#[test]
 fn a_check_written_with_different_spacing_is_the_same() {
     no_diff(
         "CREATE TABLE t (price int, CONSTRAINT p CHECK (price > 0 AND price < 100));",
