@@ -23,7 +23,6 @@ mod user_types;
 mod views;
 
 use std::collections::{BTreeMap, BTreeSet};
-
 use std::path::Path;
 
 use pg_query::NodeEnum;
