@@ -120,6 +120,8 @@ impl Catalog {
                         column.ty = types::from_type_name(type_name).ty;
                         column.modifiers = normalize::type_modifiers(type_name);
                     }
+                    // ALTER TYPE resets the collation to the new type's unless it names one.
+                    column.collation = super::table::column_from_def(def, None).collation;
                 }
             }
             AlterTableType::AtAddIdentity => {

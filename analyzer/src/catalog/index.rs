@@ -39,6 +39,8 @@ pub struct Index {
     pub include: Vec<String>,
     /// The WHERE clause, deparsed.
     pub predicate: Option<String>,
+    /// `UNIQUE NULLS NOT DISTINCT`: NULLs count as equal.
+    pub nulls_not_distinct: bool,
 }
 
 impl Index {
@@ -214,6 +216,7 @@ impl Keys {
             keys: s.index_params.iter().map(normalize::index_key).collect(),
             include: s.index_including_params.iter().map(normalize::index_key).collect(),
             predicate: s.where_clause.as_deref().map(normalize::expression),
+            nulls_not_distinct: s.nulls_not_distinct,
         };
         self.indexes.insert(k, index);
     }
@@ -280,6 +283,7 @@ impl Keys {
                 keys: index_keys,
                 include: names(&c.including),
                 predicate: None,
+                nulls_not_distinct: c.nulls_not_distinct,
             };
             self.indexes.insert((table.0.clone(), name.clone()), index);
         }

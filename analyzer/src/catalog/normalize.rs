@@ -203,6 +203,9 @@ pub(crate) fn exclusion(c: &PgConstraint) -> String {
 /// `pg_get_constraintdef` words them (actions it leaves out when they are the default).
 pub(crate) fn constraint_clauses(c: &PgConstraint, foreign_key: bool) -> Vec<String> {
     let mut clauses = Vec::new();
+    if c.nulls_not_distinct {
+        clauses.push("NULLS NOT DISTINCT".to_string());
+    }
     if foreign_key {
         if c.fk_matchtype == "f" {
             clauses.push("MATCH FULL".to_string());

@@ -36,6 +36,11 @@ pub(crate) fn column_from_def(def: &ColumnDef, table: Option<&(String, String)>)
     column.modifiers = modifiers;
     column.not_null |= def.is_not_null;
     column.identity = Identity::from_code(&def.identity);
+    column.collation = def.coll_clause.as_ref().map(|c| {
+        let names: Vec<String> =
+            c.collname.iter().filter_map(string_value).map(normalize::quote_ident).collect();
+        names.join(".")
+    });
     if let (true, Some(table)) = (serial, table) {
         // What `serial` expands to: a sequence named as Postgres names it, and its nextval.
         let sequence = format!("{}_{}_seq", table.1, def.colname);

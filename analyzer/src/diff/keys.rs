@@ -39,14 +39,18 @@ pub(super) fn collect(catalog: &Catalog, objects: &mut BTreeMap<Key, Object>) {
         if index.unique {
             fields.push(field("unique", "true"));
         }
+        if index.nulls_not_distinct {
+            fields.push(field("nulls not distinct", "true"));
+        }
         if !index.include.is_empty() {
             fields.push(field("include", index.include.join(", ")));
         }
         fields.extend(index.predicate.iter().map(|p| field("predicate", p.clone())));
         // pg_get_indexdef's wording after the index name.
         let mut summary = format!(
-            "{}ON {table} USING {} ({})",
+            "{}{}ON {table} USING {} ({})",
             if index.unique { "UNIQUE " } else { "" },
+            if index.nulls_not_distinct { "NULLS NOT DISTINCT " } else { "" },
             index.method,
             index.keys.join(", ")
         );

@@ -82,12 +82,16 @@ fn column_fields(column: &Column) -> Vec<Field> {
     fields.extend(column.default.iter().map(|d| field("default", d.clone())));
     fields.extend(column.identity.iter().map(|i| field("identity", i.as_str())));
     fields.extend(column.generated.iter().map(|g| field("generated", g.clone())));
+    fields.extend(column.collation.iter().map(|c| field("collation", c.clone())));
     fields
 }
 
 /// `varchar(320) NOT NULL DEFAULT ''::character varying`, as a column definition reads.
 pub(super) fn column_summary(column: &Column) -> String {
     let mut text = column.declared_type();
+    if let Some(collation) = &column.collation {
+        text.push_str(&format!(" COLLATE {collation}"));
+    }
     if let Some(identity) = column.identity {
         text.push_str(&format!(" GENERATED {} AS IDENTITY", identity.as_str().to_uppercase()));
     } else if column.not_null {

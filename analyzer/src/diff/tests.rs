@@ -334,3 +334,18 @@ fn like_and_inheritance_copy_what_postgres_copies() {
         ["column public.parent.n: default: 7 → 8"]
     );
 }
+
+#[test]
+fn collations_and_nulls_not_distinct() {
+    let before = "CREATE TABLE t (a text, b text, c int); CREATE UNIQUE INDEX t_c ON t (c);";
+    let after = "CREATE TABLE t (a text COLLATE \"C\", b text, c int, UNIQUE NULLS NOT DISTINCT (b)); \
+                 CREATE UNIQUE INDEX t_c ON t (c) NULLS NOT DISTINCT;";
+    assert_eq!(
+        lines(before, after),
+        [
+            "column public.t.a: collation: (none) → \"C\"",
+            "constraint public.t.t_b_key added: UNIQUE (b) NULLS NOT DISTINCT",
+            "index public.t_c: nulls not distinct: (none) → true",
+        ]
+    );
+}
