@@ -4,7 +4,7 @@ use pg_query::protobuf::{AlterTableCmd, AlterTableStmt, AlterTableType, ConstrTy
 use pg_query::NodeEnum;
 
 use super::table::{column_from_def, key, string_value};
-use super::{types, Catalog, Source};
+use super::{normalize, types, Catalog, Identity, Source};
 use crate::Diagnostic;
 
 /// Subcommands that change the columns of the children too.
@@ -16,6 +16,8 @@ fn recurses(t: AlterTableType) -> bool {
             | AlterTableType::AtSetNotNull
             | AlterTableType::AtDropNotNull
             | AlterTableType::AtAlterColumnType
+            | AlterTableType::AtColumnDefault
+            | AlterTableType::AtDropExpression
     )
 }
 
@@ -74,7 +76,7 @@ impl Catalog {
         let Some(rv) = &s.relation else { return Ok(()) };
         let added = match cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
             Some(NodeEnum::ColumnDef(def)) if cmd.subtype() == AlterTableType::AtAddColumn => {
-                Some(column_from_def(def))
+                Some(column_from_def(def, Some(&key(rv))))
             }
             _ => None,
         };
@@ -116,12 +118,41 @@ impl Catalog {
                 if let Some(NodeEnum::ColumnDef(def)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
                     if let Some(type_name) = &def.type_name {
                         column.ty = types::from_type_name(type_name).ty;
+                        column.modifiers = normalize::type_modifiers(type_name);
                     }
+                    // ALTER TYPE resets the collation to the new type's unless it names one.
+                    column.collation = super::table::column_from_def(def, None).collation;
                 }
             }
             AlterTableType::AtAddIdentity => {
-                table.column_mut(&cmd.name).ok_or_else(|| no_column(&cmd.name))?.not_null = true;
+                let column = table.column_mut(&cmd.name).ok_or_else(|| no_column(&cmd.name))?;
+                column.not_null = true;
+                if let Some(NodeEnum::Constraint(c)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
+                    column.identity = Identity::from_code(&c.generated_when);
+                }
             }
+            AlterTableType::AtSetIdentity => {
+                let column = table.column_mut(&cmd.name).ok_or_else(|| no_column(&cmd.name))?;
+                if let Some(generated) = set_generated(cmd) {
+                    column.identity = Some(generated);
+                }
+            }
+            AlterTableType::AtDropIdentity => match table.column_mut(&cmd.name) {
+                Some(column) => column.identity = None,
+                None if cmd.missing_ok => {}
+                None => return Err(no_column(&cmd.name)),
+            },
+            AlterTableType::AtColumnDefault => match table.column_mut(&cmd.name) {
+                // SET DEFAULT carries the expression, DROP DEFAULT none.
+                Some(column) => column.default = cmd.def.as_deref().map(normalize::expression),
+                None if cmd.missing_ok => {}
+                None => return Err(no_column(&cmd.name)),
+            },
+            AlterTableType::AtDropExpression => match table.column_mut(&cmd.name) {
+                Some(column) => column.generated = None,
+                None if cmd.missing_ok => {}
+                None => return Err(no_column(&cmd.name)),
+            },
             AlterTableType::AtAddConstraint => {
                 let Some(NodeEnum::Constraint(c)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) else {
                     return Ok(());
@@ -136,4 +167,17 @@ impl Catalog {
         }
         Ok(())
     }
+}
+
+/// `ALTER COLUMN ... SET GENERATED ALWAYS | BY DEFAULT`: the grammar stores the choice as the
+/// character code of `attidentity` in a `generated` option.
+fn set_generated(cmd: &AlterTableCmd) -> Option<Identity> {
+    let Some(NodeEnum::List(options)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) else { return None };
+    options.items.iter().find_map(|o| match &o.node {
+        Some(NodeEnum::DefElem(d)) if d.defname == "generated" => match d.arg.as_deref()?.node.as_ref()? {
+            NodeEnum::Integer(i) => Identity::from_code(&char::from(u8::try_from(i.ival).ok()?).to_string()),
+            _ => None,
+        },
+        _ => None,
+    })
 }

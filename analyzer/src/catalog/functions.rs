@@ -1,6 +1,7 @@
 //! CREATE [OR REPLACE] FUNCTION / PROCEDURE, DROP and RENAME of them: the signature (IN, OUT,
 //! INOUT, VARIADIC and TABLE parameters, defaults), the return type (`SETOF`, `RETURNS TABLE`)
-//! and strictness, so queries resolve calls to them as the server does. The body is not run.
+//! and strictness, so queries resolve calls to them as the server does. The body is not run,
+//! only kept as text for comparing histories ([`super::function_source`]).
 
 use pg_query::protobuf::{CreateFunctionStmt, FunctionParameter, FunctionParameterMode, ObjectWithArgs};
 use pg_query::NodeEnum;
@@ -31,6 +32,7 @@ impl Catalog {
             all_args: vec![],
             modes: vec![],
             arg_names: vec![],
+            source: Some(Box::new(super::function_source::source(s))),
         };
         let mut outputs = Vec::new();
         for p in &s.parameters {

@@ -15,7 +15,7 @@ use pg_query::protobuf::{
 use pg_query::NodeEnum;
 
 pub(crate) use super::table::{key, string_value};
-use super::{Catalog, Source};
+use super::{normalize, Catalog, Source};
 
 type TableKey = (String, String);
 
@@ -30,6 +30,17 @@ pub struct Index {
     pub primary: bool,
     /// Has a WHERE clause.
     pub partial: bool,
+    /// The access method: `btree`, `gin`, `gist` ...
+    pub method: String,
+    /// Each key as the deparser prints it: a column name, or an expression with its
+    /// parentheses, with any collation, operator class and ordering.
+    pub keys: Vec<String>,
+    /// `INCLUDE (...)` columns.
+    pub include: Vec<String>,
+    /// The WHERE clause, deparsed.
+    pub predicate: Option<String>,
+    /// `UNIQUE NULLS NOT DISTINCT`: NULLs count as equal.
+    pub nulls_not_distinct: bool,
 }
 
 impl Index {
@@ -65,6 +76,11 @@ pub struct Constraint {
     pub kind: ConstraintKind,
     /// False after `ADD CONSTRAINT ... NOT VALID` until `VALIDATE CONSTRAINT`.
     pub valid: bool,
+    /// A CHECK's expression, deparsed; an EXCLUDE's whole definition after the keyword.
+    pub expression: Option<String>,
+    /// What else the definition says, as Postgres prints it: a foreign key's `MATCH FULL`,
+    /// `ON UPDATE` and `ON DELETE` actions, `DEFERRABLE` ...
+    pub clauses: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -77,6 +93,11 @@ pub(crate) struct Keys {
 impl Catalog {
     pub fn indexes_on<'a>(&'a self, schema: &'a str, table: &'a str) -> impl Iterator<Item = &'a Index> + 'a {
         self.keys.indexes.values().filter(move |i| i.schema == schema && i.table == table)
+    }
+
+    /// Every index, by schema and name.
+    pub fn indexes(&self) -> impl Iterator<Item = &Index> {
+        self.keys.indexes.values()
     }
 
     /// An index by name; `schema` as written (`None`: the default schema).
@@ -191,6 +212,11 @@ impl Keys {
             unique: s.unique || s.primary,
             primary: s.primary,
             partial: s.where_clause.is_some(),
+            method: if s.access_method.is_empty() { "btree".to_string() } else { s.access_method.clone() },
+            keys: s.index_params.iter().map(normalize::index_key).collect(),
+            include: s.index_including_params.iter().map(normalize::index_key).collect(),
+            predicate: s.where_clause.as_deref().map(normalize::expression),
+            nulls_not_distinct: s.nulls_not_distinct,
         };
         self.indexes.insert(k, index);
     }
@@ -241,9 +267,9 @@ impl Keys {
         if matches!(kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique) {
             let index_name = if c.indexname.is_empty() { name.clone() } else { c.indexname.clone() };
             let backing = self.indexes.remove(&(table.0.clone(), index_name));
-            let columns = match backing {
-                Some(i) => i.columns,
-                None => keys.iter().cloned().map(Some).collect(),
+            let (columns, index_keys, method) = match backing {
+                Some(i) => (i.columns, i.keys, i.method),
+                None => (keys.iter().cloned().map(Some).collect(), keys.clone(), "btree".to_string()),
             };
             let index = Index {
                 schema: table.0.clone(),
@@ -253,6 +279,11 @@ impl Keys {
                 unique: true,
                 primary: kind == ConstraintKind::PrimaryKey,
                 partial: false,
+                method,
+                keys: index_keys,
+                include: names(&c.including),
+                predicate: None,
+                nulls_not_distinct: c.nulls_not_distinct,
             };
             self.indexes.insert((table.0.clone(), name.clone()), index);
         }
@@ -261,6 +292,11 @@ impl Keys {
             schema: table.0.clone(),
             table: table.1.clone(),
             columns: keys,
+            expression: match kind {
+                ConstraintKind::Exclusion => Some(normalize::exclusion(c)),
+                _ => c.raw_expr.as_deref().map(normalize::expression),
+            },
+            clauses: normalize::constraint_clauses(c, matches!(kind, ConstraintKind::ForeignKey { .. })),
             kind,
             valid: !c.skip_validation,
         });
@@ -365,6 +401,12 @@ impl Keys {
         for i in self.indexes.values_mut().filter(|i| on_table(&i.schema, &i.table)) {
             for c in i.columns.iter_mut().flatten().filter(|c| *c == old) {
                 *c = new.to_string();
+            }
+            // Keys that are the bare column; expressions keep the text they were written with.
+            let quoted_old = normalize::quote_ident(old);
+            for k in i.keys.iter_mut().chain(i.include.iter_mut()).filter(|k| **k == quoted_old || *k == old)
+            {
+                *k = normalize::quote_ident(new);
             }
         }
         for c in &mut self.constraints {

@@ -7,8 +7,12 @@
 
 mod alter_table;
 pub mod builtin;
+mod column;
+mod domains;
+mod function_source;
 mod functions;
 pub mod index;
+pub mod normalize;
 mod polymorphic;
 mod relations;
 pub mod resolve;
@@ -23,20 +27,16 @@ use std::path::Path;
 
 use pg_query::NodeEnum;
 
-pub use relations::Relation;
+pub use column::{Column, Identity};
+pub use domains::{DomainCheck, DomainDetails};
+pub use relations::{OtherRelation, Relation, RelationKind};
 pub(crate) use table::{column_from_def, string_value};
 pub use types::SqlType;
+pub use views::View;
 
 use crate::migration::MigrationSet;
 use crate::sql::Statement;
 use crate::Diagnostic;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Column {
-    pub name: String,
-    pub ty: SqlType,
-    pub not_null: bool,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {
@@ -64,9 +64,10 @@ pub struct Catalog {
     /// Partitions and inheritance children of each table, which its column changes reach.
     children: BTreeMap<(String, String), Vec<(String, String)>>,
     /// Views and materialized views, with the columns their queries produce.
-    views: BTreeMap<(String, String), Table>,
-    /// Sequences, foreign tables ...: they exist, their columns are not modelled.
-    other_relations: BTreeSet<(String, String)>,
+    views: BTreeMap<(String, String), View>,
+    /// Sequences, foreign tables, views over queries that cannot be typed ...: they exist,
+    /// their columns are not modelled.
+    other_relations: BTreeMap<(String, String), OtherRelation>,
     /// A DO block or an unknown statement ran: it may have created relations unseen.
     opaque_statements_seen: bool,
     /// Extensions created, with the schema their objects went to.
@@ -81,6 +82,8 @@ pub struct Catalog {
     enum_labels: BTreeMap<builtin::Oid, Vec<String>>,
     /// A CREATE FUNCTION used a type the catalog does not know: calls are not checked.
     opaque_functions: bool,
+    /// The defaults and CHECKs of domains the migrations create.
+    domains: BTreeMap<builtin::Oid, DomainDetails>,
     /// The attributes of composite types the migrations create.
     composites: BTreeMap<builtin::Oid, Vec<Column>>,
     next_oid: builtin::Oid,
@@ -96,7 +99,7 @@ impl Default for Catalog {
             views: BTreeMap::new(),
             children: BTreeMap::new(),
             unsupported: Vec::new(),
-            other_relations: BTreeSet::new(),
+            other_relations: BTreeMap::new(),
             opaque_statements_seen: false,
             extensions: BTreeMap::new(),
             user_types: BTreeMap::new(),
@@ -106,6 +109,7 @@ impl Default for Catalog {
             enum_labels: BTreeMap::new(),
             opaque_functions: false,
             composites: BTreeMap::new(),
+            domains: BTreeMap::new(),
             // Above any oid the built-ins or the extensions' dump use.
             next_oid: 1_000_000,
             keys: index::Keys::default(),
@@ -167,6 +171,7 @@ impl Catalog {
             NodeEnum::CreateEnumStmt(s) => self.create_enum(src, s),
             NodeEnum::AlterEnumStmt(s) => self.alter_enum(src, s),
             NodeEnum::CreateDomainStmt(s) => self.create_domain(src, s),
+            NodeEnum::AlterDomainStmt(s) => self.alter_domain(src, s),
             NodeEnum::CompositeTypeStmt(s) => self.create_composite(src, s),
             NodeEnum::CreateRangeStmt(s) => self.create_range(src, s),
             NodeEnum::CreateFunctionStmt(s) => self.create_function(src, s),
@@ -214,16 +219,31 @@ impl Catalog {
 
     /// A view, sequence, CREATE TABLE AS ...: it exists but its columns are not modelled.
     pub fn is_unmodelled(&self, schema: Option<&str>, name: &str) -> bool {
-        self.other_relations.contains(&(schema.unwrap_or(DEFAULT_SCHEMA).to_string(), name.to_string()))
+        self.other_relations.contains_key(&(schema.unwrap_or(DEFAULT_SCHEMA).to_string(), name.to_string()))
     }
 
     /// A view or materialized view, with the columns its query produces.
     pub fn view(&self, schema: Option<&str>, name: &str) -> Option<&Table> {
-        self.views.get(&(schema.unwrap_or(DEFAULT_SCHEMA).to_string(), name.to_string()))
+        self.views.get(&(schema.unwrap_or(DEFAULT_SCHEMA).to_string(), name.to_string())).map(|v| &v.relation)
     }
 
     pub fn views(&self) -> impl Iterator<Item = &Table> {
+        self.views.values().map(|v| &v.relation)
+    }
+
+    /// Views and materialized views with how they were made.
+    pub fn view_definitions(&self) -> impl Iterator<Item = &View> {
         self.views.values()
+    }
+
+    /// Relations whose columns are not modelled (sequences, foreign tables, views over queries
+    /// that cannot be typed), by `(schema, name)`.
+    pub fn unmodelled_relations(&self) -> impl Iterator<Item = (&(String, String), &OtherRelation)> {
+        self.other_relations.iter()
+    }
+
+    pub fn schemas(&self) -> impl Iterator<Item = &str> {
+        self.schemas.iter().map(String::as_str)
     }
 
     pub fn tables(&self) -> impl Iterator<Item = &Table> {
@@ -248,6 +268,16 @@ impl Catalog {
     /// The attributes of a composite type.
     pub fn composite_columns(&self, oid: builtin::Oid) -> Option<&[Column]> {
         self.composites.get(&oid).map(Vec::as_slice)
+    }
+
+    /// The types the migrations create (not their array types), by `(schema, name)`.
+    pub fn user_types(&self) -> impl Iterator<Item = (&(String, String), &builtin::TypeInfo)> {
+        self.user_type_names.iter().filter_map(|(k, oid)| Some((k, self.user_types.get(oid)?)))
+    }
+
+    /// The functions and procedures the migrations create.
+    pub fn user_functions(&self) -> impl Iterator<Item = &builtin::Proc> {
+        self.user_procs.values().flatten()
     }
 
     pub fn has_schema(&self, schema: &str) -> bool {

@@ -6,8 +6,25 @@ use pg_query::protobuf::{AlterObjectSchemaStmt, ObjectType, RangeVar};
 use pg_query::NodeEnum;
 
 use super::table::{display, key};
-use super::{Catalog, Column, Source, DEFAULT_SCHEMA};
+use super::{normalize, Catalog, Column, Source, DEFAULT_SCHEMA};
 use crate::Diagnostic;
+
+/// What kind of relation one the catalog does not model the columns of is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RelationKind {
+    Table,
+    View,
+    MaterializedView,
+    Sequence,
+    ForeignTable,
+}
+
+/// A relation whose columns are not modelled: its kind and, for a view, its query deparsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherRelation {
+    pub kind: RelationKind,
+    pub query: Option<String>,
+}
 
 /// A relation a query can read: a table, a view, or a system catalog or view.
 pub struct Relation<'c> {
@@ -25,7 +42,7 @@ impl Catalog {
             return Some(Relation { columns: t.columns.as_slice().into(), is_table: true });
         }
         if let Some(v) = self.views.get(&key) {
-            return Some(Relation { columns: v.columns.as_slice().into(), is_table: false });
+            return Some(Relation { columns: v.relation.columns.as_slice().into(), is_table: false });
         }
         let b = super::builtin::builtins();
         let system = (schema.unwrap_or("pg_catalog").to_string(), name.to_string());
@@ -35,17 +52,21 @@ impl Catalog {
                 b.extensions.get(e).and_then(|e| e.relations.get(&("@".to_string(), name.to_string())))
             })
         })?;
-        let columns: Vec<Column> = columns
-            .iter()
-            .map(|c| Column { name: c.name.clone(), ty: self.sql_type(c.ty), not_null: c.not_null })
-            .collect();
+        let columns: Vec<Column> =
+            columns.iter().map(|c| Column::new(c.name.clone(), self.sql_type(c.ty), c.not_null)).collect();
         Some(Relation { columns: columns.into(), is_table: !name.starts_with("pg_stat") })
     }
 
     /// Records a relation that a statement creates without a modelled column list.
-    pub(crate) fn create_other(&mut self, src: &Source<'_>, rv: Option<&RangeVar>, what: &str) {
+    pub(crate) fn create_other(
+        &mut self,
+        src: &Source<'_>,
+        rv: Option<&RangeVar>,
+        relation: OtherRelation,
+        what: &str,
+    ) {
         if let Some(rv) = rv.filter(|rv| rv.relpersistence != "t") {
-            self.other_relations.insert(key(rv));
+            self.other_relations.insert(key(rv), relation);
         }
         if !what.is_empty() {
             self.note_unsupported(src, what);
@@ -67,7 +88,7 @@ impl Catalog {
         location: i32,
         noun: &str,
     ) -> Result<(), Diagnostic> {
-        if self.other_relations.contains(&key) || self.views.contains_key(&key) {
+        if self.other_relations.contains_key(&key) || self.views.contains_key(&key) {
             return Ok(());
         }
         if self.opaque_statements_seen {
@@ -117,10 +138,10 @@ impl Catalog {
             table.schema = s.newschema.clone();
             self.tables.insert(new, table);
         } else if let Some(mut view) = self.views.remove(&old) {
-            view.schema = s.newschema.clone();
+            view.relation.schema = s.newschema.clone();
             self.views.insert(new, view);
-        } else if self.other_relations.remove(&old) {
-            self.other_relations.insert(new);
+        } else if let Some(other) = self.other_relations.remove(&old) {
+            self.other_relations.insert(new, other);
         } else if !s.missing_ok {
             self.missing_relation(src, rv)?;
         }
@@ -130,20 +151,34 @@ impl Catalog {
     /// Statements that create relations of unmodelled kinds. `None` when `node` is not one.
     pub(crate) fn apply_other(&mut self, src: &Source<'_>, node: &NodeEnum) -> Option<()> {
         match node {
-            NodeEnum::ViewStmt(v) => self.create_other(src, v.view.as_ref(), "CREATE VIEW"),
+            NodeEnum::ViewStmt(v) => {
+                let query = v.query.as_deref().and_then(|q| q.node.as_ref()).and_then(normalize::statement);
+                let view = OtherRelation { kind: RelationKind::View, query };
+                self.create_other(src, v.view.as_ref(), view, "CREATE VIEW")
+            }
             NodeEnum::CreateTableAsStmt(c) => {
                 let rel = c.into.as_ref().and_then(|i| i.rel.as_ref());
-                self.create_other(src, rel, "CREATE TABLE AS / CREATE MATERIALIZED VIEW")
+                let kind = match c.objtype() {
+                    ObjectType::ObjectMatview => RelationKind::MaterializedView,
+                    _ => RelationKind::Table,
+                };
+                let made = OtherRelation { kind, query: None };
+                self.create_other(src, rel, made, "CREATE TABLE AS / CREATE MATERIALIZED VIEW")
             }
             NodeEnum::SelectStmt(s) if s.into_clause.is_some() => {
                 let rel = s.into_clause.as_ref().and_then(|i| i.rel.as_ref());
-                self.create_other(src, rel, "SELECT ... INTO")
+                let table = OtherRelation { kind: RelationKind::Table, query: None };
+                self.create_other(src, rel, table, "SELECT ... INTO")
             }
             // Sequences have no columns queries use; no note needed.
-            NodeEnum::CreateSeqStmt(s) => self.create_other(src, s.sequence.as_ref(), ""),
+            NodeEnum::CreateSeqStmt(s) => {
+                let sequence = OtherRelation { kind: RelationKind::Sequence, query: None };
+                self.create_other(src, s.sequence.as_ref(), sequence, "")
+            }
             NodeEnum::CreateForeignTableStmt(f) => {
                 let rel = f.base_stmt.as_ref().and_then(|b| b.relation.as_ref());
-                self.create_other(src, rel, "CREATE FOREIGN TABLE")
+                let table = OtherRelation { kind: RelationKind::ForeignTable, query: None };
+                self.create_other(src, rel, table, "CREATE FOREIGN TABLE")
             }
             _ => return None,
         }

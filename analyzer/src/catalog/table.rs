@@ -3,7 +3,7 @@
 use pg_query::protobuf::{ColumnDef, ConstrType, CreateStmt, DropStmt, ObjectType, RangeVar, RenameStmt};
 use pg_query::NodeEnum;
 
-use super::{types, Catalog, Column, Source, Table, DEFAULT_SCHEMA};
+use super::{normalize, types, Catalog, Column, Identity, Source, Table, DEFAULT_SCHEMA};
 use crate::Diagnostic;
 
 pub(crate) fn key(rv: &RangeVar) -> (String, String) {
@@ -23,26 +23,62 @@ pub(crate) fn display(key: &(String, String)) -> String {
     }
 }
 
-/// A column as declared in CREATE TABLE or ADD COLUMN.
-pub(crate) fn column_from_def(def: &ColumnDef) -> Column {
+/// A column as declared in CREATE TABLE or ADD COLUMN, on `table` (`None` for a composite
+/// type's attribute, where serial types and defaults do not apply).
+pub(crate) fn column_from_def(def: &ColumnDef, table: Option<&(String, String)>) -> Column {
     let declared = def.type_name.as_ref().map(types::from_type_name);
-    let (ty, mut not_null) = match declared {
+    let modifiers = def.type_name.as_ref().map(normalize::type_modifiers).unwrap_or_default();
+    let (ty, serial) = match declared {
         Some(d) => (d.ty, d.implies_not_null),
         None => (super::SqlType::new("unknown"), false),
     };
-    not_null |= def.is_not_null || !def.identity.is_empty();
+    let mut column = Column::new(def.colname.clone(), ty, serial);
+    column.modifiers = modifiers;
+    column.not_null |= def.is_not_null;
+    column.identity = Identity::from_code(&def.identity);
+    column.collation = def.coll_clause.as_ref().map(|c| {
+        let names: Vec<String> =
+            c.collname.iter().filter_map(string_value).map(normalize::quote_ident).collect();
+        names.join(".")
+    });
+    if let (true, Some(table)) = (serial, table) {
+        // What `serial` expands to: a sequence named as Postgres names it, and its nextval.
+        let sequence = format!("{}_{}_seq", table.1, def.colname);
+        let sequence = if table.0 == DEFAULT_SCHEMA { sequence } else { format!("{}.{sequence}", table.0) };
+        column.default = Some(format!("nextval('{}'::regclass)", sequence.replace('\'', "''")));
+    }
     for c in &def.constraints {
         if let Some(NodeEnum::Constraint(c)) = &c.node {
+            let expr = || c.raw_expr.as_deref().map(normalize::expression);
             match c.contype() {
-                ConstrType::ConstrNotnull | ConstrType::ConstrPrimary | ConstrType::ConstrIdentity => {
-                    not_null = true
+                ConstrType::ConstrNotnull | ConstrType::ConstrPrimary => column.not_null = true,
+                ConstrType::ConstrIdentity => {
+                    column.not_null = true;
+                    column.identity = Identity::from_code(&c.generated_when);
                 }
-                ConstrType::ConstrNull => not_null = false,
+                ConstrType::ConstrNull => column.not_null = false,
+                ConstrType::ConstrDefault if table.is_some() => column.default = expr(),
+                ConstrType::ConstrGenerated if table.is_some() => column.generated = expr(),
                 _ => {}
             }
         }
     }
-    Column { name: def.colname.clone(), ty, not_null }
+    column.not_null |= column.identity.is_some();
+    column
+}
+
+/// `LIKE source INCLUDING ...`: what of a source column the copy keeps (`TableLikeOption`
+/// bits of parsenodes.h).
+fn like_copy(column: &Column, options: u32) -> Column {
+    const DEFAULTS: u32 = 1 << 3;
+    const GENERATED: u32 = 1 << 4;
+    const IDENTITY: u32 = 1 << 5;
+    Column {
+        default: column.default.clone().filter(|_| options & DEFAULTS != 0),
+        generated: column.generated.clone().filter(|_| options & GENERATED != 0),
+        identity: column.identity.filter(|_| options & IDENTITY != 0),
+        ..column.clone()
+    }
 }
 
 impl Catalog {
@@ -56,7 +92,7 @@ impl Catalog {
         if !self.schemas.contains(&key.0) {
             return Err(src.error(rv.location, "3F000", format!("schema \"{}\" does not exist", key.0)));
         }
-        if self.tables.contains_key(&key) || self.other_relations.contains(&key) {
+        if self.tables.contains_key(&key) || self.other_relations.contains_key(&key) {
             if s.if_not_exists {
                 return Ok(());
             }
@@ -74,7 +110,9 @@ impl Catalog {
         // Inherited and partition-parent columns come first, as in Postgres.
         for parent in &s.inh_relations {
             if let Some(NodeEnum::RangeVar(parent)) = &parent.node {
-                columns.extend(self.columns_of(src, parent)?);
+                // Children inherit defaults and generation expressions, not identity.
+                let inherited = self.columns_of(src, parent)?;
+                columns.extend(inherited.into_iter().map(|c| Column { identity: None, ..c }));
                 self.children.entry(key_of(parent)).or_default().push(key.clone());
             }
         }
@@ -82,7 +120,7 @@ impl Catalog {
         for elt in &s.table_elts {
             match &elt.node {
                 Some(NodeEnum::ColumnDef(def)) => {
-                    let column = column_from_def(def);
+                    let column = column_from_def(def, Some(&key));
                     if let Some(existing) = columns.iter_mut().find(|c| c.name == column.name) {
                         if s.inh_relations.is_empty() {
                             return Err(src.error(
@@ -93,6 +131,9 @@ impl Catalog {
                         }
                         // A partition or child may add constraints to an inherited column.
                         existing.not_null |= column.not_null;
+                        if column.default.is_some() {
+                            existing.default = column.default;
+                        }
                     } else {
                         columns.push(column);
                     }
@@ -102,7 +143,8 @@ impl Catalog {
                 }
                 Some(NodeEnum::TableLikeClause(like)) => {
                     if let Some(source) = &like.relation {
-                        columns.extend(self.columns_of(src, source)?);
+                        let copied = self.columns_of(src, source)?;
+                        columns.extend(copied.iter().map(|c| like_copy(c, like.options)));
                     }
                 }
                 _ => {}
@@ -153,7 +195,7 @@ impl Catalog {
             ObjectType::ObjectTable => {
                 for key in keys.collect::<Vec<_>>() {
                     if self.tables.remove(&key).is_none()
-                        && !self.other_relations.remove(&key)
+                        && self.other_relations.remove(&key).is_none()
                         && !s.missing_ok
                     {
                         self.missing(src, key, -1, "table")?;
@@ -166,7 +208,8 @@ impl Catalog {
             | ObjectType::ObjectSequence
             | ObjectType::ObjectForeignTable => {
                 for key in keys.collect::<Vec<_>>() {
-                    let found = self.views.remove(&key).is_some() | self.other_relations.remove(&key);
+                    let found =
+                        self.views.remove(&key).is_some() | self.other_relations.remove(&key).is_some();
                     if !found && !s.missing_ok && !self.opaque_statements_seen {
                         let noun = match s.remove_type() {
                             ObjectType::ObjectView => "view",
@@ -214,7 +257,8 @@ impl Catalog {
                     }
                     // RESTRICT would have failed on a non-empty schema; CASCADE drops its tables.
                     self.tables.retain(|(schema, _), _| schema != name);
-                    self.other_relations.retain(|(schema, _)| schema != name);
+                    self.other_relations.retain(|(schema, _), _| schema != name);
+                    self.views.retain(|(schema, _), _| schema != name);
                 }
                 Ok(())
             }
@@ -252,16 +296,17 @@ impl Catalog {
             | ObjectType::ObjectForeignTable => {
                 let old = key(rv);
                 let new_key = (old.0.clone(), s.newname.clone());
-                if self.tables.contains_key(&new_key) || self.other_relations.contains(&new_key) {
+                if self.tables.contains_key(&new_key) || self.other_relations.contains_key(&new_key) {
                     let msg = format!("relation \"{}\" already exists", display(&new_key));
                     return Err(src.error(-1, "42P07", msg));
                 }
                 if let Some(table) = self.tables.remove(&old) {
                     self.tables.insert(new_key, Table { name: s.newname.clone(), ..table });
-                } else if let Some(view) = self.views.remove(&old) {
-                    self.views.insert(new_key, Table { name: s.newname.clone(), ..view });
-                } else if self.other_relations.remove(&old) {
-                    self.other_relations.insert(new_key);
+                } else if let Some(mut view) = self.views.remove(&old) {
+                    view.relation.name = s.newname.clone();
+                    self.views.insert(new_key, view);
+                } else if let Some(other) = self.other_relations.remove(&old) {
+                    self.other_relations.insert(new_key, other);
                 } else if !s.missing_ok {
                     self.missing_relation(src, rv)?;
                 }

@@ -123,6 +123,7 @@ impl Catalog {
         if let Some(t) = self.user_types.get_mut(&oid) {
             t.not_null = not_null;
         }
+        self.record_domain(oid, s);
         Ok(())
     }
 
@@ -138,7 +139,9 @@ impl Catalog {
             .coldeflist
             .iter()
             .filter_map(|d| match &d.node {
-                Some(NodeEnum::ColumnDef(def)) => Some(Column { not_null: false, ..column_from_def(def) }),
+                Some(NodeEnum::ColumnDef(def)) => {
+                    Some(Column { not_null: false, ..column_from_def(def, None) })
+                }
                 _ => None,
             })
             .collect();
@@ -179,6 +182,7 @@ impl Catalog {
         }
         self.enum_labels.remove(&oid);
         self.composites.remove(&oid);
+        self.domains.remove(&oid);
         self.user_ranges.remove(&oid);
         true
     }
@@ -195,8 +199,11 @@ impl Catalog {
             }
         }
         let renamed = SqlType::new(new_name).name;
-        for column in
-            self.tables.values_mut().chain(self.views.values_mut()).flat_map(|t| t.columns.iter_mut())
+        for column in self
+            .tables
+            .values_mut()
+            .chain(self.views.values_mut().map(|v| &mut v.relation))
+            .flat_map(|t| t.columns.iter_mut())
         {
             if column.ty.name == key.1 {
                 column.ty.name = renamed.clone();

@@ -6,9 +6,19 @@
 use pg_query::protobuf::{Node, ObjectType, RangeVar};
 
 use super::table::{display, key};
-use super::{Catalog, Column, Source, Table};
+use super::{normalize, Catalog, Column, OtherRelation, RelationKind, Source, Table};
 use crate::query::describe_relation;
 use crate::Diagnostic;
+
+/// A view or materialized view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct View {
+    /// Its name and the columns its query produces.
+    pub relation: Table,
+    pub materialized: bool,
+    /// Its query, deparsed (so formatting in the file does not matter).
+    pub query: String,
+}
 
 /// What a query creates.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -32,7 +42,7 @@ impl Catalog {
         let key = key(rv);
         let exists = self.tables.contains_key(&key)
             || self.views.contains_key(&key)
-            || self.other_relations.contains(&key);
+            || self.other_relations.contains_key(&key);
         if exists && !replace_or_if_not_exists {
             return Err(src.error(
                 rv.location,
@@ -47,25 +57,39 @@ impl Catalog {
             return Err(src.error(rv.location, "3F000", format!("schema \"{}\" does not exist", key.0)));
         }
         let typed = query.map(|q| describe_relation(self, src.text, q));
+        let query_text = query.and_then(|q| q.node.as_ref()).and_then(normalize::statement);
         let Some(Ok(mut columns)) = typed else {
-            let what = match made {
-                Made::View => "CREATE VIEW over a query the analyzer cannot type",
-                Made::MaterializedView => "CREATE MATERIALIZED VIEW over a query the analyzer cannot type",
-                Made::Table => "CREATE TABLE AS over a query the analyzer cannot type",
+            let (what, kind) = match made {
+                Made::View => ("CREATE VIEW over a query the analyzer cannot type", RelationKind::View),
+                Made::MaterializedView => (
+                    "CREATE MATERIALIZED VIEW over a query the analyzer cannot type",
+                    RelationKind::MaterializedView,
+                ),
+                Made::Table => ("CREATE TABLE AS over a query the analyzer cannot type", RelationKind::Table),
             };
-            self.create_other(src, Some(rv), what);
+            let query = query_text.filter(|_| made != Made::Table);
+            self.create_other(src, Some(rv), OtherRelation { kind, query }, what);
             return Ok(());
         };
         crate::query::rename_outputs(&mut columns, aliases);
         let columns: Vec<Column> = columns
             .into_iter()
-            .map(|c| Column { name: c.name, ty: c.ty, not_null: made != Made::Table && !c.nullable })
+            .map(|c| Column::new(c.name, c.ty, made != Made::Table && !c.nullable))
             .collect();
         let table = Table { schema: key.0.clone(), name: key.1.clone(), columns };
         self.other_relations.remove(&key);
         match made {
-            Made::Table => self.tables.insert(key, table),
-            _ => self.views.insert(key, table),
+            Made::Table => {
+                self.tables.insert(key, table);
+            }
+            _ => {
+                let view = View {
+                    relation: table,
+                    materialized: made == Made::MaterializedView,
+                    query: query_text.unwrap_or_default(),
+                };
+                self.views.insert(key, view);
+            }
         };
         Ok(())
     }

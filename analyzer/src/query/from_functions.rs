@@ -129,7 +129,7 @@ impl Analysis<'_> {
                 .iter()
                 .filter_map(|d| match &d.node {
                     Some(NodeEnum::ColumnDef(def)) => {
-                        let c = crate::catalog::column_from_def(def);
+                        let c = crate::catalog::column_from_def(def, None);
                         Some(column(&c.name, Some(c.ty), true))
                     }
                     _ => None,

@@ -53,6 +53,21 @@ pub struct Proc {
     pub modes: Vec<u8>,
     /// Names per `all_args` (or `args` when that is empty); empty strings for unnamed ones.
     pub arg_names: Vec<String>,
+    /// For functions the migrations create, what their CREATE said; `None` for built-ins.
+    pub source: Option<Box<ProcSource>>,
+}
+
+/// A user function's definition as text that does not depend on the file's formatting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcSource {
+    /// The parameters but TABLE ones, as declared: `a int4, OUT total numeric, b text DEFAULT ''`.
+    pub arguments: String,
+    /// `int4`, `SETOF text`, `TABLE(id int8, name text)`; empty for a procedure.
+    pub returns: String,
+    /// `LANGUAGE sql`, `STABLE`, `SECURITY DEFINER` ..., sorted, defaults left out.
+    pub attributes: Vec<String>,
+    /// The body: SQL deparsed, other languages with whitespace runs collapsed.
+    pub body: String,
 }
 
 impl Proc {
@@ -173,6 +188,7 @@ fn parse(data: &str) -> Builtins {
                         .filter(|s| !s.is_empty())
                         .map(|s| s.split(' ').map(|n| if n == "-" { "" } else { n }.to_string()).collect())
                         .unwrap_or_default(),
+                    source: None,
                 };
                 set.procs.entry(proc.name.clone()).or_default().push(proc);
             }
