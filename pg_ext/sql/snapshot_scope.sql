@@ -112,7 +112,7 @@ COMMENT ON FUNCTION strata.snapshot_roots(oid[], oid[], boolean) IS
     'The roots (tables, views, sequences, types, functions) whose description the given objects can change. Internal: incremental snapshots.';
 
 -- What an incremental snapshot of the running migration describes; NULL: everything.
-CREATE FUNCTION strata.snapshot_scope_roots(managed text[]) RETURNS oid[]
+CREATE FUNCTION strata.snapshot_scope_roots(managed text[], same_epoch boolean) RETURNS oid[]
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -121,7 +121,6 @@ DECLARE
     objids oid[];
     unnamed boolean;
     roots oid[];
-    previous_epoch text;
 BEGIN
     WITH taken AS (DELETE FROM strata.snapshot_scope s RETURNING s.classid, s.objid, s.xid)
     SELECT array_agg(t.classid) FILTER (WHERE t.classid IS NOT NULL),
@@ -130,8 +129,7 @@ BEGIN
     INTO classids, objids, unnamed
     FROM taken t WHERE t.xid = pg_current_xact_id();
 
-    SELECT s.epoch INTO previous_epoch FROM strata.snapshots s ORDER BY s.seq DESC LIMIT 1;
-    IF previous_epoch IS DISTINCT FROM strata.snapshot_epoch()
+    IF NOT same_epoch
        -- Without both event triggers firing, what the migration touched is not known.
        OR (SELECT count(*) FROM pg_event_trigger e
            WHERE e.evtname IN ('strata_sentinel_ddl', 'strata_sentinel_drop')
@@ -157,6 +155,6 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION strata.snapshot_scope_roots(text[]) IS
-    'The roots the running migration''s snapshot describes, from what its DDL touched (strata.snapshot_scope), or NULL when the whole schema must be described. Internal.';
+COMMENT ON FUNCTION strata.snapshot_scope_roots(text[], boolean) IS
+    'The roots the running migration''s snapshot describes, from what its DDL touched (strata.snapshot_scope), or NULL when the whole schema must be described (same_epoch false: the stored roots are OIDs of another database). Internal.';
 

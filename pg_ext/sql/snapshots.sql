@@ -106,6 +106,7 @@ AS $$
 DECLARE
     s strata.snapshots;
     previous strata.snapshots;
+    epoch text := strata.snapshot_epoch();
     managed text[];
     roots oid[];
     renamed oid[];
@@ -121,7 +122,7 @@ BEGIN
     SELECT c.schemas INTO managed FROM strata.snapshot_config c;
     SELECT * INTO previous FROM strata.snapshots p ORDER BY p.seq DESC LIMIT 1;
     IF incremental AND previous.seq IS NOT NULL THEN
-        roots := strata.snapshot_scope_roots(managed);
+        roots := strata.snapshot_scope_roots(managed, previous.epoch IS NOT DISTINCT FROM epoch);
     ELSE
         DELETE FROM strata.snapshot_scope;
     END IF;
@@ -173,8 +174,7 @@ BEGIN
     END LOOP;
 
     INSERT INTO strata.snapshots (version, reason, schemas, objects, changed, fingerprint, incremental, epoch)
-    VALUES (take_snapshot.version, take_snapshot.reason, managed, 0, 0, '\x', roots IS NOT NULL,
-            strata.snapshot_epoch())
+    VALUES (take_snapshot.version, take_snapshot.reason, managed, 0, 0, '\x', roots IS NOT NULL, epoch)
     RETURNING * INTO s;
 
     -- What changed: compared with every stored object, or with those of the roots described.

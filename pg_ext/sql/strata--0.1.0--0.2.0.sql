@@ -1462,28 +1462,31 @@ objects (kind, identity, classid, objid, subid, acl, def, root) AS (
         'pg_default_acl'::regclass, d.oid, 0, d.defaclacl, '{}'::jsonb, NULL
     FROM pg_catalog.pg_default_acl d LEFT JOIN managed m ON m.oid = d.defaclnamespace
     WHERE d.defaclnamespace = 0 OR m.oid IS NOT NULL
+),
+-- Each distinct ACL is spelled out once: most objects share their owner's default.
+grants AS (
+    SELECT a.acl, (
+        SELECT string_agg(grantee || ': ' || privileges, '; ' ORDER BY grantee)
+        FROM (
+            SELECT CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(x.grantee)) END
+                    AS grantee,
+                string_agg(x.privilege_type || CASE WHEN x.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END,
+                           ', ' ORDER BY x.privilege_type) AS privileges
+            FROM aclexplode(a.acl) x
+            GROUP BY x.grantee
+        ) per_grantee) AS text
+    FROM (SELECT DISTINCT o.acl FROM objects o WHERE o.acl IS NOT NULL) a
 )
 SELECT o.kind, o.identity,
-    jsonb_strip_nulls(o.def || jsonb_build_object(
-        'comment', ds.description,
-        'grants', CASE WHEN o.acl IS NOT NULL THEN (
-            SELECT string_agg(grantee || ': ' || privileges, '; ' ORDER BY grantee)
-            FROM (
-                SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END
-                        AS grantee,
-                    string_agg(a.privilege_type || CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END,
-                               ', ' ORDER BY a.privilege_type) AS privileges
-                FROM aclexplode(o.acl) a
-                GROUP BY a.grantee
-            ) per_grantee) END)),
+    jsonb_strip_nulls(o.def || jsonb_build_object('comment', ds.description, 'grants', g.text)),
     o.root, o.objid
 FROM objects o
+LEFT JOIN grants g ON g.acl = o.acl
 LEFT JOIN pg_catalog.pg_description ds
     ON ds.objoid = o.objid AND ds.classoid = o.classid AND ds.objsubid = o.subid
 WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_depend e
                   WHERE e.classid = o.classid AND e.objid = o.objid AND e.deptype = 'e')
 ORDER BY o.kind COLLATE "C", o.identity COLLATE "C"
-
 -- sql/describe_text_close.sql
 $describe_sql$::text
 $describe_text$;
@@ -1822,28 +1825,31 @@ objects (kind, identity, classid, objid, subid, acl, def, root) AS (
         'pg_default_acl'::regclass, d.oid, 0, d.defaclacl, '{}'::jsonb, NULL
     FROM pg_catalog.pg_default_acl d LEFT JOIN managed m ON m.oid = d.defaclnamespace
     WHERE d.defaclnamespace = 0 OR m.oid IS NOT NULL
+),
+-- Each distinct ACL is spelled out once: most objects share their owner's default.
+grants AS (
+    SELECT a.acl, (
+        SELECT string_agg(grantee || ': ' || privileges, '; ' ORDER BY grantee)
+        FROM (
+            SELECT CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(x.grantee)) END
+                    AS grantee,
+                string_agg(x.privilege_type || CASE WHEN x.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END,
+                           ', ' ORDER BY x.privilege_type) AS privileges
+            FROM aclexplode(a.acl) x
+            GROUP BY x.grantee
+        ) per_grantee) AS text
+    FROM (SELECT DISTINCT o.acl FROM objects o WHERE o.acl IS NOT NULL) a
 )
 SELECT o.kind, o.identity,
-    jsonb_strip_nulls(o.def || jsonb_build_object(
-        'comment', ds.description,
-        'grants', CASE WHEN o.acl IS NOT NULL THEN (
-            SELECT string_agg(grantee || ': ' || privileges, '; ' ORDER BY grantee)
-            FROM (
-                SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END
-                        AS grantee,
-                    string_agg(a.privilege_type || CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END,
-                               ', ' ORDER BY a.privilege_type) AS privileges
-                FROM aclexplode(o.acl) a
-                GROUP BY a.grantee
-            ) per_grantee) END)),
+    jsonb_strip_nulls(o.def || jsonb_build_object('comment', ds.description, 'grants', g.text)),
     o.root, o.objid
 FROM objects o
+LEFT JOIN grants g ON g.acl = o.acl
 LEFT JOIN pg_catalog.pg_description ds
     ON ds.objoid = o.objid AND ds.classoid = o.classid AND ds.objsubid = o.subid
 WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_depend e
                   WHERE e.classid = o.classid AND e.objid = o.objid AND e.deptype = 'e')
 ORDER BY o.kind COLLATE "C", o.identity COLLATE "C"
-
 -- sql/describe_close.sql
 ;
 END
@@ -1981,6 +1987,7 @@ AS $$
 DECLARE
     s strata.snapshots;
     previous strata.snapshots;
+    epoch text := strata.snapshot_epoch();
     managed text[];
     roots oid[];
     renamed oid[];
@@ -1996,7 +2003,7 @@ BEGIN
     SELECT c.schemas INTO managed FROM strata.snapshot_config c;
     SELECT * INTO previous FROM strata.snapshots p ORDER BY p.seq DESC LIMIT 1;
     IF incremental AND previous.seq IS NOT NULL THEN
-        roots := strata.snapshot_scope_roots(managed);
+        roots := strata.snapshot_scope_roots(managed, previous.epoch IS NOT DISTINCT FROM epoch);
     ELSE
         DELETE FROM strata.snapshot_scope;
     END IF;
@@ -2048,8 +2055,7 @@ BEGIN
     END LOOP;
 
     INSERT INTO strata.snapshots (version, reason, schemas, objects, changed, fingerprint, incremental, epoch)
-    VALUES (take_snapshot.version, take_snapshot.reason, managed, 0, 0, '\x', roots IS NOT NULL,
-            strata.snapshot_epoch())
+    VALUES (take_snapshot.version, take_snapshot.reason, managed, 0, 0, '\x', roots IS NOT NULL, epoch)
     RETURNING * INTO s;
 
     -- What changed: compared with every stored object, or with those of the roots described.
@@ -2331,7 +2337,7 @@ COMMENT ON FUNCTION strata.snapshot_roots(oid[], oid[], boolean) IS
     'The roots (tables, views, sequences, types, functions) whose description the given objects can change. Internal: incremental snapshots.';
 
 -- What an incremental snapshot of the running migration describes; NULL: everything.
-CREATE FUNCTION strata.snapshot_scope_roots(managed text[]) RETURNS oid[]
+CREATE FUNCTION strata.snapshot_scope_roots(managed text[], same_epoch boolean) RETURNS oid[]
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -2340,7 +2346,6 @@ DECLARE
     objids oid[];
     unnamed boolean;
     roots oid[];
-    previous_epoch text;
 BEGIN
     WITH taken AS (DELETE FROM strata.snapshot_scope s RETURNING s.classid, s.objid, s.xid)
     SELECT array_agg(t.classid) FILTER (WHERE t.classid IS NOT NULL),
@@ -2349,8 +2354,7 @@ BEGIN
     INTO classids, objids, unnamed
     FROM taken t WHERE t.xid = pg_current_xact_id();
 
-    SELECT s.epoch INTO previous_epoch FROM strata.snapshots s ORDER BY s.seq DESC LIMIT 1;
-    IF previous_epoch IS DISTINCT FROM strata.snapshot_epoch()
+    IF NOT same_epoch
        -- Without both event triggers firing, what the migration touched is not known.
        OR (SELECT count(*) FROM pg_event_trigger e
            WHERE e.evtname IN ('strata_sentinel_ddl', 'strata_sentinel_drop')
@@ -2376,8 +2380,8 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION strata.snapshot_scope_roots(text[]) IS
-    'The roots the running migration''s snapshot describes, from what its DDL touched (strata.snapshot_scope), or NULL when the whole schema must be described. Internal.';
+COMMENT ON FUNCTION strata.snapshot_scope_roots(text[], boolean) IS
+    'The roots the running migration''s snapshot describes, from what its DDL touched (strata.snapshot_scope), or NULL when the whole schema must be described (same_epoch false: the stored roots are OIDs of another database). Internal.';
 
 
 -- sql/drift.sql
