@@ -136,8 +136,10 @@ BEGIN
              AND (e.evtenabled = 'A'
                   OR (e.evtenabled = 'O' AND current_setting('session_replication_role') <> 'replica'))) < 2
        -- Changes that no event trigger reports, in the migration's batch: roles renamed (every
-       -- grant's text), owners reassigned, event triggers or replication roles switched.
-       OR current_query() ~* '\m(alter\s+(role|user|group)|reassign\s+owned|session_replication_role|event\s+trigger)\M'
+       -- grant's text), owners reassigned or privileges dropped (DROP OWNED), CLUSTER marking an
+       -- index, event triggers or replication roles switched, catalogs written by hand.
+       OR current_query() ~* '\m(alter\s+(role|user|group)|reassign\s+owned|drop\s+owned|cluster|session_replication_role|event\s+trigger)\M'
+       OR current_query() ~* '\m(update|insert\s+into|delete\s+from)\s+(pg_catalog\s*\.\s*)?pg_[a-z_]+\M'
     THEN
         RETURN NULL;
     END IF;
