@@ -4,6 +4,10 @@
 //! Commit fsyncs dominate both sides and make the disk's noise the result; with
 //! `BENCH_SYNC_COMMIT=off` both connect with `synchronous_commit=off`, which leaves the tools'
 //! own costs (round trips, the ledger's work).
+//!
+//! `BENCH_WITHOUT=snapshot,sentinel` separates the parts other features add: `snapshot` disables
+//! the snapshot trigger on strata.history (a schema description per migration), `sentinel` sets
+//! `strata.guard = off` on the bench databases (the DDL event triggers then return at once).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -34,6 +38,9 @@ fn main() {
     let body: String = (1..=n).map(|i| format!("BEGIN;\n{}COMMIT;\n", migration(i))).collect();
     std::fs::write(&script, body).unwrap();
 
+    if let Ok(without) = std::env::var("BENCH_WITHOUT") {
+        println!("bench-up: without {without}");
+    }
     let mut ratios = Vec::new();
     for round in 1..=rounds {
         let psql = time_psql(&script);
@@ -60,7 +67,7 @@ fn main() {
 /// of one connection: the migration itself (what psql sends), the session clean-up, the ledger
 /// write (lease check and renewal, event with its hash, sealed history row, audit triggers).
 fn parts(n: usize) {
-    let db = TestDb::new();
+    let db = bench_db();
     let mut client = postgres::Client::connect(&url(&db), postgres::NoTls).unwrap();
     let token: String = client.query_one("SELECT strata.acquire('1 hour')::text", &[]).unwrap().get(0);
     let mut time = |what: &str, sql: &dyn Fn(usize) -> String| {
@@ -74,11 +81,13 @@ fn parts(n: usize) {
     time("migration (BEGIN; CREATE TABLE; INSERT; COMMIT)", &|i| format!("BEGIN;\n{}COMMIT;", migration(i)));
     time("empty transaction (BEGIN; COMMIT)", &|_| "BEGIN; COMMIT;".to_string());
     time("session clean-up", &|_| format!("BEGIN;\n{}COMMIT;", strata::migrate::CLEAN_SESSION));
-    time("ledger write (strata.record)", &|i| {
-        format!(
-            "BEGIN; SELECT strata.record('{token}', {i}, 'bench_{i}', pg_catalog.decode('{}', 'hex')); COMMIT;",
-            "ab".repeat(32)
-        )
+    let record = |i: usize| {
+        format!("SELECT strata.record('{token}', {i}, 'bench_{i}', pg_catalog.decode('{}', 'hex'));", "ab".repeat(32))
+    };
+    time("ledger write (strata.record)", &|i| format!("BEGIN; {} COMMIT;", record(i)));
+    // The clean-up runs right before the ledger write: whatever it resets, the write pays for.
+    time("session clean-up + ledger write", &|i| {
+        format!("BEGIN;\n{}{} COMMIT;", strata::migrate::CLEAN_SESSION, record(n + i))
     });
     let start = Instant::now();
     client.batch_execute("SELECT * FROM strata.verify()").unwrap();
@@ -93,6 +102,22 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// A bench database, without the parts BENCH_WITHOUT names.
+fn bench_db() -> TestDb {
+    let db = TestDb::new();
+    let without = std::env::var("BENCH_WITHOUT").unwrap_or_default();
+    let mut client = db.client();
+    for part in without.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let sql = match part {
+            "snapshot" => "ALTER TABLE strata.history DISABLE TRIGGER snapshot".to_string(),
+            "sentinel" => format!("ALTER DATABASE {} SET strata.guard = off", db.name),
+            other => panic!("BENCH_WITHOUT: unknown part {other} (snapshot, sentinel)"),
+        };
+        client.batch_execute(&format!("SET strata.guard = off; {sql}")).unwrap();
+    }
+    db
+}
+
 /// The connection string for a bench database, with the commit mode asked for.
 fn url(db: &TestDb) -> String {
     match std::env::var("BENCH_SYNC_COMMIT") {
@@ -102,21 +127,21 @@ fn url(db: &TestDb) -> String {
 }
 
 fn time_psql(script: &Path) -> Duration {
-    let db = TestDb::new();
+    let db = bench_db();
     let start = Instant::now();
-    let status = Command::new("psql")
+    // Its output (the sentinel's warnings) is read, not printed: a terminal would slow it down.
+    let out = Command::new("psql")
         .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &url(&db), "-f"])
         .arg(script)
-        .stdout(std::process::Stdio::null())
-        .status()
+        .output()
         .unwrap();
     let elapsed = start.elapsed();
-    assert!(status.success(), "psql failed");
+    assert!(out.status.success(), "psql failed: {}", String::from_utf8_lossy(&out.stderr));
     elapsed
 }
 
 fn time_strata(bin: &PathBuf, dir: &Path, n: usize) -> Duration {
-    let db = TestDb::new();
+    let db = bench_db();
     let start = Instant::now();
     let out =
         Command::new(bin).args(["up", "--dir"]).arg(dir).env("DATABASE_URL", url(&db)).output().unwrap();
