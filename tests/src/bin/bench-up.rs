@@ -82,7 +82,10 @@ fn parts(n: usize) {
     time("empty transaction (BEGIN; COMMIT)", &|_| "BEGIN; COMMIT;".to_string());
     time("session clean-up", &|_| format!("BEGIN;\n{}COMMIT;", strata::migrate::CLEAN_SESSION));
     let record = |i: usize| {
-        format!("SELECT strata.record('{token}', {i}, 'bench_{i}', pg_catalog.decode('{}', 'hex'));", "ab".repeat(32))
+        format!(
+            "SELECT strata.record('{token}', {i}, 'bench_{i}', pg_catalog.decode('{}', 'hex'));",
+            "ab".repeat(32)
+        )
     };
     time("ledger write (strata.record)", &|i| format!("BEGIN; {} COMMIT;", record(i)));
     // The clean-up runs right before the ledger write: whatever it resets, the write pays for.
