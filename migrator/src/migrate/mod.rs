@@ -7,6 +7,7 @@
 
 mod apply;
 mod check;
+mod concurrent;
 mod conn;
 mod engine;
 mod error;
