@@ -641,7 +641,7 @@ BEGIN
     -- Time spent so far in this transaction, i.e. by the migration.
     h.duration := coalesce(duration, clock_timestamp() - transaction_timestamp());
     h.transactional := true;
-    h.allowed := strata.check_allowed('strata.record', version, allowed);
+    h.allowed := CASE WHEN allowed IS NOT NULL THEN strata.check_allowed('strata.record', version, allowed) END;
     h.event_id := strata.emit('success', version, name, checksum, NULL, NULL, NULL, l.host, l.pid, true,
                               h.allowed);
     RETURN strata.put_history(h);
