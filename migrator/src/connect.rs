@@ -29,7 +29,13 @@ impl Target {
 
     pub fn connect(&self) -> Result<postgres::Client, String> {
         let mut config = self.config.clone();
+        // As libpq: sslmode does not apply to Unix-domain sockets (Postgres has no TLS there), so
+        // no TLS connector is built for them (loading the system's root certificates costs more
+        // CPU than the rest of a `strata up` that has nothing to do).
+        let unix_only =
+            !config.get_hosts().is_empty() && config.get_hosts().iter().all(|h| !matches!(h, Host::Tcp(_)));
         let connected = match self.tls.mode.as_str() {
+            _ if unix_only => config.connect(postgres::NoTls),
             "disable" => config.connect(postgres::NoTls),
             mode => {
                 config.ssl_mode(match mode {

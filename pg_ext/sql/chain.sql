@@ -9,27 +9,32 @@
 
 -- Text forms that do not depend on the session (DateStyle, IntervalStyle,
 -- TimeZone): epochs for times, hex for bytes.
+--
+-- seal and event_hash are the two functions without a pinned search_path, so
+-- that the planner inlines them into their callers (a SQL function with a SET
+-- clause is called, and parsed and planned again in every transaction: they
+-- were a quarter of each ledger write, and most of strata.verify()). They name
+-- every function and type schema-qualified, are not SECURITY DEFINER, and are
+-- called only by functions that pin search_path themselves.
 CREATE FUNCTION strata.seal(h strata.history) RETURNS bytea
-LANGUAGE sql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
+LANGUAGE sql STABLE
 AS $$
     SELECT pg_catalog.sha256(pg_catalog.convert_to(pg_catalog.concat_ws('|',
         h.version, h.name, pg_catalog.encode(h.checksum, 'hex'), h.state,
         EXTRACT(EPOCH FROM h.applied_at), h.applied_by, EXTRACT(EPOCH FROM h.duration),
-        h.transactional, h.event_id), 'UTF8'))
+        h.transactional, h.event_id, h.allowed), 'UTF8'))
 $$;
 
 COMMENT ON FUNCTION strata.seal(strata.history) IS
     'The seal of a history row: SHA-256 over its columns and event_id. Internal.';
 
 CREATE FUNCTION strata.event_hash(previous bytea, e strata.events) RETURNS bytea
-LANGUAGE sql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
+LANGUAGE sql STABLE
 AS $$
     SELECT pg_catalog.sha256(pg_catalog.convert_to(pg_catalog.concat_ws('|',
-        pg_catalog.encode(coalesce(previous, '\x'::bytea), 'hex'),
+        pg_catalog.encode(coalesce(previous, '\x'::pg_catalog.bytea), 'hex'),
         EXTRACT(EPOCH FROM e.at), e.kind, e.version, e.name, pg_catalog.encode(e.checksum, 'hex'),
-        e.statement, e.message, e.sqlstate, e.who, e.application, e.host, e.pid), 'UTF8'))
+        e.statement, e.message, e.sqlstate, e.who, e.application, e.host, e.pid, e.allowed), 'UTF8'))
 $$;
 
 COMMENT ON FUNCTION strata.event_hash(bytea, strata.events) IS
@@ -38,9 +43,11 @@ COMMENT ON FUNCTION strata.event_hash(bytea, strata.events) IS
 -- Append one event. The caller holds the lease_state row lock (taken FOR
 -- UPDATE), which serialises the chain: no two events share a predecessor.
 -- renew_lease: also extend the caller's lease (one row update for both).
+-- allowed: a success event's -- strata:allow comments (checked by the caller).
 CREATE FUNCTION strata.emit(
     kind text, version bigint, name text, checksum bytea, statement integer,
-    message text, sqlstate text, host text, pid integer, renew_lease boolean DEFAULT false)
+    message text, sqlstate text, host text, pid integer, renew_lease boolean DEFAULT false,
+    allowed jsonb DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -63,12 +70,14 @@ BEGIN
     e.application := nullif(current_setting('application_name'), '');
     e.host := coalesce(host, inet_client_addr()::text, 'local');
     e.pid := coalesce(pid, pg_backend_pid());
+    e.allowed := allowed;
     e.hash := strata.event_hash(previous, e);
     INSERT INTO strata.events
-        (at, kind, version, name, checksum, statement, message, sqlstate, who, application, host, pid, hash)
+        (at, kind, version, name, checksum, statement, message, sqlstate, who, application, host, pid,
+         allowed, hash)
     VALUES
         (e.at, e.kind, e.version, e.name, e.checksum, e.statement, e.message, e.sqlstate, e.who,
-         e.application, e.host, e.pid, e.hash)
+         e.application, e.host, e.pid, e.allowed, e.hash)
     RETURNING id INTO new_id;
     UPDATE strata.lease_state l
     SET last_event = new_id,
@@ -81,7 +90,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION strata.emit(text, bigint, text, bytea, integer, text, text, text, integer, boolean) IS
+COMMENT ON FUNCTION strata.emit(text, bigint, text, bytea, integer, text, text, text, integer, boolean, jsonb) IS
     'Append an event to strata.events, chained to the previous one. Internal: the caller holds the lease_state row lock.';
 
 CREATE FUNCTION strata.audit_change() RETURNS trigger

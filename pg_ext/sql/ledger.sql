@@ -9,7 +9,8 @@
 -- strata.verify() reports a row whose seal no longer matches.
 ALTER TABLE strata.history
     ADD COLUMN event_id bigint,
-    ADD COLUMN seal     bytea;
+    ADD COLUMN seal     bytea,
+    ADD COLUMN allowed  jsonb;
 
 COMMENT ON TABLE strata.history IS
     'Migrations applied by the strata migrator, one row per version. Written only through the strata API (strata.record, strata.start/step/finish, strata.repair); read it through strata.applied. Changes made any other way are audited and reported by strata.verify().';
@@ -17,6 +18,8 @@ COMMENT ON COLUMN strata.history.event_id IS
     'The strata.log event that last wrote this row.';
 COMMENT ON COLUMN strata.history.seal IS
     'SHA-256 over the row and its event_id, written by the API. strata.verify() reports rows whose seal does not match (changed outside the API).';
+COMMENT ON COLUMN strata.history.allowed IS
+    'The lint rules the migration silenced with -- strata:allow RULE reason: [{"rule", "reason", "line"}] as the migrator passed them to strata.record() / strata.finish(); NULL when none.';
 
 -- Append-only: every lock, attempt, success, failure, statement, repair and
 -- lock break. hash chains each event to the one before it (strata.emit).
@@ -38,6 +41,8 @@ CREATE TABLE strata.events (
     application text,
     host        text,
     pid         integer,
+    -- success events: the -- strata:allow comments of the migration (strata.history.allowed).
+    allowed     jsonb,
     hash        bytea       NOT NULL
 );
 
@@ -121,20 +126,21 @@ END
 $$;
 
 CREATE VIEW strata.applied AS
-SELECT h.version, h.name, h.checksum, h.applied_at, h.applied_by, h.duration, h.transactional
+SELECT h.version, h.name, h.checksum, h.applied_at, h.applied_by, h.duration, h.transactional,
+       h.allowed
 FROM strata.history h
 WHERE h.state = 'applied';
 
 COMMENT ON VIEW strata.applied IS
-    'The applied migrations: version, name, SHA-256 checksum of the file, when, by whom, how long, and whether in a transaction.';
+    'The applied migrations: version, name, SHA-256 checksum of the file, when, by whom, how long, whether in a transaction, and the lint rules its -- strata:allow comments silenced (allowed: [{"rule", "reason", "line"}], NULL when none).';
 
 CREATE VIEW strata.log AS
 SELECT e.id, e.at, e.kind, e.version, e.name, e.statement, e.message, e.sqlstate,
-       e.who, e.application, e.host, e.pid
+       e.who, e.application, e.host, e.pid, e.allowed
 FROM strata.events e;
 
 COMMENT ON VIEW strata.log IS
-    'Every ledger event (ORDER BY id): lock, unlock, lock_expired, lock_break, attempt, success, failure (message, sqlstate), progress (statement done), resolve, repair, import; with who (session user), client application, host and pid of the runner.';
+    'Every ledger event (ORDER BY id): lock, unlock, lock_expired, lock_break, attempt, success, failure (message, sqlstate), progress (statement done), resolve, repair, import; with who (session user), client application, host and pid of the runner; allowed: on success, the -- strata:allow comments of the migration.';
 
 CREATE VIEW strata.lease AS
 SELECT l.holder, l.pid, l.host, l.application, l.acquired_at, l.heartbeat_at, l.expires_at,

@@ -40,11 +40,11 @@ GRANT EXECUTE ON FUNCTION
     strata.acquire(interval, integer, text, text), strata.renew(uuid), strata.release(uuid),
     strata.break_lock(text),
     strata.plan(bigint[], text[], bytea[]), strata.verify(), strata.repair(bigint, text, text),
-    strata.record(uuid, bigint, text, bytea, interval),
+    strata.record(uuid, bigint, text, bytea, interval, jsonb),
     strata.fail(uuid, bigint, text, bytea, text, text, integer),
     strata.start(uuid, bigint, text, bytea),
     strata.step(uuid, bigint, integer, bytea, text),
-    strata.finish(uuid, bigint, boolean, interval, text, text, integer),
+    strata.finish(uuid, bigint, boolean, interval, text, text, integer, jsonb),
     strata.progress(bigint), strata.resolve(uuid, bigint, text, text)
 TO strata_migrator;
 -- Snapshots, drift and the sentinel (sql/snapshots.sql, drift.sql, sentinel.sql).

@@ -55,6 +55,43 @@ $$;
 COMMENT ON FUNCTION strata.check_new_entry(text, bigint, bytea) IS
     'Raise unless a new history row may be written: 22023 bad checksum, 42501 the transaction changed strata.* outside the API, 23505 version already recorded. Internal.';
 
+-- The -- strata:allow comments a migration passes to strata.record() or
+-- strata.finish(): a JSON array of {"rule": text, "reason": text, "line": n}
+-- (rule not empty, line >= 1), returned as stored (NULL for none).
+CREATE FUNCTION strata.check_allowed(caller text, version bigint, allowed jsonb) RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    a jsonb;
+BEGIN
+    IF allowed IS NULL OR allowed = '[]'::jsonb THEN
+        RETURN NULL;
+    END IF;
+    IF jsonb_typeof(allowed) <> 'array' THEN
+        RAISE EXCEPTION '%: allowed of version % must be a JSON array, not %', caller, version, jsonb_typeof(allowed)
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass [{"rule": "rule-id", "reason": "why it is safe", "line": 3}, ...]: one object per -- strata:allow comment of the migration file.';
+    END IF;
+    FOR a IN SELECT x FROM jsonb_array_elements(allowed) t (x) LOOP
+        IF jsonb_typeof(a) IS DISTINCT FROM 'object'
+           OR jsonb_typeof(a->'rule') IS DISTINCT FROM 'string' OR btrim(a->>'rule') = ''
+           OR jsonb_typeof(a->'reason') IS DISTINCT FROM 'string'
+           OR jsonb_typeof(a->'line') IS DISTINCT FROM 'number' OR (a->>'line') !~ '^[1-9][0-9]{0,8}$'
+           OR EXISTS (SELECT FROM jsonb_object_keys(a) k WHERE k NOT IN ('rule', 'reason', 'line')) THEN
+            RAISE EXCEPTION '%: allowed of version % has an entry that is not {"rule", "reason", "line"}: %',
+                    caller, version, a
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'Each entry: {"rule": "rule-id" (not empty), "reason": "why it is safe", "line": the 1-based line of the comment}.';
+        END IF;
+    END LOOP;
+    RETURN allowed;
+END
+$$;
+
+COMMENT ON FUNCTION strata.check_allowed(text, bigint, jsonb) IS
+    'Raise 22023 unless allowed is a JSON array of {"rule", "reason", "line"}; NULL for none. Internal.';
+
 -- Write a history row with its seal. Internal.
 CREATE FUNCTION strata.put_history(h strata.history) RETURNS strata.history
 LANGUAGE plpgsql VOLATILE
@@ -63,14 +100,15 @@ AS $$
 BEGIN
     h.seal := strata.seal(h);
     INSERT INTO strata.history AS t
-        (version, name, checksum, state, applied_at, applied_by, duration, transactional, event_id, seal)
+        (version, name, checksum, state, applied_at, applied_by, duration, transactional, event_id,
+         allowed, seal)
     VALUES (h.version, h.name, h.checksum, h.state, h.applied_at, h.applied_by, h.duration,
-            h.transactional, h.event_id, h.seal)
+            h.transactional, h.event_id, h.allowed, h.seal)
     ON CONFLICT (version) DO UPDATE
     SET name = excluded.name, checksum = excluded.checksum, state = excluded.state,
         applied_at = excluded.applied_at, applied_by = excluded.applied_by,
         duration = excluded.duration, transactional = excluded.transactional,
-        event_id = excluded.event_id, seal = excluded.seal;
+        event_id = excluded.event_id, allowed = excluded.allowed, seal = excluded.seal;
     RETURN h;
 END
 $$;
@@ -79,7 +117,7 @@ COMMENT ON FUNCTION strata.put_history(strata.history) IS
     'Insert or replace a history row, sealed. Internal.';
 
 CREATE FUNCTION strata.record(token uuid, version bigint, name text, checksum bytea,
-                              duration interval DEFAULT NULL)
+                              duration interval DEFAULT NULL, allowed jsonb DEFAULT NULL)
 RETURNS strata.history
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -107,13 +145,15 @@ BEGIN
     -- Time spent so far in this transaction, i.e. by the migration.
     h.duration := coalesce(duration, clock_timestamp() - transaction_timestamp());
     h.transactional := true;
-    h.event_id := strata.emit('success', version, name, checksum, NULL, NULL, NULL, l.host, l.pid, true);
+    h.allowed := CASE WHEN allowed IS NOT NULL THEN strata.check_allowed('strata.record', version, allowed) END;
+    h.event_id := strata.emit('success', version, name, checksum, NULL, NULL, NULL, l.host, l.pid, true,
+                              h.allowed);
     RETURN strata.put_history(h);
 END
 $$;
 
-COMMENT ON FUNCTION strata.record(uuid, bigint, text, bytea, interval) IS
-    'Record a migration as applied. Call it in the migration''s transaction, right before COMMIT, with the lease token from strata.acquire(); it renews the lease. duration defaults to the time spent in the current transaction.';
+COMMENT ON FUNCTION strata.record(uuid, bigint, text, bytea, interval, jsonb) IS
+    'Record a migration as applied. Call it in the migration''s transaction, right before COMMIT, with the lease token from strata.acquire(); it renews the lease. duration defaults to the time spent in the current transaction; allowed lists the file''s -- strata:allow comments ([{"rule", "reason", "line"}], kept in strata.applied and its success event).';
 
 CREATE FUNCTION strata.fail(token uuid, version bigint, name text, checksum bytea,
                             message text, sqlstate text, statement integer DEFAULT NULL)
@@ -213,7 +253,7 @@ COMMENT ON FUNCTION strata.step(uuid, bigint, integer, bytea, text) IS
 
 CREATE FUNCTION strata.finish(token uuid, version bigint, succeeded boolean, duration interval,
                               message text DEFAULT NULL, sqlstate text DEFAULT NULL,
-                              statement integer DEFAULT NULL)
+                              statement integer DEFAULT NULL, allowed jsonb DEFAULT NULL)
 RETURNS strata.history
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -243,8 +283,9 @@ BEGIN
     h.state := CASE WHEN succeeded THEN 'applied' ELSE 'failed' END;
     h.duration := finish.duration;
     h.applied_at := CASE WHEN succeeded THEN now() ELSE h.applied_at END;
+    h.allowed := CASE WHEN succeeded THEN strata.check_allowed('strata.finish', version, allowed) END;
     h.event_id := strata.emit(CASE WHEN succeeded THEN 'success' ELSE 'failure' END, version, h.name,
-                              h.checksum, statement, message, sqlstate, l.host, l.pid, true);
+                              h.checksum, statement, message, sqlstate, l.host, l.pid, true, h.allowed);
     IF succeeded THEN
         DELETE FROM strata.steps s WHERE s.version = finish.version;
     END IF;
@@ -252,8 +293,8 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION strata.finish(uuid, bigint, boolean, interval, text, text, integer) IS
-    'End a non-transactional migration begun with strata.start(): applied if succeeded (its journal is cleared), else failed with message, SQLSTATE and the failing statement. Raises 55000 unless the row is running.';
+COMMENT ON FUNCTION strata.finish(uuid, bigint, boolean, interval, text, text, integer, jsonb) IS
+    'End a non-transactional migration begun with strata.start(): applied if succeeded (its journal is cleared; allowed as for strata.record()), else failed with message, SQLSTATE and the failing statement. Raises 55000 unless the row is running.';
 
 CREATE FUNCTION strata.progress(version bigint)
 RETURNS TABLE (statement integer, checksum bytea, state text, started_at timestamptz, finished_at timestamptz)

@@ -33,7 +33,8 @@ DROP FUNCTION strata.plan(bigint[], text[], bytea[]);
 -- strata.verify() reports a row whose seal no longer matches.
 ALTER TABLE strata.history
     ADD COLUMN event_id bigint,
-    ADD COLUMN seal     bytea;
+    ADD COLUMN seal     bytea,
+    ADD COLUMN allowed  jsonb;
 
 COMMENT ON TABLE strata.history IS
     'Migrations applied by the strata migrator, one row per version. Written only through the strata API (strata.record, strata.start/step/finish, strata.repair); read it through strata.applied. Changes made any other way are audited and reported by strata.verify().';
@@ -41,6 +42,8 @@ COMMENT ON COLUMN strata.history.event_id IS
     'The strata.log event that last wrote this row.';
 COMMENT ON COLUMN strata.history.seal IS
     'SHA-256 over the row and its event_id, written by the API. strata.verify() reports rows whose seal does not match (changed outside the API).';
+COMMENT ON COLUMN strata.history.allowed IS
+    'The lint rules the migration silenced with -- strata:allow RULE reason: [{"rule", "reason", "line"}] as the migrator passed them to strata.record() / strata.finish(); NULL when none.';
 
 -- Append-only: every lock, attempt, success, failure, statement, repair and
 -- lock break. hash chains each event to the one before it (strata.emit).
@@ -62,6 +65,8 @@ CREATE TABLE strata.events (
     application text,
     host        text,
     pid         integer,
+    -- success events: the -- strata:allow comments of the migration (strata.history.allowed).
+    allowed     jsonb,
     hash        bytea       NOT NULL
 );
 
@@ -145,20 +150,21 @@ END
 $$;
 
 CREATE VIEW strata.applied AS
-SELECT h.version, h.name, h.checksum, h.applied_at, h.applied_by, h.duration, h.transactional
+SELECT h.version, h.name, h.checksum, h.applied_at, h.applied_by, h.duration, h.transactional,
+       h.allowed
 FROM strata.history h
 WHERE h.state = 'applied';
 
 COMMENT ON VIEW strata.applied IS
-    'The applied migrations: version, name, SHA-256 checksum of the file, when, by whom, how long, and whether in a transaction.';
+    'The applied migrations: version, name, SHA-256 checksum of the file, when, by whom, how long, whether in a transaction, and the lint rules its -- strata:allow comments silenced (allowed: [{"rule", "reason", "line"}], NULL when none).';
 
 CREATE VIEW strata.log AS
 SELECT e.id, e.at, e.kind, e.version, e.name, e.statement, e.message, e.sqlstate,
-       e.who, e.application, e.host, e.pid
+       e.who, e.application, e.host, e.pid, e.allowed
 FROM strata.events e;
 
 COMMENT ON VIEW strata.log IS
-    'Every ledger event (ORDER BY id): lock, unlock, lock_expired, lock_break, attempt, success, failure (message, sqlstate), progress (statement done), resolve, repair, import; with who (session user), client application, host and pid of the runner.';
+    'Every ledger event (ORDER BY id): lock, unlock, lock_expired, lock_break, attempt, success, failure (message, sqlstate), progress (statement done), resolve, repair, import; with who (session user), client application, host and pid of the runner; allowed: on success, the -- strata:allow comments of the migration.';
 
 CREATE VIEW strata.lease AS
 SELECT l.holder, l.pid, l.host, l.application, l.acquired_at, l.heartbeat_at, l.expires_at,
@@ -202,27 +208,32 @@ $$;
 
 -- Text forms that do not depend on the session (DateStyle, IntervalStyle,
 -- TimeZone): epochs for times, hex for bytes.
+--
+-- seal and event_hash are the two functions without a pinned search_path, so
+-- that the planner inlines them into their callers (a SQL function with a SET
+-- clause is called, and parsed and planned again in every transaction: they
+-- were a quarter of each ledger write, and most of strata.verify()). They name
+-- every function and type schema-qualified, are not SECURITY DEFINER, and are
+-- called only by functions that pin search_path themselves.
 CREATE FUNCTION strata.seal(h strata.history) RETURNS bytea
-LANGUAGE sql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
+LANGUAGE sql STABLE
 AS $$
     SELECT pg_catalog.sha256(pg_catalog.convert_to(pg_catalog.concat_ws('|',
         h.version, h.name, pg_catalog.encode(h.checksum, 'hex'), h.state,
         EXTRACT(EPOCH FROM h.applied_at), h.applied_by, EXTRACT(EPOCH FROM h.duration),
-        h.transactional, h.event_id), 'UTF8'))
+        h.transactional, h.event_id, h.allowed), 'UTF8'))
 $$;
 
 COMMENT ON FUNCTION strata.seal(strata.history) IS
     'The seal of a history row: SHA-256 over its columns and event_id. Internal.';
 
 CREATE FUNCTION strata.event_hash(previous bytea, e strata.events) RETURNS bytea
-LANGUAGE sql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
+LANGUAGE sql STABLE
 AS $$
     SELECT pg_catalog.sha256(pg_catalog.convert_to(pg_catalog.concat_ws('|',
-        pg_catalog.encode(coalesce(previous, '\x'::bytea), 'hex'),
+        pg_catalog.encode(coalesce(previous, '\x'::pg_catalog.bytea), 'hex'),
         EXTRACT(EPOCH FROM e.at), e.kind, e.version, e.name, pg_catalog.encode(e.checksum, 'hex'),
-        e.statement, e.message, e.sqlstate, e.who, e.application, e.host, e.pid), 'UTF8'))
+        e.statement, e.message, e.sqlstate, e.who, e.application, e.host, e.pid, e.allowed), 'UTF8'))
 $$;
 
 COMMENT ON FUNCTION strata.event_hash(bytea, strata.events) IS
@@ -231,9 +242,11 @@ COMMENT ON FUNCTION strata.event_hash(bytea, strata.events) IS
 -- Append one event. The caller holds the lease_state row lock (taken FOR
 -- UPDATE), which serialises the chain: no two events share a predecessor.
 -- renew_lease: also extend the caller's lease (one row update for both).
+-- allowed: a success event's -- strata:allow comments (checked by the caller).
 CREATE FUNCTION strata.emit(
     kind text, version bigint, name text, checksum bytea, statement integer,
-    message text, sqlstate text, host text, pid integer, renew_lease boolean DEFAULT false)
+    message text, sqlstate text, host text, pid integer, renew_lease boolean DEFAULT false,
+    allowed jsonb DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -256,12 +269,14 @@ BEGIN
     e.application := nullif(current_setting('application_name'), '');
     e.host := coalesce(host, inet_client_addr()::text, 'local');
     e.pid := coalesce(pid, pg_backend_pid());
+    e.allowed := allowed;
     e.hash := strata.event_hash(previous, e);
     INSERT INTO strata.events
-        (at, kind, version, name, checksum, statement, message, sqlstate, who, application, host, pid, hash)
+        (at, kind, version, name, checksum, statement, message, sqlstate, who, application, host, pid,
+         allowed, hash)
     VALUES
         (e.at, e.kind, e.version, e.name, e.checksum, e.statement, e.message, e.sqlstate, e.who,
-         e.application, e.host, e.pid, e.hash)
+         e.application, e.host, e.pid, e.allowed, e.hash)
     RETURNING id INTO new_id;
     UPDATE strata.lease_state l
     SET last_event = new_id,
@@ -274,7 +289,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION strata.emit(text, bigint, text, bytea, integer, text, text, text, integer, boolean) IS
+COMMENT ON FUNCTION strata.emit(text, bigint, text, bytea, integer, text, text, text, integer, boolean, jsonb) IS
     'Append an event to strata.events, chained to the previous one. Internal: the caller holds the lease_state row lock.';
 
 CREATE FUNCTION strata.audit_change() RETURNS trigger
@@ -536,6 +551,43 @@ $$;
 COMMENT ON FUNCTION strata.check_new_entry(text, bigint, bytea) IS
     'Raise unless a new history row may be written: 22023 bad checksum, 42501 the transaction changed strata.* outside the API, 23505 version already recorded. Internal.';
 
+-- The -- strata:allow comments a migration passes to strata.record() or
+-- strata.finish(): a JSON array of {"rule": text, "reason": text, "line": n}
+-- (rule not empty, line >= 1), returned as stored (NULL for none).
+CREATE FUNCTION strata.check_allowed(caller text, version bigint, allowed jsonb) RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    a jsonb;
+BEGIN
+    IF allowed IS NULL OR allowed = '[]'::jsonb THEN
+        RETURN NULL;
+    END IF;
+    IF jsonb_typeof(allowed) <> 'array' THEN
+        RAISE EXCEPTION '%: allowed of version % must be a JSON array, not %', caller, version, jsonb_typeof(allowed)
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass [{"rule": "rule-id", "reason": "why it is safe", "line": 3}, ...]: one object per -- strata:allow comment of the migration file.';
+    END IF;
+    FOR a IN SELECT x FROM jsonb_array_elements(allowed) t (x) LOOP
+        IF jsonb_typeof(a) IS DISTINCT FROM 'object'
+           OR jsonb_typeof(a->'rule') IS DISTINCT FROM 'string' OR btrim(a->>'rule') = ''
+           OR jsonb_typeof(a->'reason') IS DISTINCT FROM 'string'
+           OR jsonb_typeof(a->'line') IS DISTINCT FROM 'number' OR (a->>'line') !~ '^[1-9][0-9]{0,8}$'
+           OR EXISTS (SELECT FROM jsonb_object_keys(a) k WHERE k NOT IN ('rule', 'reason', 'line')) THEN
+            RAISE EXCEPTION '%: allowed of version % has an entry that is not {"rule", "reason", "line"}: %',
+                    caller, version, a
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'Each entry: {"rule": "rule-id" (not empty), "reason": "why it is safe", "line": the 1-based line of the comment}.';
+        END IF;
+    END LOOP;
+    RETURN allowed;
+END
+$$;
+
+COMMENT ON FUNCTION strata.check_allowed(text, bigint, jsonb) IS
+    'Raise 22023 unless allowed is a JSON array of {"rule", "reason", "line"}; NULL for none. Internal.';
+
 -- Write a history row with its seal. Internal.
 CREATE FUNCTION strata.put_history(h strata.history) RETURNS strata.history
 LANGUAGE plpgsql VOLATILE
@@ -544,14 +596,15 @@ AS $$
 BEGIN
     h.seal := strata.seal(h);
     INSERT INTO strata.history AS t
-        (version, name, checksum, state, applied_at, applied_by, duration, transactional, event_id, seal)
+        (version, name, checksum, state, applied_at, applied_by, duration, transactional, event_id,
+         allowed, seal)
     VALUES (h.version, h.name, h.checksum, h.state, h.applied_at, h.applied_by, h.duration,
-            h.transactional, h.event_id, h.seal)
+            h.transactional, h.event_id, h.allowed, h.seal)
     ON CONFLICT (version) DO UPDATE
     SET name = excluded.name, checksum = excluded.checksum, state = excluded.state,
         applied_at = excluded.applied_at, applied_by = excluded.applied_by,
         duration = excluded.duration, transactional = excluded.transactional,
-        event_id = excluded.event_id, seal = excluded.seal;
+        event_id = excluded.event_id, allowed = excluded.allowed, seal = excluded.seal;
     RETURN h;
 END
 $$;
@@ -560,7 +613,7 @@ COMMENT ON FUNCTION strata.put_history(strata.history) IS
     'Insert or replace a history row, sealed. Internal.';
 
 CREATE FUNCTION strata.record(token uuid, version bigint, name text, checksum bytea,
-                              duration interval DEFAULT NULL)
+                              duration interval DEFAULT NULL, allowed jsonb DEFAULT NULL)
 RETURNS strata.history
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -588,13 +641,15 @@ BEGIN
     -- Time spent so far in this transaction, i.e. by the migration.
     h.duration := coalesce(duration, clock_timestamp() - transaction_timestamp());
     h.transactional := true;
-    h.event_id := strata.emit('success', version, name, checksum, NULL, NULL, NULL, l.host, l.pid, true);
+    h.allowed := CASE WHEN allowed IS NOT NULL THEN strata.check_allowed('strata.record', version, allowed) END;
+    h.event_id := strata.emit('success', version, name, checksum, NULL, NULL, NULL, l.host, l.pid, true,
+                              h.allowed);
     RETURN strata.put_history(h);
 END
 $$;
 
-COMMENT ON FUNCTION strata.record(uuid, bigint, text, bytea, interval) IS
-    'Record a migration as applied. Call it in the migration''s transaction, right before COMMIT, with the lease token from strata.acquire(); it renews the lease. duration defaults to the time spent in the current transaction.';
+COMMENT ON FUNCTION strata.record(uuid, bigint, text, bytea, interval, jsonb) IS
+    'Record a migration as applied. Call it in the migration''s transaction, right before COMMIT, with the lease token from strata.acquire(); it renews the lease. duration defaults to the time spent in the current transaction; allowed lists the file''s -- strata:allow comments ([{"rule", "reason", "line"}], kept in strata.applied and its success event).';
 
 CREATE FUNCTION strata.fail(token uuid, version bigint, name text, checksum bytea,
                             message text, sqlstate text, statement integer DEFAULT NULL)
@@ -694,7 +749,7 @@ COMMENT ON FUNCTION strata.step(uuid, bigint, integer, bytea, text) IS
 
 CREATE FUNCTION strata.finish(token uuid, version bigint, succeeded boolean, duration interval,
                               message text DEFAULT NULL, sqlstate text DEFAULT NULL,
-                              statement integer DEFAULT NULL)
+                              statement integer DEFAULT NULL, allowed jsonb DEFAULT NULL)
 RETURNS strata.history
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -724,8 +779,9 @@ BEGIN
     h.state := CASE WHEN succeeded THEN 'applied' ELSE 'failed' END;
     h.duration := finish.duration;
     h.applied_at := CASE WHEN succeeded THEN now() ELSE h.applied_at END;
+    h.allowed := CASE WHEN succeeded THEN strata.check_allowed('strata.finish', version, allowed) END;
     h.event_id := strata.emit(CASE WHEN succeeded THEN 'success' ELSE 'failure' END, version, h.name,
-                              h.checksum, statement, message, sqlstate, l.host, l.pid, true);
+                              h.checksum, statement, message, sqlstate, l.host, l.pid, true, h.allowed);
     IF succeeded THEN
         DELETE FROM strata.steps s WHERE s.version = finish.version;
     END IF;
@@ -733,8 +789,8 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION strata.finish(uuid, bigint, boolean, interval, text, text, integer) IS
-    'End a non-transactional migration begun with strata.start(): applied if succeeded (its journal is cleared), else failed with message, SQLSTATE and the failing statement. Raises 55000 unless the row is running.';
+COMMENT ON FUNCTION strata.finish(uuid, bigint, boolean, interval, text, text, integer, jsonb) IS
+    'End a non-transactional migration begun with strata.start(): applied if succeeded (its journal is cleared; allowed as for strata.record()), else failed with message, SQLSTATE and the failing statement. Raises 55000 unless the row is running.';
 
 CREATE FUNCTION strata.progress(version bigint)
 RETURNS TABLE (statement integer, checksum bytea, state text, started_at timestamptz, finished_at timestamptz)
@@ -1042,7 +1098,8 @@ BEGIN
     WHERE c.hash IS DISTINCT FROM strata.event_hash(CASE WHEN c.n = 1 THEN NULL ELSE c.previous END,
                                                     ROW(c.id, c.at, c.kind, c.version, c.name, c.checksum,
                                                         c.statement, c.message, c.sqlstate, c.who,
-                                                        c.application, c.host, c.pid, c.hash)::strata.events);
+                                                        c.application, c.host, c.pid, c.allowed,
+                                                        c.hash)::strata.events);
 
     SELECT l.last_event INTO head FROM strata.lease_state l;
     IF head IS NOT NULL AND head > coalesce((SELECT max(e.id) FROM strata.events e), 0) THEN
@@ -2722,11 +2779,11 @@ GRANT EXECUTE ON FUNCTION
     strata.acquire(interval, integer, text, text), strata.renew(uuid), strata.release(uuid),
     strata.break_lock(text),
     strata.plan(bigint[], text[], bytea[]), strata.verify(), strata.repair(bigint, text, text),
-    strata.record(uuid, bigint, text, bytea, interval),
+    strata.record(uuid, bigint, text, bytea, interval, jsonb),
     strata.fail(uuid, bigint, text, bytea, text, text, integer),
     strata.start(uuid, bigint, text, bytea),
     strata.step(uuid, bigint, integer, bytea, text),
-    strata.finish(uuid, bigint, boolean, interval, text, text, integer),
+    strata.finish(uuid, bigint, boolean, interval, text, text, integer, jsonb),
     strata.progress(bigint), strata.resolve(uuid, bigint, text, text)
 TO strata_migrator;
 -- Snapshots, drift and the sentinel (sql/snapshots.sql, drift.sql, sentinel.sql).

@@ -66,7 +66,8 @@ BEGIN
     WHERE c.hash IS DISTINCT FROM strata.event_hash(CASE WHEN c.n = 1 THEN NULL ELSE c.previous END,
                                                     ROW(c.id, c.at, c.kind, c.version, c.name, c.checksum,
                                                         c.statement, c.message, c.sqlstate, c.who,
-                                                        c.application, c.host, c.pid, c.hash)::strata.events);
+                                                        c.application, c.host, c.pid, c.allowed,
+                                                        c.hash)::strata.events);
 
     SELECT l.last_event INTO head FROM strata.lease_state l;
     IF head IS NOT NULL AND head > coalesce((SELECT max(e.id) FROM strata.events e), 0) THEN

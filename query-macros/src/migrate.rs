@@ -25,6 +25,19 @@ pub fn expand(input: &MigrateInput) -> syn::Result<TokenStream> {
         let transactional = !m.directives.no_transaction;
         // Statement texts: run one by one without a transaction, and used to locate a failure.
         let statements: Vec<&str> = m.up.statements.iter().map(|s| s.text(&m.up.text)).collect();
+        // `-- strata:allow RULE reason` comments, recorded in the ledger when it is applied.
+        let lines = strata_analyzer::LineIndex::new(text);
+        let allows = strata_analyzer::lint::allow::parse(text).into_iter().map(|a| {
+            let (rule, reason) = (a.rule, a.reason);
+            let line = u32::try_from(lines.line_column(a.offset).0).unwrap_or(u32::MAX);
+            quote! {
+                ::strata::migrate::Allow {
+                    rule: ::std::borrow::Cow::Borrowed(#rule),
+                    reason: ::std::borrow::Cow::Borrowed(#reason),
+                    line: #line,
+                }
+            }
+        });
         quote! {
             ::strata::Migration {
                 version: #version,
@@ -37,6 +50,7 @@ pub fn expand(input: &MigrateInput) -> syn::Result<TokenStream> {
                 checksum: [#(#checksum),*],
                 transactional: #transactional,
                 statements: ::std::borrow::Cow::Borrowed(&[#(::std::borrow::Cow::Borrowed(#statements)),*]),
+                allows: ::std::borrow::Cow::Borrowed(&[#(#allows),*]),
             }
         }
     });

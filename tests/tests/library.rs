@@ -153,6 +153,7 @@ fn concurrent_runners_apply_each_migration_exactly_once() {
                 sql: sql.into(),
                 transactional: true,
                 statements: Vec::new().into(),
+                allows: Vec::new().into(),
             }
         })
         .collect();

@@ -235,6 +235,20 @@ fn migrations_of(set: &MigrationSet) -> Vec<Migration> {
             checksum: m.checksum,
             transactional: !m.directives.no_transaction,
             statements: m.up.statements.iter().map(|s| Cow::Owned(s.text(&m.up.text).to_string())).collect(),
+            allows: allows_of(&m.up.text),
+        })
+        .collect()
+}
+
+/// The `-- strata:allow` comments of a migration file, for its ledger row.
+fn allows_of(text: &str) -> Cow<'static, [crate::migrate::Allow]> {
+    let lines = strata_analyzer::LineIndex::new(text);
+    strata_analyzer::lint::allow::parse(text)
+        .into_iter()
+        .map(|a| crate::migrate::Allow {
+            line: u32::try_from(lines.line_column(a.offset).0).unwrap_or(u32::MAX),
+            rule: Cow::Owned(a.rule),
+            reason: Cow::Owned(a.reason),
         })
         .collect()
 }

@@ -10,20 +10,22 @@ use super::conn::Conn;
 use super::lease::Lease;
 use super::locate::{failure, position_text, statement_offsets};
 use super::resume::{decide, Decision};
-use super::sql::{bytea, literal, opt_literal, CLEAN_SESSION};
+use super::sql::{allowed, bytea, literal, opt_literal, CLEAN_SESSION};
 use super::{MigrateError, Migration};
 
 const BEGIN: &str = "BEGIN;\n";
 
-/// The migration, the session clean-up and its ledger row in one transaction, sent in one round
-/// trip (one message per migration, like `psql -f`).
+/// The migration, the session clean-up and its ledger row (with the file's `-- strata:allow`
+/// comments) in one transaction, sent in one round trip (one message per migration, where `psql -f`
+/// sends one per statement).
 pub(crate) async fn in_transaction(
     conn: &mut impl Conn,
     lease: &Lease,
     m: &Migration,
 ) -> Result<(), MigrateError> {
+    let record = if m.allows.is_empty() { String::new() } else { format!(", NULL, {}", allowed(&m.allows)) };
     let script = format!(
-        "{BEGIN}{}\n;\n{CLEAN_SESSION}SELECT strata.record({}, {}, {}, {});\nCOMMIT;",
+        "{BEGIN}{}\n;\n{CLEAN_SESSION}SELECT strata.record({}, {}, {}, {}{record});\nCOMMIT;",
         m.sql,
         lease.sql(),
         m.version,
@@ -171,10 +173,11 @@ pub(crate) async fn statements(
         conn.batch(&step("done")).await.map_err(ledger("journaling"))?;
     }
     let finish = format!(
-        "{CLEAN_SESSION}SELECT strata.finish({}, {}, true, '{} seconds'::interval)",
+        "{CLEAN_SESSION}SELECT strata.finish({}, {}, true, '{} seconds'::interval, NULL, NULL, NULL, {})",
         lease.sql(),
         m.version,
-        start.elapsed().as_secs_f64()
+        start.elapsed().as_secs_f64(),
+        allowed(&m.allows)
     );
     conn.batch(&finish).await.map_err(ledger("recording"))
 }

@@ -7,6 +7,7 @@
 
 mod apply;
 mod check;
+mod concurrent;
 mod conn;
 mod engine;
 mod error;
@@ -37,6 +38,18 @@ pub struct Migration {
     /// The statements, split by the Postgres parser: run one by one when not transactional, and
     /// used to locate a failure.
     pub statements: Cow<'static, [Cow<'static, str>]>,
+    /// Its `-- strata:allow RULE reason` comments, recorded in the ledger when it is applied
+    /// (`strata.applied.allowed`).
+    pub allows: Cow<'static, [Allow]>,
+}
+
+/// One `-- strata:allow RULE reason` comment of a migration file: the lint rule it silences for
+/// the statement after it, why, and the (1-based) line of the comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allow {
+    pub rule: Cow<'static, str>,
+    pub reason: Cow<'static, str>,
+    pub line: u32,
 }
 
 /// An ordered set of migrations and how to apply them.

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use super::concurrent::{concurrent, Concurrent};
 use super::conn::Conn;
 use super::lease::Lease;
 use super::sql::literal;
@@ -27,12 +28,14 @@ pub(crate) async fn decide(
     if previous == "done" {
         return Ok(Decision::Done);
     }
-    if let Some(index) = concurrent_index_name(statement) {
-        return index_decision(conn, lease, &index).await;
+    match concurrent(statement) {
+        Some(Concurrent::CreateIndex(index)) => index_decision(conn, lease, &index).await,
+        Some(Concurrent::Reindex { table, name }) => reindex_decision(conn, lease, table, &name).await,
+        Some(Concurrent::DropIndex(index)) => drop_decision(conn, lease, &index).await,
+        // A statement that raised in autocommit was rolled back whole; one the run died in may or
+        // may not have committed.
+        None => Ok(if previous == "failed" { Decision::Run } else { Decision::InDoubt }),
     }
-    // A statement that raised in autocommit was rolled back whole; one the run died in may or
-    // may not have committed.
-    Ok(if previous == "failed" { Decision::Run } else { Decision::InDoubt })
 }
 
 /// CREATE INDEX CONCURRENTLY leaves an INVALID index when it fails or its session dies; an orphaned
@@ -51,13 +54,8 @@ async fn index_decision(conn: &mut impl Conn, lease: &Lease, index: &str) -> Res
         let rows = conn.rows(&query).await.map_err(MigrateError::db(format!("checking index {index}")))?;
         match rows.first().and_then(|r| r[0].as_deref()) {
             Some("valid") => return Ok(Decision::Done),
-            Some("building") => {
-                // Wait for the orphaned build, keeping the lease.
-                conn.batch(&format!("SELECT strata.renew({})", lease.sql()))
-                    .await
-                    .map_err(MigrateError::db("renewing the strata lease"))?;
-                conn.sleep(Duration::from_millis(200)).await;
-            }
+            // Wait for the orphaned build, keeping the lease.
+            Some("building") => wait_for_orphan(conn, lease).await?,
             Some("invalid") => {
                 conn.batch(&format!("DROP INDEX CONCURRENTLY IF EXISTS {index}"))
                     .await
@@ -69,104 +67,93 @@ async fn index_decision(conn: &mut impl Conn, lease: &Lease, index: &str) -> Res
     }
 }
 
-/// The index name of `CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] name ON ...`, as written
-/// (quotes and schema kept, so to_regclass and DROP INDEX read it the same way).
-pub(crate) fn concurrent_index_name(statement: &str) -> Option<String> {
-    let tokens = tokens(statement);
-    let mut rest: Vec<&str> = tokens.iter().map(String::as_str).collect();
-    if !rest.first().is_some_and(|t| t.eq_ignore_ascii_case("create")) {
-        return None;
-    }
-    rest.remove(0);
-    if rest.first().is_some_and(|t| t.eq_ignore_ascii_case("unique")) {
-        rest.remove(0);
-    }
-    let [index, concurrently, tail @ ..] = rest.as_slice() else { return None };
-    if !index.eq_ignore_ascii_case("index") || !concurrently.eq_ignore_ascii_case("concurrently") {
-        return None;
-    }
-    let mut tail = tail;
-    if tail.len() >= 3
-        && tail[0].eq_ignore_ascii_case("if")
-        && tail[1].eq_ignore_ascii_case("not")
-        && tail[2].eq_ignore_ascii_case("exists")
-    {
-        tail = &tail[3..];
-    }
-    let mut name = String::new();
-    for (i, t) in tail.iter().enumerate() {
-        if i % 2 == 0 {
-            if t.eq_ignore_ascii_case("on") && i == 0 {
-                return None; // unnamed: Postgres picks the name
-            }
-            name.push_str(t);
-        } else if *t == "." {
-            name.push('.');
-        } else {
-            break;
-        }
-    }
-    (!name.is_empty()).then_some(name)
+/// Keeps the lease while an orphaned backend finishes, then looks again.
+async fn wait_for_orphan(conn: &mut impl Conn, lease: &Lease) -> Result<(), MigrateError> {
+    conn.batch(&format!("SELECT strata.renew({})", lease.sql()))
+        .await
+        .map_err(MigrateError::db("renewing the strata lease"))?;
+    conn.sleep(Duration::from_millis(200)).await;
+    Ok(())
 }
 
-/// Words, quoted identifiers and single punctuation characters, comments skipped.
-fn tokens(sql: &str) -> Vec<String> {
-    let chars: Vec<char> = sql.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() && out.len() < 12 {
-        let c = chars[i];
-        if c.is_whitespace() {
-            i += 1;
-        } else if c == '-' && chars.get(i + 1) == Some(&'-') {
-            while i < chars.len() && chars[i] != '\n' {
-                i += 1;
-            }
-        } else if c == '/' && chars.get(i + 1) == Some(&'*') {
-            i += 2;
-            while i + 1 < chars.len() && !(chars[i] == '*' && chars[i + 1] == '/') {
-                i += 1;
-            }
-            i += 2;
-        } else if c == '"' {
-            let start = i;
-            i += 1;
-            while i < chars.len() && (chars[i] != '"' || chars.get(i + 1) == Some(&'"')) {
-                i += if chars[i] == '"' { 2 } else { 1 };
-            }
-            i += 1;
-            out.push(chars[start..i.min(chars.len())].iter().collect());
-        } else if c.is_alphanumeric() || c == '_' || c == '$' {
-            let start = i;
-            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$') {
-                i += 1;
-            }
-            out.push(chars[start..i].iter().collect());
-        } else {
-            out.push(c.to_string());
-            i += 1;
+/// REINDEX CONCURRENTLY builds a copy `<index>_ccnew` of each index, swaps it in and drops the
+/// old one, renamed `<index>_ccold`. A failure or a kill leaves these INVALID: an orphaned backend
+/// may still be working (wait for it), the rest is dropped, and the REINDEX runs again (it is
+/// idempotent). The leftovers of REINDEX INDEX are those named after that index, of REINDEX TABLE
+/// every one on the table and its TOAST table.
+async fn reindex_decision(
+    conn: &mut impl Conn,
+    lease: &Lease,
+    table: bool,
+    name: &str,
+) -> Result<Decision, MigrateError> {
+    let target = if table {
+        format!(
+            "SELECT pg_catalog.to_regclass({}) AS rel, NULL::pg_catalog.name AS index_name",
+            literal(name)
+        )
+    } else {
+        format!(
+            "SELECT i.indrelid AS rel, c.relname AS index_name FROM pg_catalog.pg_index i \
+             JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid WHERE i.indexrelid = pg_catalog.to_regclass({})",
+            literal(name)
+        )
+    };
+    // The leftovers: schema-qualified names, or 'building' while a backend still rebuilds there.
+    let query = format!(
+        "WITH target AS ({target}), \
+         rels AS (SELECT t.rel FROM target t UNION SELECT c.reltoastrelid FROM target t \
+                  JOIN pg_catalog.pg_class c ON c.oid = t.rel WHERE c.reltoastrelid <> 0) \
+         SELECT 'building' FROM pg_catalog.pg_stat_progress_create_index p \
+         WHERE p.relid IN (SELECT rel FROM rels) AND p.pid <> pg_catalog.pg_backend_pid() \
+         UNION ALL \
+         (SELECT pg_catalog.format('%I.%I', n.nspname, c.relname) \
+          FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid \
+          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace, target t \
+          WHERE i.indrelid IN (SELECT rel FROM rels) AND NOT i.indisvalid \
+            AND c.relname ~ '_cc(new|old)[0-9]*$' \
+            AND (t.index_name IS NULL OR pg_catalog.strpos(t.index_name, \
+                 pg_catalog.regexp_replace(c.relname, '_cc(new|old)[0-9]*$', '')) = 1) \
+          ORDER BY 1)"
+    );
+    loop {
+        let rows = conn
+            .rows(&query)
+            .await
+            .map_err(MigrateError::db(format!("checking what a REINDEX CONCURRENTLY of {name} left")))?;
+        let leftovers: Vec<String> =
+            rows.into_iter().filter_map(|r| r.into_iter().next().flatten()).collect();
+        if leftovers.iter().any(|l| l == "building") {
+            wait_for_orphan(conn, lease).await?;
+            continue;
         }
+        for index in leftovers {
+            conn.batch(&format!("DROP INDEX CONCURRENTLY IF EXISTS {index}"))
+                .await
+                .map_err(MigrateError::db(format!("dropping {index}, left by a REINDEX CONCURRENTLY")))?;
+        }
+        return Ok(Decision::Run);
     }
-    out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::concurrent_index_name as name;
-
-    #[test]
-    fn finds_the_index_of_a_concurrent_build() {
-        assert_eq!(
-            name("CREATE INDEX CONCURRENTLY users_email ON users (email)").as_deref(),
-            Some("users_email")
-        );
-        assert_eq!(
-            name("-- why\ncreate unique index concurrently if not exists app.\"Users E\" on app.users (e)")
-                .as_deref(),
-            Some("app.\"Users E\"")
-        );
-        assert_eq!(name("CREATE INDEX CONCURRENTLY ON users (email)"), None);
-        assert_eq!(name("CREATE INDEX users_email ON users (email)"), None);
-        assert_eq!(name("VACUUM users"), None);
+/// An interrupted DROP INDEX CONCURRENTLY leaves the index INVALID: drop it again, once an
+/// orphaned backend still dropping it is gone. No index left: the drop completed.
+async fn drop_decision(conn: &mut impl Conn, lease: &Lease, index: &str) -> Result<Decision, MigrateError> {
+    // Only a DROP (or another DDL) takes SHARE UPDATE EXCLUSIVE on an index; queries take ACCESS SHARE.
+    let query = format!(
+        "SELECT CASE WHEN r.oid IS NULL THEN 'absent' \
+         WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_locks l WHERE l.relation = r.oid \
+                      AND l.mode = 'ShareUpdateExclusiveLock' AND l.pid <> pg_catalog.pg_backend_pid()) \
+         THEN 'dropping' ELSE 'present' END \
+         FROM (SELECT pg_catalog.to_regclass({}) AS oid) r",
+        literal(index)
+    );
+    loop {
+        let rows = conn.rows(&query).await.map_err(MigrateError::db(format!("checking index {index}")))?;
+        match rows.first().and_then(|r| r[0].as_deref()) {
+            Some("absent") => return Ok(Decision::Done),
+            Some("dropping") => wait_for_orphan(conn, lease).await?,
+            _ => return Ok(Decision::Run),
+        }
     }
 }
