@@ -167,13 +167,13 @@ fn check_signature(function: &ItemFn, errors: &mut Vec<syn::Error>) -> Arg {
     let is_async = function.sig.asyncness.is_some();
     let inputs = &function.sig.inputs;
     for extra in inputs.iter().skip(1) {
-        errors.push(syn::Error::new(
-            extra.span(),
+        errors.push(syn::Error::new_spanned(
+            extra,
             "#[strata::test] takes at most one argument: the client, or a `strata::testing::TestDb`",
         ));
     }
     if !function.sig.generics.params.is_empty() {
-        errors.push(syn::Error::new(function.sig.generics.span(), "a #[strata::test] cannot be generic"));
+        errors.push(syn::Error::new_spanned(&function.sig.generics, "a #[strata::test] cannot be generic"));
     }
     let Some(first) = inputs.first() else { return Arg::Nothing };
     let expected = if is_async {
@@ -184,7 +184,7 @@ fn check_signature(function: &ItemFn, errors: &mut Vec<syn::Error>) -> Arg {
          for `tokio_postgres::Client` make it an `async fn`"
     };
     let FnArg::Typed(typed) = first else {
-        errors.push(syn::Error::new(first.span(), expected));
+        errors.push(syn::Error::new_spanned(first, expected));
         return Arg::Nothing;
     };
     let (by_ref, mutable, inner) = match &*typed.ty {
@@ -192,7 +192,7 @@ fn check_signature(function: &ItemFn, errors: &mut Vec<syn::Error>) -> Arg {
         ty => (false, false, ty),
     };
     let Type::Path(path) = inner else {
-        errors.push(syn::Error::new(typed.ty.span(), expected));
+        errors.push(syn::Error::new_spanned(&typed.ty, expected));
         return Arg::Nothing;
     };
     let segments: Vec<String> = path.path.segments.iter().map(|s| s.ident.to_string()).collect();
@@ -207,7 +207,7 @@ fn check_signature(function: &ItemFn, errors: &mut Vec<syn::Error>) -> Arg {
         _ => None,
     };
     arg.unwrap_or_else(|| {
-        errors.push(syn::Error::new(typed.ty.span(), expected));
+        errors.push(syn::Error::new_spanned(&typed.ty, expected));
         Arg::Nothing
     })
 }
