@@ -15,6 +15,7 @@ pub fn connect(url: &str) -> Result<postgres::Client, String> {
 
 /// Where to connect and how, read once from the string and the libpq environment, so that a
 /// second connection (the lease heartbeat) is made exactly as the first.
+#[derive(Clone)]
 pub struct Target {
     config: postgres::Config,
     tls: Tls,
@@ -45,18 +46,80 @@ impl Target {
                 config.connect(self.tls.connector()?)
             }
         };
-        connected.map_err(|e| {
-            format!(
-                "cannot connect to {}: {}\n  hint: check DATABASE_URL / --database-url (or PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE)",
-                describe_target(&self.config),
-                describe(&e)
-            )
-        })
+        connected.map_err(|e| self.cannot_connect(&e))
+    }
+
+    /// The same server, user and TLS, another database.
+    pub fn with_dbname(&self, dbname: &str) -> Target {
+        let mut config = self.config.clone();
+        config.dbname(dbname);
+        Target { config, tls: self.tls.clone() }
+    }
+
+    /// An async client made the same way; its connection task is spawned on the current tokio
+    /// runtime.
+    pub async fn connect_async(&self) -> Result<tokio_postgres::Client, String> {
+        let c = &self.config;
+        let mut config = tokio_postgres::Config::new();
+        for host in c.get_hosts() {
+            match host {
+                Host::Tcp(h) => config.host(h),
+                #[cfg(unix)]
+                Host::Unix(p) => config.host_path(p),
+            };
+        }
+        for port in c.get_ports() {
+            config.port(*port);
+        }
+        if let Some(user) = c.get_user() {
+            config.user(user);
+        }
+        if let Some(password) = c.get_password() {
+            config.password(password);
+        }
+        if let Some(dbname) = c.get_dbname() {
+            config.dbname(dbname);
+        }
+        if let Some(name) = c.get_application_name() {
+            config.application_name(name);
+        }
+        if let Some(options) = c.get_options() {
+            config.options(options);
+        }
+        if let Some(timeout) = c.get_connect_timeout() {
+            config.connect_timeout(*timeout);
+        }
+        let client = match self.tls.mode.as_str() {
+            "disable" => config.connect(tokio_postgres::NoTls).await.map(|(client, connection)| {
+                tokio::spawn(connection);
+                client
+            }),
+            mode => {
+                config.ssl_mode(match mode {
+                    "allow" | "prefer" => tokio_postgres::config::SslMode::Prefer,
+                    _ => tokio_postgres::config::SslMode::Require,
+                });
+                config.connect(self.tls.connector()?).await.map(|(client, connection)| {
+                    tokio::spawn(connection);
+                    client
+                })
+            }
+        };
+        client.map_err(|e| self.cannot_connect(&e))
+    }
+
+    fn cannot_connect(&self, e: &tokio_postgres::Error) -> String {
+        format!(
+            "cannot connect to {}: {}\n  hint: check DATABASE_URL / --database-url (or PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE)",
+            describe_target(&self.config),
+            describe(e)
+        )
     }
 }
 
 /// What libpq's `sslmode` and `sslrootcert` ask for; tokio-postgres knows only
 /// disable/prefer/require, so these are taken out of the string and applied here.
+#[derive(Clone)]
 pub struct Tls {
     pub mode: String,
     pub root_cert: Option<PathBuf>,

@@ -26,7 +26,7 @@
 
 #[cfg(feature = "cli")]
 pub mod cli;
-#[cfg(feature = "cli")]
+#[cfg(any(feature = "cli", feature = "testing"))]
 pub mod connect;
 #[cfg(feature = "cli")]
 pub mod dev;
@@ -37,11 +37,17 @@ mod query;
 pub mod report;
 #[cfg(feature = "cli")]
 pub mod schema;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod types;
 
 pub use error::Error;
 pub use migrate::{Applied, MigrateError, Migration, Migrator};
 pub use query::{bind, bind_nullable, query_as, Bind, BindNullable, Executor, FromRow, Query, Statement};
+/// `#[strata::test]`: the test runs in a fresh database cloned from a template that the
+/// migrations built once; see [`testing`].
+#[cfg(feature = "testing")]
+pub use strata_query_macros::test;
 pub use strata_query_macros::{
     migrate, query, query_as, query_as_unchecked, query_file, query_file_as, query_file_scalar, query_scalar,
     query_unchecked, FromRow,

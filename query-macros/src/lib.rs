@@ -17,6 +17,7 @@ mod query_file;
 mod query_scalar;
 mod query_unchecked;
 mod render;
+mod test_attr;
 
 use proc_macro::TokenStream;
 
@@ -80,4 +81,10 @@ pub fn migrate(input: TokenStream) -> TokenStream {
 pub fn derive_from_row(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     from_row::derive(&input).unwrap_or_else(syn::Error::into_compile_error).into()
+}
+
+/// `#[strata::test]`: a `#[test]` in a fresh database cloned from the migrations' template.
+#[proc_macro_attribute]
+pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
+    test_attr::expand(args.into(), item.into()).into()
 }
