@@ -348,6 +348,7 @@ mod tests {
             checksum,
             transactional: true,
             statements: std::borrow::Cow::Borrowed(&[]),
+            allows: std::borrow::Cow::Borrowed(&[]),
         };
         let a = Migrator::new(vec![migration([1; 32])]);
         let b = Migrator::new(vec![migration([2; 32])]);
