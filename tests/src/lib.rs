@@ -151,6 +151,30 @@ impl TestDb {
     pub fn table_exists(&self, name: &str) -> bool {
         self.client().query_one("SELECT to_regclass($1) IS NOT NULL", &[&name]).unwrap().get(0)
     }
+
+    /// A new database restored from a `pg_dump -Fc` of this one: every object, strata's own too,
+    /// with other OIDs. Restoring is DDL outside a migration: done the documented way, with
+    /// `strata.guard` off.
+    pub fn restored_copy(&self) -> TestDb {
+        let copy = TestDb::blank("root");
+        let file = std::env::temp_dir().join(format!("{}.dump", self.name));
+        let dump = Command::new("pg_dump")
+            .args(["-Fc", "-f"])
+            .arg(&file)
+            .args(["-d", &self.url()])
+            .output()
+            .unwrap();
+        assert!(dump.status.success(), "pg_dump: {}", String::from_utf8_lossy(&dump.stderr));
+        let restore = Command::new("pg_restore")
+            .args(["-d", &copy.url()])
+            .arg(&file)
+            .env("PGOPTIONS", "-c strata.guard=off")
+            .output()
+            .unwrap();
+        let _ = std::fs::remove_file(&file);
+        assert!(restore.status.success(), "pg_restore: {}", String::from_utf8_lossy(&restore.stderr));
+        copy
+    }
 }
 
 impl Default for TestDb {

@@ -2,9 +2,7 @@
 //! a non-superuser deployer take snapshots; DDL run by hand (psql as a superuser or as the
 //! deployer) is recorded, warned about or refused, and shows as drift.
 
-use std::process::Command;
-
-use strata_e2e::{server_url, strata_url, MigrationsDir, TestDb, APP, DEPLOYER};
+use strata_e2e::{strata_url, MigrationsDir, TestDb, APP, DEPLOYER};
 
 const SCHEMA: &str = "
 CREATE TYPE mood AS ENUM ('happy', 'sad');
@@ -247,20 +245,7 @@ fn no_drift_after_pg_dump_and_restore() {
         ("2_more.up.sql", "CREATE INDEX users_mood ON users (mood); ALTER TABLE users ADD COLUMN bio text;"),
     ]);
     up(&db, &dir);
-    let copy = TestDb::blank("root");
-    let dump = Command::new("pg_dump").args(["-Fc", "-d", &db.url()]).output().unwrap();
-    assert!(dump.status.success(), "{}", String::from_utf8_lossy(&dump.stderr));
-    let file = std::env::temp_dir().join(format!("{}.dump", db.name));
-    std::fs::write(&file, &dump.stdout).unwrap();
-    // Restoring is DDL outside a migration: the documented way is with the guard off.
-    let restore = Command::new("pg_restore")
-        .args(["-d", &server_url(&copy.name)])
-        .arg(&file)
-        .env("PGOPTIONS", "-c strata.guard=off")
-        .output()
-        .unwrap();
-    let _ = std::fs::remove_file(&file);
-    assert!(restore.status.success(), "{}", String::from_utf8_lossy(&restore.stderr));
+    let copy = db.restored_copy();
     let mut restored = copy.client();
     assert!(drift_rows(&mut restored).is_empty(), "{:#?}", drift_rows(&mut restored));
     let snapshots: i64 = restored.query_one("SELECT count(*) FROM strata.snapshots", &[]).unwrap().get(0);

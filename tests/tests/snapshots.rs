@@ -3,9 +3,7 @@
 //! migration touched) equals a full description of the live schema, object by object and by
 //! fingerprint, and only the migrations that must describe everything did.
 
-use std::process::Command;
-
-use strata_e2e::{server_url, strata_url, MigrationsDir, TestDb, DEPLOYER};
+use strata_e2e::{strata_url, MigrationsDir, TestDb, DEPLOYER};
 
 /// (file, SQL): each one a case an incremental snapshot could get wrong.
 const HISTORY: &[(&str, &str)] = &[
@@ -151,21 +149,8 @@ fn a_restored_database_describes_everything_once_then_goes_on_incrementally() {
     let dir = MigrationsDir::new(&HISTORY[..4]);
     let run = strata_url(&db.url_as(DEPLOYER), &dir, &["up"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    // A copy whose objects (and strata's own) have other OIDs than the stored roots. Restoring
-    // is DDL outside a migration: the documented way is with the guard off.
-    let copy = TestDb::blank("root");
-    let file = std::env::temp_dir().join(format!("{}.dump", db.name));
-    let dump =
-        Command::new("pg_dump").args(["-Fc", "-f"]).arg(&file).args(["-d", &db.url()]).output().unwrap();
-    assert!(dump.status.success(), "{}", String::from_utf8_lossy(&dump.stderr));
-    let restore = Command::new("pg_restore")
-        .args(["-d", &server_url(&copy.name)])
-        .arg(&file)
-        .env("PGOPTIONS", "-c strata.guard=off")
-        .output()
-        .unwrap();
-    let _ = std::fs::remove_file(&file);
-    assert!(restore.status.success(), "{}", String::from_utf8_lossy(&restore.stderr));
+    // A copy whose objects (and strata's own) have other OIDs than the stored roots.
+    let copy = db.restored_copy();
     let mut client = copy.client();
     // The restore's own writes to the ledger are changes outside the API: acknowledged as a DBA
     // does after a restore (pg_ext/README.md).
