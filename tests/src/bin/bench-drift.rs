@@ -10,14 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use strata_e2e::{MigrationsDir, TestDb};
-
-fn migration(i: usize) -> String {
-    format!(
-        "CREATE TABLE bench_{i} (id bigserial PRIMARY KEY, name text NOT NULL, n int);\n\
-         INSERT INTO bench_{i} (name, n) VALUES ('row {i}', {i});\n"
-    )
-}
+use strata_e2e::bench::{ms, small_history, url, Args};
+use strata_e2e::TestDb;
 
 const SNAPSHOTS_OFF: &str = "SET strata.guard = off;
     ALTER TABLE strata.history DISABLE TRIGGER snapshot;
@@ -25,16 +19,8 @@ const SNAPSHOTS_OFF: &str = "SET strata.guard = off;
     ALTER EVENT TRIGGER strata_sentinel_drop DISABLE;";
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1000);
-    let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(3);
-    let exe = std::env::current_exe().unwrap();
-    let strata_bin = exe.parent().unwrap().join("strata");
-    assert!(strata_bin.exists(), "build the CLI first: cargo build --release -p strata");
-    let files: Vec<(String, String)> =
-        (1..=n).map(|i| (format!("{i:05}_bench_{i}.up.sql"), migration(i))).collect();
-    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-    let dir = MigrationsDir::new(&refs);
+    let Args { n, rounds, strata_bin } = Args::parse(1000);
+    let dir = small_history(n);
 
     let mut extra = Vec::new();
     let mut kept = None;
@@ -82,18 +68,6 @@ fn main() {
         drift[drift.len() / 2],
         drift.len()
     );
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-/// The connection string for a bench database, with the commit mode asked for.
-fn url(db: &TestDb) -> String {
-    match std::env::var("BENCH_SYNC_COMMIT") {
-        Ok(mode) => format!("{} options='-c synchronous_commit={mode}'", db.url()),
-        Err(_) => db.url(),
-    }
 }
 
 fn time_up(bin: &PathBuf, dir: &Path, n: usize, snapshots: bool) -> (Duration, TestDb) {

@@ -7,6 +7,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use strata_e2e::bench::{ms, Args};
 use strata_e2e::{server_url, MigrationsDir};
 
 /// A mix that grows the schema as real histories do: tables with an index, added columns, views.
@@ -29,12 +30,7 @@ fn migration(i: usize) -> (String, String) {
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(300);
-    let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(3);
-    let exe = std::env::current_exe().unwrap();
-    let strata_bin = exe.parent().unwrap().join("strata");
-    assert!(strata_bin.exists(), "build the CLI first: cargo build --release -p strata");
+    let Args { n, rounds, strata_bin } = Args::parse(300);
 
     let mut files = Vec::new();
     let mut script = String::new();
@@ -74,10 +70,6 @@ fn main() {
         ratios[rounds / 2],
         times[rounds / 2].as_secs_f64()
     );
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
 
 fn time_psql(script: &Path) -> Duration {

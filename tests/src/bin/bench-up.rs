@@ -13,29 +13,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use strata_e2e::{MigrationsDir, TestDb};
-
-fn migration(i: usize) -> String {
-    format!(
-        "CREATE TABLE bench_{i} (id bigserial PRIMARY KEY, name text NOT NULL, n int);\n\
-         INSERT INTO bench_{i} (name, n) VALUES ('row {i}', {i});\n"
-    )
-}
+use strata_e2e::bench::{ms, small_history, small_migration, url, Args};
+use strata_e2e::TestDb;
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1000);
-    let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(3);
-    let exe = std::env::current_exe().unwrap();
-    let strata_bin = exe.parent().unwrap().join("strata");
-    assert!(strata_bin.exists(), "build the CLI first: cargo build --release -p strata");
-
-    let files: Vec<(String, String)> =
-        (1..=n).map(|i| (format!("{i:05}_bench_{i}.up.sql"), migration(i))).collect();
-    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-    let dir = MigrationsDir::new(&refs);
+    let Args { n, rounds, strata_bin } = Args::parse(1000);
+    let dir = small_history(n);
     let script = dir.0.join("all.psql");
-    let body: String = (1..=n).map(|i| format!("BEGIN;\n{}COMMIT;\n", migration(i))).collect();
+    let body: String = (1..=n).map(|i| format!("BEGIN;\n{}COMMIT;\n", small_migration(i))).collect();
     std::fs::write(&script, body).unwrap();
 
     if let Ok(without) = std::env::var("BENCH_WITHOUT") {
@@ -93,7 +78,9 @@ fn parts(n: usize) {
         let per = start.elapsed().as_secs_f64() * 1e6 / n as f64;
         println!("bench-up part: {what:<44} {per:>8.1} µs per migration");
     };
-    time("migration (BEGIN; CREATE TABLE; INSERT; COMMIT)", &|i| format!("BEGIN;\n{}COMMIT;", migration(i)));
+    time("migration (BEGIN; CREATE TABLE; INSERT; COMMIT)", &|i| {
+        format!("BEGIN;\n{}COMMIT;", small_migration(i))
+    });
     time("empty transaction (BEGIN; COMMIT)", &|_| "BEGIN; COMMIT;".to_string());
     time("session clean-up", &|_| format!("BEGIN;\n{}COMMIT;", strata::migrate::CLEAN_SESSION));
     let record = |i: usize| {
@@ -116,10 +103,6 @@ fn parts(n: usize) {
     );
 }
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
 /// A bench database, without the parts BENCH_WITHOUT names.
 fn bench_db() -> TestDb {
     let db = TestDb::new();
@@ -134,14 +117,6 @@ fn bench_db() -> TestDb {
         client.batch_execute(&format!("SET strata.guard = off; {sql}")).unwrap();
     }
     db
-}
-
-/// The connection string for a bench database, with the commit mode asked for.
-fn url(db: &TestDb) -> String {
-    match std::env::var("BENCH_SYNC_COMMIT") {
-        Ok(mode) => format!("{} options='-c synchronous_commit={mode}'", db.url()),
-        Err(_) => db.url(),
-    }
 }
 
 /// CPU seconds used so far by the children this process waited for and by the test server (the
