@@ -112,7 +112,7 @@ COMMENT ON FUNCTION strata.snapshot_roots(oid[], oid[], boolean) IS
     'The roots (tables, views, sequences, types, functions) whose description the given objects can change. Internal: incremental snapshots.';
 
 -- What an incremental snapshot of the running migration describes; NULL: everything.
-CREATE FUNCTION strata.snapshot_scope_roots(managed text[], same_epoch boolean) RETURNS oid[]
+CREATE FUNCTION strata.snapshot_scope_roots(same_epoch boolean) RETURNS oid[]
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -157,6 +157,6 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION strata.snapshot_scope_roots(text[], boolean) IS
+COMMENT ON FUNCTION strata.snapshot_scope_roots(boolean) IS
     'The roots the running migration''s snapshot describes, from what its DDL touched (strata.snapshot_scope), or NULL when the whole schema must be described (same_epoch false: the stored roots are OIDs of another database). Internal.';
 

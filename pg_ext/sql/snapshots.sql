@@ -122,7 +122,7 @@ BEGIN
     SELECT c.schemas INTO managed FROM strata.snapshot_config c;
     SELECT * INTO previous FROM strata.snapshots p ORDER BY p.seq DESC LIMIT 1;
     IF incremental AND previous.seq IS NOT NULL THEN
-        roots := strata.snapshot_scope_roots(managed, previous.epoch IS NOT DISTINCT FROM epoch);
+        roots := strata.snapshot_scope_roots(previous.epoch IS NOT DISTINCT FROM epoch);
     ELSE
         DELETE FROM strata.snapshot_scope;
     END IF;
