@@ -349,6 +349,8 @@ mod tests {
             transactional: true,
             statements: std::borrow::Cow::Borrowed(&[]),
             allows: std::borrow::Cow::Borrowed(&[]),
+            locks: std::borrow::Cow::Borrowed(&[]),
+            timeouts: Default::default(),
         };
         let a = Migrator::new(vec![migration([1; 32])]);
         let b = Migrator::new(vec![migration([2; 32])]);

@@ -101,7 +101,7 @@ DECLARE
     stack text;
 BEGIN
     GET DIAGNOSTICS stack = PG_CONTEXT;
-    IF stack ~ 'PL/pgSQL function strata\.(emit|put_history|acquire|renew|release|break_lock|step|finish|repair|resolve|rechain)\(' THEN
+    IF stack ~ 'PL/pgSQL function strata\.(emit|put_history|acquire|renew|release|break_lock|step|finish|repair|resolve|rechain|revert)\(' THEN
         RETURN NULL;
     END IF;
     INSERT INTO strata.audit (table_name, operation, old_row, new_row)

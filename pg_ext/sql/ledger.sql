@@ -21,7 +21,7 @@ COMMENT ON COLUMN strata.history.seal IS
 COMMENT ON COLUMN strata.history.allowed IS
     'The lint rules the migration silenced with -- strata:allow RULE reason: [{"rule", "reason", "line"}] as the migrator passed them to strata.record() / strata.finish(); NULL when none.';
 
--- Append-only: every lock, attempt, success, failure, statement, repair and
+-- Append-only: every lock, attempt, success, failure, statement, repair, revert, retry and
 -- lock break. hash chains each event to the one before it (strata.emit).
 CREATE TABLE strata.events (
     id          bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -30,7 +30,7 @@ CREATE TABLE strata.events (
                 CONSTRAINT events_kind_is_known CHECK (kind IN (
                     'lock', 'unlock', 'lock_expired', 'lock_break',
                     'attempt', 'success', 'failure', 'progress',
-                    'resolve', 'repair', 'import')),
+                    'resolve', 'repair', 'import', 'revert', 'retry')),
     version     bigint,
     name        text,
     checksum    bytea,
@@ -140,7 +140,7 @@ SELECT e.id, e.at, e.kind, e.version, e.name, e.statement, e.message, e.sqlstate
 FROM strata.events e;
 
 COMMENT ON VIEW strata.log IS
-    'Every ledger event (ORDER BY id): lock, unlock, lock_expired, lock_break, attempt, success, failure (message, sqlstate), progress (statement done), resolve, repair, import; with who (session user), client application, host and pid of the runner; allowed: on success, the -- strata:allow comments of the migration.';
+    'Every ledger event (ORDER BY id): lock, unlock, lock_expired, lock_break, attempt, success, failure (message, sqlstate), progress (statement done), resolve, repair, import, revert (strata down: the down file ran; checksum is the down file''s), retry (an attempt rolled back on a lock timeout; statement = attempt, message = the blockers); with who (session user), client application, host and pid of the runner; allowed: on success, the -- strata:allow comments of the migration.';
 
 CREATE VIEW strata.lease AS
 SELECT l.holder, l.pid, l.host, l.application, l.acquired_at, l.heartbeat_at, l.expires_at,

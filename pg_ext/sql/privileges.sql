@@ -45,7 +45,9 @@ GRANT EXECUTE ON FUNCTION
     strata.start(uuid, bigint, text, bytea),
     strata.step(uuid, bigint, integer, bytea, text),
     strata.finish(uuid, bigint, boolean, interval, text, text, integer, jsonb),
-    strata.progress(bigint), strata.resolve(uuid, bigint, text, text)
+    strata.progress(bigint), strata.resolve(uuid, bigint, text, text),
+    strata.revert(uuid, bigint, bytea, interval),
+    strata.retry(uuid, bigint, text, bytea, integer, text, text)
 TO strata_migrator;
 -- Snapshots, drift and the sentinel (sql/snapshots.sql, drift.sql, sentinel.sql).
 GRANT SELECT ON strata.snapshots, strata.ddl_events TO strata_migrator, strata_reader;

@@ -45,7 +45,7 @@ COMMENT ON COLUMN strata.history.seal IS
 COMMENT ON COLUMN strata.history.allowed IS
     'The lint rules the migration silenced with -- strata:allow RULE reason: [{"rule", "reason", "line"}] as the migrator passed them to strata.record() / strata.finish(); NULL when none.';
 
--- Append-only: every lock, attempt, success, failure, statement, repair and
+-- Append-only: every lock, attempt, success, failure, statement, repair, revert, retry and
 -- lock break. hash chains each event to the one before it (strata.emit).
 CREATE TABLE strata.events (
     id          bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -54,7 +54,7 @@ CREATE TABLE strata.events (
                 CONSTRAINT events_kind_is_known CHECK (kind IN (
                     'lock', 'unlock', 'lock_expired', 'lock_break',
                     'attempt', 'success', 'failure', 'progress',
-                    'resolve', 'repair', 'import')),
+                    'resolve', 'repair', 'import', 'revert', 'retry')),
     version     bigint,
     name        text,
     checksum    bytea,
@@ -164,7 +164,7 @@ SELECT e.id, e.at, e.kind, e.version, e.name, e.statement, e.message, e.sqlstate
 FROM strata.events e;
 
 COMMENT ON VIEW strata.log IS
-    'Every ledger event (ORDER BY id): lock, unlock, lock_expired, lock_break, attempt, success, failure (message, sqlstate), progress (statement done), resolve, repair, import; with who (session user), client application, host and pid of the runner; allowed: on success, the -- strata:allow comments of the migration.';
+    'Every ledger event (ORDER BY id): lock, unlock, lock_expired, lock_break, attempt, success, failure (message, sqlstate), progress (statement done), resolve, repair, import, revert (strata down: the down file ran; checksum is the down file''s), retry (an attempt rolled back on a lock timeout; statement = attempt, message = the blockers); with who (session user), client application, host and pid of the runner; allowed: on success, the -- strata:allow comments of the migration.';
 
 CREATE VIEW strata.lease AS
 SELECT l.holder, l.pid, l.host, l.application, l.acquired_at, l.heartbeat_at, l.expires_at,
@@ -300,7 +300,7 @@ DECLARE
     stack text;
 BEGIN
     GET DIAGNOSTICS stack = PG_CONTEXT;
-    IF stack ~ 'PL/pgSQL function strata\.(emit|put_history|acquire|renew|release|break_lock|step|finish|repair|resolve|rechain)\(' THEN
+    IF stack ~ 'PL/pgSQL function strata\.(emit|put_history|acquire|renew|release|break_lock|step|finish|repair|resolve|rechain|revert)\(' THEN
         RETURN NULL;
     END IF;
     INSERT INTO strata.audit (table_name, operation, old_row, new_row)
@@ -1081,7 +1081,7 @@ BEGIN
            format('applied %s by %s (log event %s)', s.at, s.who, s.id)
     FROM (SELECT DISTINCT ON (e.version) e.*
           FROM strata.events e
-          WHERE e.version IS NOT NULL AND e.kind IN ('success', 'import', 'repair', 'attempt')
+          WHERE e.version IS NOT NULL AND e.kind IN ('success', 'import', 'repair', 'attempt', 'revert')
           ORDER BY e.version, e.id DESC) s
     WHERE s.kind IN ('success', 'import', 'attempt')
       AND NOT EXISTS (SELECT 1 FROM strata.history h WHERE h.version = s.version)
@@ -2736,6 +2736,97 @@ BEGIN
 END
 $$;
 
+-- sql/revert.sql
+-- strata down and lock-timeout retries: the two ledger writes that are not
+-- an up. Both take the runner's lease token (strata.hold), as record.sql's.
+
+-- Revert an applied migration: its down file ran in this transaction, so the
+-- history row goes, a revert event says who and when, and the snapshot is
+-- taken of the schema the down left. Newest first: reverting below a newer
+-- applied version would leave a hole that strata.plan() reports as out of
+-- order, so it is refused.
+CREATE FUNCTION strata.revert(token uuid, version bigint, down_checksum bytea,
+                              duration interval DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    l strata.lease_state;
+    h strata.history;
+    newer strata.history;
+    changed strata.audit;
+    event bigint;
+BEGIN
+    l := strata.hold('strata.revert', token);
+    IF version IS NULL OR down_checksum IS NULL OR octet_length(down_checksum) <> 32 THEN
+        RAISE EXCEPTION 'strata.revert: the down file checksum of version % is % bytes, expected 32',
+                version, octet_length(down_checksum)
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass the version and the raw SHA-256 digest of the .down.sql file (32 bytes).';
+    END IF;
+    SELECT * INTO changed FROM strata.audit a WHERE a.xid = pg_current_xact_id() ORDER BY a.id LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'strata.revert: the down of migration % changed strata.% directly (%)', version,
+                changed.table_name, changed.operation
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'Down files must not write the strata schema; nothing of this down was applied.';
+    END IF;
+    IF l.last_xact = pg_current_xact_id() THEN
+        RAISE EXCEPTION 'strata.revert: the down of migration % wrote the strata ledger itself', version
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'Down files must not call the strata API; nothing of this down was applied.';
+    END IF;
+    SELECT * INTO h FROM strata.history t WHERE t.version = revert.version;
+    IF NOT FOUND OR h.state <> 'applied' THEN
+        RAISE EXCEPTION 'strata.revert: version % is %', version,
+                CASE WHEN FOUND THEN h.state || ', not applied' ELSE 'not applied' END
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Only an applied migration can be reverted; strata status shows what is applied.';
+    END IF;
+    SELECT * INTO newer FROM strata.history t WHERE t.version > revert.version ORDER BY t.version DESC LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'strata.revert: version % is not the newest applied migration: % (%) is %',
+                version, newer.version, newer.name, newer.state
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Revert newest first (strata down --to VERSION reverts every newer one in order).';
+    END IF;
+    event := strata.emit('revert', version, h.name, down_checksum, NULL,
+                         format('reverted in %s', coalesce(duration, clock_timestamp() - transaction_timestamp())),
+                         NULL, l.host, l.pid, true);
+    DELETE FROM strata.history t WHERE t.version = revert.version;
+    DELETE FROM strata.steps s WHERE s.version = revert.version;
+    PERFORM strata.take_snapshot(
+        (SELECT max(t.version) FROM strata.history t),
+        format('down %s %s', version, h.name),
+        true);
+    RETURN event;
+END
+$$;
+
+COMMENT ON FUNCTION strata.revert(uuid, bigint, bytea, interval) IS
+    'Record that the down file of the newest applied migration ran in this transaction: its history row is deleted, a revert event (with the down file''s checksum) is logged and a snapshot taken. Call it right before COMMIT, as strata.record() for an up.';
+
+-- One attempt of a migration gave up on a lock (lock_timeout) and was rolled
+-- back; the runner retries it after a pause. message names the blocking
+-- sessions; statement is the attempt number.
+CREATE FUNCTION strata.retry(token uuid, version bigint, name text, checksum bytea,
+                             attempt integer, message text, sqlstate text)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    l strata.lease_state;
+BEGIN
+    l := strata.hold('strata.retry', token);
+    RETURN strata.emit('retry', version, name, checksum, attempt, message, sqlstate, l.host, l.pid, true);
+END
+$$;
+
+COMMENT ON FUNCTION strata.retry(uuid, bigint, text, bytea, integer, text, text) IS
+    'Log that an attempt of a migration was rolled back on a lock timeout and will be retried (statement = the attempt number, message = who blocked it). Call it after the rollback.';
+
 -- sql/privileges.sql
 -- Privileges are the boundary. Nothing is granted to PUBLIC; the tables are
 -- writable only by their owner (the installing role), and everything else
@@ -2784,7 +2875,9 @@ GRANT EXECUTE ON FUNCTION
     strata.start(uuid, bigint, text, bytea),
     strata.step(uuid, bigint, integer, bytea, text),
     strata.finish(uuid, bigint, boolean, interval, text, text, integer, jsonb),
-    strata.progress(bigint), strata.resolve(uuid, bigint, text, text)
+    strata.progress(bigint), strata.resolve(uuid, bigint, text, text),
+    strata.revert(uuid, bigint, bytea, interval),
+    strata.retry(uuid, bigint, text, bytea, integer, text, text)
 TO strata_migrator;
 -- Snapshots, drift and the sentinel (sql/snapshots.sql, drift.sql, sentinel.sql).
 GRANT SELECT ON strata.snapshots, strata.ddl_events TO strata_migrator, strata_reader;

@@ -49,7 +49,7 @@ BEGIN
            format('applied %s by %s (log event %s)', s.at, s.who, s.id)
     FROM (SELECT DISTINCT ON (e.version) e.*
           FROM strata.events e
-          WHERE e.version IS NOT NULL AND e.kind IN ('success', 'import', 'repair', 'attempt')
+          WHERE e.version IS NOT NULL AND e.kind IN ('success', 'import', 'repair', 'attempt', 'revert')
           ORDER BY e.version, e.id DESC) s
     WHERE s.kind IN ('success', 'import', 'attempt')
       AND NOT EXISTS (SELECT 1 FROM strata.history h WHERE h.version = s.version)

@@ -48,6 +48,7 @@ extension_sql_file!("../sql/snapshots.sql", name = "snapshots", requires = ["des
 extension_sql_file!("../sql/snapshot_scope.sql", name = "snapshot_scope", requires = ["snapshots"]);
 extension_sql_file!("../sql/drift.sql", name = "drift", requires = ["snapshot_scope"]);
 extension_sql_file!("../sql/sentinel.sql", name = "sentinel", requires = ["drift"]);
+extension_sql_file!("../sql/revert.sql", name = "revert", requires = ["sentinel"]);
 // Last, so the REVOKEs and GRANTs cover every object above.
 extension_sql_file!("../sql/privileges.sql", name = "privileges", finalize);
 

@@ -38,6 +38,32 @@ pub fn expand(input: &MigrateInput) -> syn::Result<TokenStream> {
                 }
             }
         });
+        let locks = strata_analyzer::lint::runtime_locks(&m.up).into_iter().map(|l| {
+            let mode = match l.mode {
+                Some(mode) => {
+                    let mode = syn::Ident::new(&format!("{mode:?}"), Span::call_site());
+                    quote!(::std::option::Option::Some(::strata::migrate::LockMode::#mode))
+                }
+                None => quote!(::std::option::Option::None),
+            };
+            let (tables, concurrently) = (l.tables, l.concurrently);
+            quote! {
+                ::strata::migrate::StatementLock {
+                    mode: #mode,
+                    tables: ::std::borrow::Cow::Borrowed(&[#(::std::borrow::Cow::Borrowed(#tables)),*]),
+                    concurrently: #concurrently,
+                }
+            }
+        });
+        let millis = |d: Option<std::time::Duration>| match d {
+            Some(d) => {
+                let ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+                quote!(::std::option::Option::Some(::std::time::Duration::from_millis(#ms)))
+            }
+            None => quote!(::std::option::Option::None),
+        };
+        let (lock_timeout, statement_timeout) =
+            (millis(m.directives.lock_timeout), millis(m.directives.statement_timeout));
         quote! {
             ::strata::Migration {
                 version: #version,
@@ -51,6 +77,8 @@ pub fn expand(input: &MigrateInput) -> syn::Result<TokenStream> {
                 transactional: #transactional,
                 statements: ::std::borrow::Cow::Borrowed(&[#(::std::borrow::Cow::Borrowed(#statements)),*]),
                 allows: ::std::borrow::Cow::Borrowed(&[#(#allows),*]),
+                locks: ::std::borrow::Cow::Borrowed(&[#(#locks),*]),
+                timeouts: ::strata::migrate::Timeouts { lock: #lock_timeout, statement: #statement_timeout },
             }
         }
     });

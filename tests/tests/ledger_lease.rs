@@ -39,7 +39,7 @@ fn four_runners_through_pgbouncer_in_transaction_mode_apply_each_migration_once(
     let url = bouncer.url(&db.name, DEPLOYER);
     let runs: Vec<_> = std::thread::scope(|s| {
         let handles: Vec<_> =
-            (0..4).map(|_| s.spawn(|| strata_url(&url, &dir, &["up", "--lock-timeout", "120"]))).collect();
+            (0..4).map(|_| s.spawn(|| strata_url(&url, &dir, &["up", "--lease-wait", "120"]))).collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
     for run in &runs {
@@ -116,7 +116,7 @@ fn a_killed_runners_lease_expires_and_its_orphaned_batch_is_never_recorded() {
     killed.kill().unwrap(); // SIGKILL: no release, no heartbeat; its server batch keeps running
     killed.wait().unwrap();
     let started = Instant::now();
-    let second = strata_url(&db.url_as(DEPLOYER), &dir, &["up", "--lease-ttl", "1", "--lock-timeout", "30"]);
+    let second = strata_url(&db.url_as(DEPLOYER), &dir, &["up", "--lease-ttl", "1", "--lease-wait", "30"]);
     assert_eq!(second.code, 0, "{}", second.stderr);
     assert!(started.elapsed() < Duration::from_secs(15), "the dead runner's lease expired within its ttl");
     assert_eq!(db.history(), [1], "recorded once");
@@ -161,7 +161,7 @@ fn lock_break_frees_the_lease_is_recorded_and_stops_the_old_holder() {
     let token: String =
         holder.query_one("SELECT strata.acquire('1 hour', 777, 'vm-gone', 'ci')::text", &[]).unwrap().get(0);
     let dir = MigrationsDir::new(&[("1_users.up.sql", "CREATE TABLE users (id int);")]);
-    let blocked = strata_url(&db.url_as(DEPLOYER), &dir, &["up", "--lock-timeout", "0"]);
+    let blocked = strata_url(&db.url_as(DEPLOYER), &dir, &["up", "--lease-wait", "0"]);
     assert_eq!(blocked.code, 1);
     assert!(blocked.stderr.contains("pid 777 on vm-gone"), "{}", blocked.stderr);
     assert!(blocked.stderr.contains("strata lock break"), "{}", blocked.stderr);
@@ -193,6 +193,6 @@ fn the_old_advisory_lock_keys_no_longer_block_anyone() {
     let mut squatter = db.client();
     squatter.batch_execute("SELECT pg_advisory_lock(1398034497, 1413563725)").unwrap();
     let dir = MigrationsDir::new(&[("1_users.up.sql", "CREATE TABLE users (id int);")]);
-    let run = strata_url(&db.url_as(DEPLOYER), &dir, &["up", "--lock-timeout", "2"]);
+    let run = strata_url(&db.url_as(DEPLOYER), &dir, &["up", "--lease-wait", "2"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }

@@ -77,7 +77,7 @@ fn after_a_kill_9_a_statement_in_doubt_waits_for_strata_resolve() {
     runner.kill().unwrap();
     runner.wait().unwrap();
 
-    let run = strata(&db, &dir, &["up", "--lease-ttl", "1", "--lock-timeout", "30"]);
+    let run = strata(&db, &dir, &["up", "--lease-ttl", "1", "--lease-wait", "30"]);
     assert_eq!(run.code, 1);
     assert!(
         run.stderr

@@ -152,7 +152,7 @@ fn a_reindex_whose_backend_was_terminated_half_way_is_cleaned_up_and_run_again()
     let state: String = db.client().query_one("SELECT state FROM strata.progress(2)", &[]).unwrap().get(0);
     assert_eq!(state, "running", "the run died in it: its outcome is for the catalog to tell");
 
-    let resumed = strata(&db, &dir, &["up", "--lock-timeout", "30"]);
+    let resumed = strata(&db, &dir, &["up", "--lease-wait", "30"]);
     assert_eq!(resumed.code, 0, "{}", resumed.stderr);
     assert!(leftovers(&db).is_empty(), "{:?}", indexes(&db));
     assert!(all_valid(&db), "{:?}", indexes(&db));
@@ -175,7 +175,7 @@ fn an_interrupted_drop_index_concurrently_is_dropped_again() {
     reader.batch_execute("COMMIT").unwrap();
     assert!(indexes(&db).contains(&("users_key".to_string(), false)), "{:?}", indexes(&db));
 
-    let resumed = strata(&db, &dir, &["up", "--lock-timeout", "30"]);
+    let resumed = strata(&db, &dir, &["up", "--lease-wait", "30"]);
     assert_eq!(resumed.code, 0, "{}", resumed.stderr);
     assert!(!indexes(&db).iter().any(|(n, _)| n == "users_key"), "{:?}", indexes(&db));
     assert_eq!(db.history(), [1, 2]);

@@ -154,6 +154,8 @@ fn concurrent_runners_apply_each_migration_exactly_once() {
                 transactional: true,
                 statements: Vec::new().into(),
                 allows: Vec::new().into(),
+                locks: Vec::new().into(),
+                timeouts: Default::default(),
             }
         })
         .collect();
@@ -186,7 +188,7 @@ fn a_held_lock_times_out_with_the_holder_named() {
         .unwrap()
         .get(0);
     let mut client = db.client();
-    let err = migrator().lock_timeout(Duration::from_millis(300)).run(&mut client).unwrap_err();
+    let err = migrator().lease_wait(Duration::from_millis(300)).run(&mut client).unwrap_err();
     let text = err.to_string();
     assert!(matches!(err, MigrateError::LockTimeout { .. }), "{text}");
     assert!(text.contains("pid 4242 on build-7, application other-runner"), "{text}");

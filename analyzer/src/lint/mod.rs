@@ -16,6 +16,7 @@ mod false_positives;
 pub mod locks;
 pub mod queries;
 mod rules;
+mod runtime_locks;
 #[cfg(test)]
 pub(crate) mod test_utils;
 mod volatile;
@@ -26,6 +27,7 @@ use std::path::PathBuf;
 pub use driver::{bytes, lint};
 pub use locks::{effect, Effect, LockMode, TableKey, TableLock};
 pub use queries::CheckedQuery;
+pub use runtime_locks::{runtime_locks, RuntimeLock};
 
 use crate::catalog::Catalog;
 use crate::migration::Migration;

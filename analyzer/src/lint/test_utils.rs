@@ -9,7 +9,8 @@ use crate::migration::{checksum, Directives, Migration, MigrationSet, SqlFile};
 pub fn migration(version: i64, text: &str) -> Migration {
     let path = PathBuf::from(format!("migrations/{version}_m.up.sql"));
     let statements = crate::parse_script(text).unwrap_or_else(|e| panic!("test SQL does not parse: {e:?}"));
-    let directives = Directives { no_transaction: text.starts_with("-- strata:no-transaction") };
+    let directives =
+        Directives { no_transaction: text.starts_with("-- strata:no-transaction"), ..Directives::default() };
     Migration {
         version,
         name: "m".into(),

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-pub use directives::Directives;
+pub use directives::{parse as parse_directives, parse_duration, Directives};
 pub use filename::{Direction, MigrationName, NAME_HELP};
 
 use crate::sql::{parse_script, Statement};

@@ -29,6 +29,7 @@ const INSTALL: &[(&str, &str)] = &[
     ("snapshot_scope.sql", include_str!("../../../pg_ext/sql/snapshot_scope.sql")),
     ("drift.sql", include_str!("../../../pg_ext/sql/drift.sql")),
     ("sentinel.sql", include_str!("../../../pg_ext/sql/sentinel.sql")),
+    ("revert.sql", include_str!("../../../pg_ext/sql/revert.sql")),
     ("privileges.sql", include_str!("../../../pg_ext/sql/privileges.sql")),
 ];
 

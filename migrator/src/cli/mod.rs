@@ -6,6 +6,7 @@ mod check;
 mod describe;
 mod dev;
 mod diff;
+mod down;
 mod drift;
 mod dry_run;
 mod explain;
@@ -15,6 +16,7 @@ mod lint;
 mod lock;
 mod new;
 mod resolve;
+mod run_args;
 mod schema;
 mod status;
 mod test;
@@ -25,13 +27,12 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use strata_analyzer::MigrationSet;
 
 use crate::connect::Target;
-use crate::migrate::{Migration, Migrator};
+use crate::migrate::{DownTo, Migration, Migrator};
 use crate::report::{Finding, Format};
 
 /// Exit codes: 0 up to date / no problem, 1 a problem (errors found, refused, failed), 2 bad
@@ -58,19 +59,27 @@ struct Cli {
 enum Command {
     /// Apply pending migrations in order, each in its own transaction with its history row.
     Up {
-        /// Seconds to wait for another runner's lease.
-        #[arg(long, default_value_t = 60)]
-        lock_timeout: u64,
-        /// Seconds the lease outlives this runner's last heartbeat (a crashed runner's lease is
-        /// free after at most this long).
-        #[arg(long, default_value_t = 60)]
-        lease_ttl: u64,
+        #[command(flatten)]
+        run: run_args::RunArgs,
         /// Apply nothing: show each pending statement's locks, rewrites, scans, table sizes and timeouts.
         #[arg(long)]
         dry_run: bool,
         /// With --dry-run: one JSON document.
         #[arg(long, requires = "dry_run")]
         json: bool,
+    },
+    /// Revert the newest applied migration (or more) with its down file, each in its own
+    /// transaction with its ledger event; refuses before reverting anything where a down file is
+    /// missing or files and history disagree.
+    Down {
+        #[command(flatten)]
+        run: run_args::RunArgs,
+        /// Revert every applied migration newer than this version (0: all of them).
+        #[arg(long, conflicts_with = "steps")]
+        to: Option<i64>,
+        /// Revert the newest N applied migrations (default 1).
+        #[arg(long)]
+        steps: Option<usize>,
     },
     /// List applied and pending migrations. Exits 0 when up to date, 3 when migrations are
     /// pending, 1 when files and history disagree or the ledger was changed outside the API.
@@ -182,12 +191,23 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let set = load_set(dir).map_err(|_| "the migrations do not load".to_string())?;
             dry_run::run(&mut client, &set, json)
         }
-        Command::Up { lock_timeout, lease_ttl, .. } => {
-            let migrator = migrator
-                .lock_timeout(Duration::from_secs(lock_timeout))
-                .lease_ttl(Duration::from_secs(lease_ttl.max(1)))
-                .heartbeat(move || target.connect());
-            up::run(&mut client, migrator, &files)
+        Command::Up { run, .. } => up::run(&mut client, run.configure(migrator, target), &files),
+        Command::Down { run, to, steps } => {
+            let set = load_files(dir)?;
+            if let Some(broken) = set.migrations.iter().find_map(|m| m.down_error.as_ref()) {
+                return Err(format!("{broken}\nnothing was reverted"));
+            }
+            let downs = downs_of(&set)?;
+            let to = match (to, steps) {
+                (Some(v), _) => DownTo::Version(v),
+                (None, n) => DownTo::Steps(n.unwrap_or(1)),
+            };
+            let down_files: Files = set
+                .migrations
+                .iter()
+                .filter_map(|m| Some((m.version, m.down.as_ref()?.path.clone())))
+                .collect();
+            down::run(&mut client, run.configure(migrator, target), &downs, to, &down_files)
         }
         Command::Status { json } => status::run(&mut client, &migrator, &files, json),
         Command::Resolve(args) => resolve::run(&mut client, &migrator, &args),
@@ -229,15 +249,68 @@ fn migrations_of(set: &MigrationSet) -> Vec<Migration> {
     set.migrations
         .iter()
         .map(|m| Migration {
-            version: m.version,
-            name: Cow::Owned(m.name.clone()),
-            sql: Cow::Owned(m.up.text.clone()),
-            checksum: m.checksum,
-            transactional: !m.directives.no_transaction,
-            statements: m.up.statements.iter().map(|s| Cow::Owned(s.text(&m.up.text).to_string())).collect(),
             allows: allows_of(&m.up.text),
+            ..migration_of(m.version, &m.name, &m.up, m.checksum, m.directives)
         })
         .collect()
+}
+
+/// One file as the engine runs it: statements, what each locks, its timeouts.
+fn migration_of(
+    version: i64,
+    name: &str,
+    file: &strata_analyzer::migration::SqlFile,
+    checksum: [u8; 32],
+    directives: strata_analyzer::migration::Directives,
+) -> Migration {
+    Migration {
+        version,
+        name: Cow::Owned(name.to_string()),
+        sql: Cow::Owned(file.text.clone()),
+        checksum,
+        transactional: !directives.no_transaction,
+        statements: file.statements.iter().map(|s| Cow::Owned(s.text(&file.text).to_string())).collect(),
+        allows: Cow::Borrowed(&[]),
+        locks: strata_analyzer::lint::runtime_locks(file).into_iter().map(statement_lock).collect(),
+        timeouts: crate::migrate::Timeouts {
+            lock: directives.lock_timeout,
+            statement: directives.statement_timeout,
+        },
+    }
+}
+
+fn statement_lock(l: strata_analyzer::lint::RuntimeLock) -> crate::migrate::StatementLock {
+    use crate::migrate::LockMode as M;
+    use strata_analyzer::lint::LockMode as A;
+    crate::migrate::StatementLock {
+        mode: l.mode.map(|m| match m {
+            A::AccessShare => M::AccessShare,
+            A::RowShare => M::RowShare,
+            A::RowExclusive => M::RowExclusive,
+            A::ShareUpdateExclusive => M::ShareUpdateExclusive,
+            A::Share => M::Share,
+            A::ShareRowExclusive => M::ShareRowExclusive,
+            A::Exclusive => M::Exclusive,
+            A::AccessExclusive => M::AccessExclusive,
+        }),
+        tables: l.tables.into_iter().map(Cow::Owned).collect(),
+        concurrently: l.concurrently,
+    }
+}
+
+/// The down file of each version that has one, as the engine runs it. A down file's directives
+/// are its own (`-- strata:no-transaction`, timeouts); one that does not parse was refused when
+/// loading for `down`.
+pub(crate) fn downs_of(set: &MigrationSet) -> Result<Vec<Migration>, String> {
+    let mut downs = Vec::new();
+    for m in &set.migrations {
+        let Some(down) = &m.down else { continue };
+        let directives = strata_analyzer::migration::parse_directives(&down.text)
+            .map_err(|d| d.in_file(&down.path).to_string())?;
+        let checksum = strata_analyzer::migration::checksum(&down.text);
+        downs.push(migration_of(m.version, &m.name, down, checksum, directives));
+    }
+    Ok(downs)
 }
 
 /// The `-- strata:allow` comments of a migration file, for its ledger row.

@@ -1,13 +1,14 @@
-//! `strata up`: apply pending migrations.
+//! `strata up`: apply pending migrations, each reported as it is applied.
 
 use std::process::ExitCode;
 
+use super::run_args::Done;
 use super::Files;
 use crate::migrate::{MigrateError, Migrator};
 
 pub(crate) fn run(
     client: &mut postgres::Client,
-    migrator: Migrator,
+    (migrator, done): (Migrator, Done),
     files: &Files,
 ) -> Result<ExitCode, String> {
     match migrator.run(client) {
@@ -16,16 +17,21 @@ pub(crate) fn run(
             Ok(ExitCode::SUCCESS)
         }
         Ok(applied) => {
-            for a in &applied {
-                println!("applied {} {} ({:.1} ms)", a.version, a.name, a.duration.as_secs_f64() * 1000.0);
-            }
             println!("strata: applied {} migration(s)", applied.len());
             Ok(ExitCode::SUCCESS)
         }
-        Err(e @ (MigrateError::Failed { version, .. } | MigrateError::InDoubt { version, .. })) => {
-            let file = files.get(&version).map(|f| format!("{}: ", f.display())).unwrap_or_default();
-            Err(format!("{file}{e}"))
-        }
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(failure(files, e) + &done.before_failure("applied")),
     }
+}
+
+/// The error, prefixed with the failing file when there is one.
+pub(crate) fn failure(files: &Files, e: MigrateError) -> String {
+    let version = match &e {
+        MigrateError::Failed { version, .. }
+        | MigrateError::InDoubt { version, .. }
+        | MigrateError::Blocked { version, .. } => Some(*version),
+        _ => None,
+    };
+    let file = version.and_then(|v| files.get(&v)).map(|f| format!("{}: ", f.display())).unwrap_or_default();
+    format!("{file}{e}")
 }

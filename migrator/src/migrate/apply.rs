@@ -11,27 +11,23 @@ use super::lease::Lease;
 use super::locate::{failure, position_text, statement_offsets};
 use super::resume::{decide, Decision};
 use super::sql::{allowed, bytea, literal, opt_literal, CLEAN_SESSION};
+use super::timeouts::{session_set, set_local, sets_timeouts, Policy, Timed};
 use super::{MigrateError, Migration};
 
 const BEGIN: &str = "BEGIN;\n";
 
-/// The migration, the session clean-up and its ledger row (with the file's `-- strata:allow`
-/// comments) in one transaction, sent in one round trip (one message per migration, where `psql -f`
-/// sends one per statement).
+/// The migration (each statement with its timeouts), the session clean-up and its ledger row (with
+/// the file's `-- strata:allow` comments) in one transaction, sent in one round trip (one message
+/// per migration, where `psql -f` sends one per statement). `ledger` is the call that records it:
+/// `strata.record` for an up, `strata.revert` for a down.
 pub(crate) async fn in_transaction(
     conn: &mut impl Conn,
-    lease: &Lease,
     m: &Migration,
-) -> Result<(), MigrateError> {
-    let record = if m.allows.is_empty() { String::new() } else { format!(", NULL, {}", allowed(&m.allows)) };
-    let script = format!(
-        "{BEGIN}{}\n;\n{CLEAN_SESSION}SELECT strata.record({}, {}, {}, {}{record});\nCOMMIT;",
-        m.sql,
-        lease.sql(),
-        m.version,
-        literal(&m.name),
-        bytea(&m.checksum)
-    );
+    policy: &Policy,
+    ledger: &str,
+) -> Result<(), Failure> {
+    let timed = Timed::new(m, policy, &statement_offsets(m));
+    let script = format!("{BEGIN}{}\n;\n{CLEAN_SESSION}{ledger};\nCOMMIT;", timed.text);
     let started = Instant::now();
     let Err(e) = conn.batch(&script).await else {
         return Ok(());
@@ -39,16 +35,38 @@ pub(crate) async fn in_transaction(
     // The failed statement left the transaction aborted: end it, on the same server connection
     // (a failed transaction keeps it, also behind PgBouncer), and clean what outlives a rollback.
     let _ = conn.batch(&format!("ROLLBACK;\n{CLEAN_SESSION}")).await;
-    let mut failed = failure(m, e, BEGIN.len());
+    let begin = BEGIN.chars().count();
+    let mut failed = failure(m, e, |p| timed.file_char(p.saturating_sub(begin)));
+    // The caller retries it, or reports who blocked it.
+    if failed.gave_up_on_lock() {
+        return Err(Failure { error: failed, statement: None });
+    }
     let mut statement = None;
     if !failed.has_position() && m.statements.len() > 1 && started.elapsed() <= LOCATE_WITHIN {
-        if let Some((index, offset)) = locate_failing_statement(conn, m).await {
+        if let Some((index, offset)) = locate_failing_statement(conn, m, policy).await {
             failed = failed.at_offset(m, offset);
             statement = Some(index + 1);
         }
     }
-    log_failure(conn, lease, m, &failed, statement).await;
-    Err(failed)
+    Err(Failure { error: failed, statement })
+}
+
+/// A migration that failed in its transaction, and its failing statement (1-based) when known.
+pub(crate) struct Failure {
+    pub error: MigrateError,
+    pub statement: Option<usize>,
+}
+
+/// `strata.record(...)`: an up's ledger row, the last statement of its transaction.
+pub(crate) fn record_call(lease: &Lease, m: &Migration) -> String {
+    let record = if m.allows.is_empty() { String::new() } else { format!(", NULL, {}", allowed(&m.allows)) };
+    format!(
+        "SELECT strata.record({}, {}, {}, {}{record})",
+        lease.sql(),
+        m.version,
+        literal(&m.name),
+        bytea(&m.checksum)
+    )
 }
 
 /// Re-running a failed migration to find its failing statement is only worth it when it failed
@@ -58,11 +76,19 @@ const LOCATE_WITHIN: Duration = Duration::from_secs(1);
 /// Many errors (most DDL ones) carry no position and a batch does not say which statement failed:
 /// run the statements one by one in a transaction that is always rolled back, and return the
 /// index and byte offset of the first that fails.
-async fn locate_failing_statement(conn: &mut impl Conn, m: &Migration) -> Option<(usize, usize)> {
+async fn locate_failing_statement(
+    conn: &mut impl Conn,
+    m: &Migration,
+    policy: &Policy,
+) -> Option<(usize, usize)> {
     conn.batch("BEGIN").await.ok()?;
     let mut found = None;
+    let mut own_timeouts = false;
     for (index, (offset, statement)) in statement_offsets(m).into_iter().enumerate() {
-        if conn.batch(statement).await.is_err() {
+        // The same timeouts as the real run: locating must not wait on a lock for ever either.
+        let set = if own_timeouts { String::new() } else { set_local(policy.for_statement(m, index)) };
+        own_timeouts |= sets_timeouts(statement);
+        if conn.batch(&format!("{set}{statement}")).await.is_err() {
             found = Some((index, offset));
             break;
         }
@@ -73,7 +99,7 @@ async fn locate_failing_statement(conn: &mut impl Conn, m: &Migration) -> Option
 
 /// A failure event in strata.log, written after the rollback so that it stays. Best effort: the
 /// error being reported matters more than its log entry.
-async fn log_failure(
+pub(crate) async fn log_failure(
     conn: &mut impl Conn,
     lease: &Lease,
     m: &Migration,
@@ -108,6 +134,7 @@ pub(crate) async fn statements(
     lease: &Lease,
     m: &Migration,
     resuming: bool,
+    policy: &Policy,
 ) -> Result<(), MigrateError> {
     let ledger =
         |what: &str| MigrateError::db(format!("{what} migration {} in the strata ledger", m.version));
@@ -121,6 +148,7 @@ pub(crate) async fn statements(
     conn.batch(&start_row).await.map_err(ledger("starting"))?;
     let journal = if resuming { progress(conn, m.version).await? } else { HashMap::new() };
     let start = Instant::now();
+    let mut own_timeouts = false;
     for (index, (offset, statement)) in statement_offsets(m).into_iter().enumerate() {
         let n = index + 1;
         let checksum = sha256(statement);
@@ -152,9 +180,14 @@ pub(crate) async fn statements(
                 }
             }
         }
-        conn.batch(&step("running")).await.map_err(ledger("journaling"))?;
+        // Sent on its own, before: the statement's text must be the journaled one (the sentinel
+        // recognises it by its checksum).
+        let set = if own_timeouts { String::new() } else { session_set(policy, m, index) };
+        own_timeouts |= sets_timeouts(statement);
+        let step_and_set = format!("{};\n{set}", step("running"));
+        conn.batch(&step_and_set).await.map_err(ledger("journaling"))?;
         if let Err(e) = conn.batch(statement).await {
-            let failed = failure(m, e, 0).at_offset(m, offset);
+            let failed = failure(m, e, |p| p).at_offset(m, offset);
             let (message, sqlstate) = failed.message_and_sqlstate();
             let finish = format!(
                 "SELECT strata.step({tok}, {v}, {n}, {cs}, 'failed');\n\

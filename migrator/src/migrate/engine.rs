@@ -1,11 +1,13 @@
 use std::time::{Duration, Instant};
 
-use super::apply;
+use super::apply::{self, Failure};
 use super::conn::Conn;
 use super::error::Tampering;
 use super::lease::{self, Heartbeat, Lease};
+use super::progress::{self, Progress};
+use super::revert::{self, DownTo};
 use super::sql::{array, literal};
-use super::{MigrateError, Migrator};
+use super::{MigrateError, Migration, Migrator};
 
 /// The version of the strata ledger objects this engine talks to.
 pub const LEDGER_VERSION: &str = "0.2.0";
@@ -161,7 +163,7 @@ pub(crate) async fn verify(conn: &mut impl Conn) -> Result<Vec<Tampering>, Migra
         .collect())
 }
 
-async fn plan(conn: &mut impl Conn, migrator: &Migrator) -> Result<Vec<PlanEntry>, MigrateError> {
+pub(crate) async fn plan(conn: &mut impl Conn, migrator: &Migrator) -> Result<Vec<PlanEntry>, MigrateError> {
     let migrations = migrator.migrations();
     let sql = format!(
         "SELECT version, name, status, applied_at FROM strata.plan({}, {}, {})",
@@ -217,14 +219,24 @@ pub(crate) async fn status(conn: &mut impl Conn, migrator: &Migrator) -> Result<
     Ok(Report { plan, tampering, unfinished })
 }
 
-pub(crate) async fn run(conn: &mut impl Conn, migrator: &Migrator) -> Result<Vec<Applied>, MigrateError> {
+/// What a run under the lease does.
+pub(crate) enum Work<'d> {
+    Up,
+    Down { downs: &'d [Migration], to: DownTo },
+}
+
+pub(crate) async fn run(
+    conn: &mut impl Conn,
+    migrator: &Migrator,
+    work: Work<'_>,
+) -> Result<Vec<Applied>, MigrateError> {
     ensure_extension(conn).await?;
     let tampering = verify(conn).await?;
     if !tampering.is_empty() {
         return Err(MigrateError::Tampered(tampering));
     }
     let ttl = migrator.effective_lease_ttl();
-    let lease = lease::acquire(conn, ttl, migrator.lock_timeout).await?;
+    let lease = lease::acquire(conn, ttl, migrator.lease_wait).await?;
     let heartbeat = match &migrator.heartbeat {
         Some(connect) => match Heartbeat::start(connect, &lease, ttl) {
             Ok(h) => Some(h),
@@ -235,7 +247,10 @@ pub(crate) async fn run(conn: &mut impl Conn, migrator: &Migrator) -> Result<Vec
         },
         None => None,
     };
-    let result = apply_pending(conn, migrator, &lease).await;
+    let result = match work {
+        Work::Up => apply_pending(conn, migrator, &lease).await,
+        Work::Down { downs, to } => revert::revert(conn, migrator, &lease, downs, to).await,
+    };
     drop(heartbeat);
     if result.is_err() {
         // Never leave the session inside a transaction; harmless when there is none.
@@ -275,19 +290,84 @@ async fn apply_pending(
         let Some(migration) = migrator.migrations().iter().find(|m| m.version == entry.version) else {
             continue;
         };
+        let (version, name) = (migration.version, migration.name.as_ref());
+        migrator.report_progress(Progress::Starting { version, name, down: false });
         let start = Instant::now();
-        if migration.transactional && !resuming {
-            apply::in_transaction(conn, lease, migration).await?;
-        } else {
-            apply::statements(conn, lease, migration, resuming).await?;
-        }
-        applied.push(Applied {
-            version: migration.version,
-            name: migration.name.to_string(),
-            duration: start.elapsed(),
-        });
+        apply_with_retries(conn, migrator, lease, migration, resuming, &apply::record_call(lease, migration))
+            .await?;
+        let duration = start.elapsed();
+        migrator.report_progress(Progress::Finished { version, name, down: false, duration });
+        applied.push(Applied { version, name: name.to_string(), duration });
     }
     Ok(applied)
+}
+
+/// One migration (an up, or with `ledger` = strata.revert a down), rolled back and tried again
+/// after a pause while it gives up on a lock (lock timeout, deadlock) and retries are left; each
+/// retry is logged in strata.log and reported. The last failure names the blocking sessions.
+pub(crate) async fn apply_with_retries(
+    conn: &mut impl Conn,
+    migrator: &Migrator,
+    lease: &Lease,
+    m: &Migration,
+    mut resuming: bool,
+    ledger: &str,
+) -> Result<(), MigrateError> {
+    let policy = &migrator.policy;
+    let mut retry = 0;
+    loop {
+        let result = if m.transactional && !resuming {
+            apply::in_transaction(conn, m, policy, ledger).await
+        } else {
+            apply::statements(conn, lease, m, resuming, policy)
+                .await
+                .map_err(|error| Failure { error, statement: None })
+        };
+        let Err(Failure { error, statement }) = result else { return Ok(()) };
+        if !error.gave_up_on_lock() {
+            if m.transactional && !resuming {
+                apply::log_failure(conn, lease, m, &error, statement).await;
+            }
+            return Err(error);
+        }
+        let blockers = progress::blockers(conn, m).await;
+        if retry >= policy.retries {
+            let error = error.blocked(retry + 1, blockers);
+            apply::log_failure(conn, lease, m, &error, statement).await;
+            return Err(error);
+        }
+        retry += 1;
+        let delay = policy.delay(retry);
+        let (reason, sqlstate) = error.message_and_sqlstate();
+        let mut message = format!("attempt {retry} of {}: {reason}", policy.retries + 1);
+        for b in &blockers {
+            message.push_str(&format!("; blocked by {b}"));
+        }
+        message.push_str(&format!("; retrying in {delay:?}"));
+        let _ = conn
+            .batch(&format!(
+                "SELECT strata.retry({}, {}, {}, {}, {retry}, {}, {})",
+                lease.sql(),
+                m.version,
+                literal(&m.name),
+                super::sql::bytea(&m.checksum),
+                literal(&message),
+                super::sql::opt_literal(sqlstate.as_deref()),
+            ))
+            .await;
+        migrator.report_progress(Progress::Retrying {
+            version: m.version,
+            name: &m.name,
+            attempt: retry,
+            of: policy.retries,
+            delay,
+            reason: &reason,
+            blockers: &blockers,
+        });
+        conn.sleep(delay).await;
+        // A no-transaction migration resumes at the statement that gave up.
+        resuming = !m.transactional;
+    }
 }
 
 /// `strata lock break --why`.
@@ -306,7 +386,7 @@ pub(crate) async fn resolve(
 ) -> Result<usize, MigrateError> {
     ensure_extension(conn).await?;
     let ttl = migrator.effective_lease_ttl();
-    let lease = lease::acquire(conn, ttl, migrator.lock_timeout).await?;
+    let lease = lease::acquire(conn, ttl, migrator.lease_wait).await?;
     let result = conn
         .rows(&format!(
             "SELECT strata.resolve({}, {version}, {}, {})",

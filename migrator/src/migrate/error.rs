@@ -2,6 +2,7 @@ use std::fmt;
 use std::time::Duration;
 
 use super::engine::PlanEntry;
+use super::progress::Blocker;
 
 /// Something in the ledger that did not come through the strata API (`strata.verify()`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,6 +84,38 @@ pub enum MigrateError {
     },
 
     #[error(
+        "migration {version} ({name}) gave up waiting for a lock, {attempts} time(s): {message}{}\n  \
+         hint: {}",
+        Blockers(.blockers),
+        if *.transactional {
+            "nothing of it was applied (each attempt was rolled back); run it again when the blocking \
+             session is done, or end that session (SELECT pg_terminate_backend(pid)); --lock-timeout, \
+             --retries or -- strata:lock-timeout in the file change how long it waits"
+        } else {
+            "it runs without a transaction: the statements before this one stay applied; strata up \
+             resumes at this one"
+        }
+    )]
+    Blocked {
+        version: i64,
+        name: String,
+        attempts: u32,
+        message: String,
+        /// The sessions that held a conflicting lock after the last attempt.
+        blockers: Vec<Blocker>,
+        transactional: bool,
+        #[source]
+        source: tokio_postgres::Error,
+    },
+
+    #[error(
+        "cannot revert: no down file for{}\n  nothing was reverted\n  hint: write the missing \
+         <version>_<name>.down.sql, or revert less (--steps / --to)",
+        Mismatch(&.0.iter().map(|(v, n)| (*v, format!("{n}: no down file"))).collect::<Vec<_>>())
+    )]
+    NoDown(Vec<(i64, String)>),
+
+    #[error(
         "the database schema does not match the migrations this app was built with:{}\n  hint: run \
          strata up with this release's migrations before starting it",
         Mismatch(.0)
@@ -91,6 +124,27 @@ pub enum MigrateError {
 }
 
 impl MigrateError {
+    /// A lock timeout or deadlock in the migration's own statements: worth a retry. Not the
+    /// ledger's 55P03 for a lost lease, which a strata function raises.
+    pub(crate) fn gave_up_on_lock(&self) -> bool {
+        let MigrateError::Failed { source, .. } = self else { return false };
+        source.as_db_error().is_some_and(|db| {
+            matches!(db.code().code(), "55P03" | "40P01")
+                && !db.where_().is_some_and(|w| w.contains("function strata."))
+        })
+    }
+
+    /// After the last attempt: who held the locks it waited for.
+    pub(crate) fn blocked(self, attempts: u32, blockers: Vec<Blocker>) -> MigrateError {
+        match self {
+            MigrateError::Failed { version, name, at, message, transactional, source } => {
+                let message = if at.is_empty() { message } else { format!("{message} (last{at})") };
+                MigrateError::Blocked { version, name, attempts, message, blockers, transactional, source }
+            }
+            other => other,
+        }
+    }
+
     pub(crate) fn db(context: impl Into<String>) -> impl FnOnce(tokio_postgres::Error) -> MigrateError {
         let context = context.into();
         move |source| MigrateError::Database { context, source }
@@ -123,6 +177,23 @@ pub fn describe(e: &tokio_postgres::Error) -> String {
             }
             text
         }
+    }
+}
+
+struct Blockers<'a>(&'a [Blocker]);
+
+impl fmt::Display for Blockers<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return write!(
+                f,
+                "\n  no session holds a conflicting lock any more (it ended after the last attempt)"
+            );
+        }
+        for b in self.0 {
+            write!(f, "\n  blocked by {b}")?;
+        }
+        Ok(())
     }
 }
 

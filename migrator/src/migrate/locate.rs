@@ -18,11 +18,15 @@ pub(crate) fn statement_offsets(m: &Migration) -> Vec<(usize, &str)> {
         .collect()
 }
 
-/// `prefix_chars`: what the engine sent before the migration's text in the same query.
-pub(crate) fn failure(m: &Migration, e: tokio_postgres::Error, prefix_chars: usize) -> MigrateError {
+/// `file_char`: from a (0-based) character position in the text the engine sent to one in the file.
+pub(crate) fn failure(
+    m: &Migration,
+    e: tokio_postgres::Error,
+    file_char: impl Fn(usize) -> usize,
+) -> MigrateError {
     let at = match e.as_db_error().and_then(|db| db.position()) {
         Some(tokio_postgres::error::ErrorPosition::Original(p)) => {
-            let offset = char_to_byte(&m.sql, (*p as usize).saturating_sub(1 + prefix_chars));
+            let offset = char_to_byte(&m.sql, file_char((*p as usize).saturating_sub(1)));
             position_text(&m.sql, offset)
         }
         _ => String::new(),
@@ -62,6 +66,13 @@ impl MigrateError {
                 Some(db) => (db.message().to_string(), Some(db.code().code().to_string())),
                 None => (source.to_string(), None),
             },
+            MigrateError::Blocked { source, attempts, blockers, .. } => {
+                let mut message = format!("{} after {attempts} attempt(s)", describe(source));
+                for b in blockers {
+                    message.push_str(&format!("; blocked by {b}"));
+                }
+                (message, source.code().map(|c| c.code().to_string()))
+            }
             other => (other.to_string(), None),
         }
     }

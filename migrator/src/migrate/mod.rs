@@ -13,17 +13,26 @@ mod engine;
 mod error;
 mod lease;
 mod locate;
+mod progress;
 mod resume;
+mod revert;
 mod sql;
+mod timeouts;
 
 use std::borrow::Cow;
 use std::time::Duration;
 
 pub use engine::{Applied, PlanEntry, Report, Status, LEDGER_VERSION};
 pub use error::{describe, MigrateError, Tampering};
+pub use progress::{Blocker, Progress};
+pub use revert::DownTo;
 /// The session clean-up each migration's transaction ends with (for the benchmark).
 #[doc(hidden)]
 pub use sql::CLEAN_SESSION;
+pub use timeouts::{
+    LockMode, StatementLock, Timeouts, ACCESS_EXCLUSIVE_LOCK_TIMEOUT, BLOCKS_WRITES_LOCK_TIMEOUT,
+    OTHER_LOCK_TIMEOUT,
+};
 
 /// One migration, as embedded by `migrate!` or loaded by the CLI.
 #[derive(Debug, Clone)]
@@ -41,6 +50,11 @@ pub struct Migration {
     /// Its `-- strata:allow RULE reason` comments, recorded in the ledger when it is applied
     /// (`strata.applied.allowed`).
     pub allows: Cow<'static, [Allow]>,
+    /// What each statement locks (same order as `statements`), from the lint's lock table: it
+    /// chooses the statement's `lock_timeout` and names who blocked it. Empty when unknown.
+    pub locks: Cow<'static, [StatementLock]>,
+    /// The file's `-- strata:lock-timeout` / `-- strata:statement-timeout`.
+    pub timeouts: Timeouts,
 }
 
 /// One `-- strata:allow RULE reason` comment of a migration file: the lint rule it silences for
@@ -56,10 +70,22 @@ pub struct Allow {
 #[derive(Debug, Clone)]
 pub struct Migrator {
     migrations: Cow<'static, [Migration]>,
-    lock_timeout: Duration,
+    lease_wait: Duration,
     lease_ttl: Option<Duration>,
     heartbeat: Option<Connector>,
     strict: bool,
+    policy: timeouts::Policy,
+    observer: Option<Observer>,
+}
+
+/// Receives each [`Progress`] of a run.
+#[derive(Clone)]
+pub(crate) struct Observer(std::sync::Arc<dyn Fn(&Progress<'_>) + Send + Sync>);
+
+impl std::fmt::Debug for Observer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Observer")
+    }
 }
 
 /// Makes the heartbeat's connection (with the TLS and credentials of the first).
@@ -84,10 +110,17 @@ impl Migrator {
     pub const fn from_static(migrations: &'static [Migration]) -> Self {
         Migrator {
             migrations: Cow::Borrowed(migrations),
-            lock_timeout: Duration::from_secs(60),
+            lease_wait: Duration::from_secs(60),
             lease_ttl: None,
             heartbeat: None,
             strict: false,
+            policy: timeouts::Policy {
+                lock: None,
+                statement: None,
+                retries: 5,
+                retry_delay: Duration::from_secs(1),
+            },
+            observer: None,
         }
     }
 
@@ -95,17 +128,65 @@ impl Migrator {
         migrations.sort_by_key(|m| m.version);
         Migrator {
             migrations: Cow::Owned(migrations),
-            lock_timeout: Duration::from_secs(60),
+            lease_wait: Duration::from_secs(60),
             lease_ttl: None,
             heartbeat: None,
             strict: false,
+            policy: timeouts::Policy {
+                lock: None,
+                statement: None,
+                retries: 5,
+                retry_delay: Duration::from_secs(1),
+            },
+            observer: None,
         }
     }
 
     /// How long to wait for another runner's lease before giving up (default 60 s).
-    pub fn lock_timeout(mut self, timeout: Duration) -> Self {
-        self.lock_timeout = timeout;
+    pub fn lease_wait(mut self, wait: Duration) -> Self {
+        self.lease_wait = wait;
         self
+    }
+
+    /// The Postgres `lock_timeout` of every statement that is not CONCURRENTLY, instead of the
+    /// default chosen by the lock it takes ([`ACCESS_EXCLUSIVE_LOCK_TIMEOUT`],
+    /// [`BLOCKS_WRITES_LOCK_TIMEOUT`], [`OTHER_LOCK_TIMEOUT`]). A migration's own
+    /// `-- strata:lock-timeout` wins over it. Zero: no timeout.
+    pub fn lock_timeout(mut self, timeout: Duration) -> Self {
+        self.policy.lock = Some(timeout);
+        self
+    }
+
+    /// The Postgres `statement_timeout` of every statement (default: the session's). A
+    /// migration's own `-- strata:statement-timeout` wins over it. Zero: no timeout.
+    pub fn statement_timeout(mut self, timeout: Duration) -> Self {
+        self.policy.statement = Some(timeout);
+        self
+    }
+
+    /// How often a migration that gave up on a lock (lock timeout, deadlock) is rolled back and
+    /// tried again (default 5), each retry logged in strata.log; then it fails naming the blockers.
+    pub fn retries(mut self, retries: u32) -> Self {
+        self.policy.retries = retries;
+        self
+    }
+
+    /// The pause before the first retry (default 1 s); it doubles with each retry, up to 30 s.
+    pub fn retry_delay(mut self, delay: Duration) -> Self {
+        self.policy.retry_delay = delay;
+        self
+    }
+
+    /// Called with each step of a run as it happens: a migration starting and finishing, a retry.
+    pub fn on_progress(mut self, observer: impl Fn(&Progress<'_>) + Send + Sync + 'static) -> Self {
+        self.observer = Some(Observer(std::sync::Arc::new(observer)));
+        self
+    }
+
+    pub(crate) fn report_progress(&self, progress: Progress<'_>) {
+        if let Some(observer) = &self.observer {
+            (observer.0)(&progress);
+        }
     }
 
     /// How long the lease outlives this runner's last sign of life: a crashed runner's lease is
@@ -148,11 +229,24 @@ impl Migrator {
     /// file changed or disappeared, a pending one is older than the latest applied, or the ledger
     /// was changed outside the strata API.
     pub fn run(&self, client: &mut postgres::Client) -> Result<Vec<Applied>, MigrateError> {
-        conn::block_on(engine::run(&mut conn::Blocking(client), self))
+        conn::block_on(engine::run(&mut conn::Blocking(client), self, engine::Work::Up))
     }
 
     pub async fn run_async(&self, client: &tokio_postgres::Client) -> Result<Vec<Applied>, MigrateError> {
-        engine::run(&mut conn::Async(client), self).await
+        engine::run(&mut conn::Async(client), self, engine::Work::Up).await
+    }
+
+    /// Reverts the newest applied migrations with their down files (`downs`: one [`Migration`]
+    /// per down file, with the version of its up), newest first, each in its own transaction with
+    /// its ledger event; returns what it reverted. Refuses before reverting anything when files
+    /// and history disagree or a migration to revert has no down file.
+    pub fn down(
+        &self,
+        client: &mut postgres::Client,
+        downs: &[Migration],
+        to: DownTo,
+    ) -> Result<Vec<Applied>, MigrateError> {
+        conn::block_on(engine::run(&mut conn::Blocking(client), self, engine::Work::Down { downs, to }))
     }
 
     /// What `run` would do: every version in the files or the ledger, with its status.
