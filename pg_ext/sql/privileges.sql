@@ -47,7 +47,7 @@ GRANT EXECUTE ON FUNCTION
     strata.finish(uuid, bigint, boolean, interval, text, text, integer, jsonb),
     strata.progress(bigint), strata.resolve(uuid, bigint, text, text),
     strata.revert(uuid, bigint, bytea, interval),
-    strata.retry(uuid, bigint, text, bytea, integer, text, text)
+    strata.retry(uuid, bigint, text, bytea, integer, text, text), strata.blockers(regclass[])
 TO strata_migrator;
 -- Snapshots, drift and the sentinel (sql/snapshots.sql, drift.sql, sentinel.sql).
 GRANT SELECT ON strata.snapshots, strata.ddl_events TO strata_migrator, strata_reader;

@@ -2827,6 +2827,34 @@ $$;
 COMMENT ON FUNCTION strata.retry(uuid, bigint, text, bytea, integer, text, text) IS
     'Log that an attempt of a migration was rolled back on a lock timeout and will be retried (statement = the attempt number, message = who blocked it). Call it after the rollback.';
 
+-- Who holds a lock on these tables that a migration may
+-- wait for: as pg_locks and pg_stat_activity show them to the extension's
+-- owner, so that the migrator, which may not read other roles' queries, can
+-- name the session that blocked it. Only sessions holding a granted lock on
+-- one of the named tables of this database are shown. tables are resolved
+-- by the caller (to_regclass under its search_path); asked is the 1-based
+-- position of the table in it.
+CREATE FUNCTION strata.blockers(tables regclass[])
+RETURNS TABLE (pid integer, usename text, application text, state text, query text,
+               transaction_seconds numeric, relation text, mode text, asked integer)
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT a.pid, a.usename::text, a.application_name, a.state, left(a.query, 300),
+           round(EXTRACT(EPOCH FROM now() - a.xact_start)::numeric, 1), w.rel::text, l.mode,
+           w.n::integer
+    FROM unnest(tables) WITH ORDINALITY AS w(rel, n)
+    JOIN pg_locks l ON l.locktype = 'relation' AND l.granted
+         AND l.database = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())
+         AND l.relation = w.rel
+    JOIN pg_stat_activity a ON a.pid = l.pid
+    WHERE l.pid <> pg_backend_pid()
+    ORDER BY a.xact_start NULLS LAST, a.pid
+$$;
+
+COMMENT ON FUNCTION strata.blockers(regclass[]) IS
+    'The sessions holding a granted lock on one of these tables (pid, user, application, state, query, seconds in transaction, table, pg_locks mode, position of the table in tables): what strata up names after a lock timeout. SECURITY DEFINER so the migrator sees other roles'' queries for these sessions only.';
+
 -- sql/privileges.sql
 -- Privileges are the boundary. Nothing is granted to PUBLIC; the tables are
 -- writable only by their owner (the installing role), and everything else
@@ -2877,7 +2905,7 @@ GRANT EXECUTE ON FUNCTION
     strata.finish(uuid, bigint, boolean, interval, text, text, integer, jsonb),
     strata.progress(bigint), strata.resolve(uuid, bigint, text, text),
     strata.revert(uuid, bigint, bytea, interval),
-    strata.retry(uuid, bigint, text, bytea, integer, text, text)
+    strata.retry(uuid, bigint, text, bytea, integer, text, text), strata.blockers(regclass[])
 TO strata_migrator;
 -- Snapshots, drift and the sentinel (sql/snapshots.sql, drift.sql, sentinel.sql).
 GRANT SELECT ON strata.snapshots, strata.ddl_events TO strata_migrator, strata_reader;

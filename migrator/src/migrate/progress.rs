@@ -51,7 +51,9 @@ impl fmt::Display for Blocker {
         if !self.application.is_empty() {
             write!(f, ", application {}", self.application)?;
         }
-        write!(f, ", {}", self.state)?;
+        if !self.state.is_empty() {
+            write!(f, ", {}", self.state)?;
+        }
         if let Some(s) = self.transaction_seconds {
             write!(f, ", transaction open {s:.0} s")?;
         }
@@ -77,24 +79,18 @@ pub(crate) async fn blockers(conn: &mut impl Conn, m: &Migration) -> Vec<Blocker
         return Vec::new();
     }
     let sql = format!(
-        "SELECT a.pid, a.usename, a.application_name, a.state, pg_catalog.left(a.query, 300), \
-                pg_catalog.round(EXTRACT(EPOCH FROM pg_catalog.now() - a.xact_start)::numeric, 1), \
-                w.name, l.mode \
-         FROM pg_catalog.unnest({}) AS w(name) \
-         JOIN pg_catalog.pg_locks l ON l.locktype = 'relation' AND l.granted \
-              AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()) \
-              AND l.relation = pg_catalog.to_regclass(w.name) \
-         JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid \
-         WHERE l.pid <> pg_catalog.pg_backend_pid() \
-         ORDER BY a.xact_start NULLS LAST, a.pid",
-        array(wanted.iter().map(|(t, _)| literal(t)), "text")
+        "SELECT * FROM strata.blockers({})",
+        array(
+            wanted.iter().map(|(t, _)| format!("pg_catalog.to_regclass({})", literal(t))),
+            "pg_catalog.regclass"
+        )
     );
     let Ok(rows) = conn.rows(&sql).await else { return Vec::new() };
     let text = |r: &[Option<String>], i: usize| r.get(i).cloned().flatten().unwrap_or_default();
     rows.iter()
         .filter(|r| {
-            let table = text(r, 6);
-            let asked = wanted.iter().find(|(t, _)| *t == table).map(|(_, m)| *m);
+            let asked =
+                text(r, 8).parse::<usize>().ok().and_then(|n| wanted.get(n.checked_sub(1)?)).map(|(_, m)| *m);
             match (asked, LockMode::from_pg_locks_name(&text(r, 7))) {
                 (Some(asked), Some(held)) => asked.conflicts_with(held),
                 _ => true,
