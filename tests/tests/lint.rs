@@ -281,8 +281,23 @@ fn dry_run_names_every_lock_and_applies_nothing() {
     assert_eq!(statements[1]["locks"][0]["mode"], "SHARE ROW EXCLUSIVE");
     assert_eq!(statements[2]["locks"][0]["mode"], "SHARE");
     assert!(statements[2]["locks"][0]["rows"].is_null(), "posts does not exist yet");
-    assert!(statements[0]["timeouts"]["lock_timeout"].is_string());
+    assert_eq!(statements[0]["timeouts"]["lock_timeout"], "2000ms", "ACCESS EXCLUSIVE");
+    assert_eq!(statements[2]["timeouts"]["lock_timeout"], "5000ms", "SHARE blocks writes");
+    assert!(statements[0]["timeouts"]["statement_timeout"].as_str().unwrap().ends_with("(the session's)"));
+    assert_eq!(statements[0]["timeouts"]["retries_on_lock_timeout"], 5);
+    let flags = strata(
+        &db,
+        &dir,
+        &["up", "--dry-run", "--json", "--lock-timeout", "1s", "--statement-timeout", "1min"],
+    );
+    let doc: serde_json::Value = serde_json::from_str(&flags.stdout).expect(&flags.stdout);
+    let timeouts = &doc["pending"][0]["statements"][2]["timeouts"];
+    assert_eq!(
+        (timeouts["lock_timeout"].as_str(), timeouts["statement_timeout"].as_str()),
+        (Some("1000ms"), Some("60000ms"))
+    );
     let text = strata(&db, &dir, &["up", "--dry-run"]);
+    assert!(text.stdout.contains("timeouts: lock_timeout 2000ms, statement_timeout "), "{}", text.stdout);
     assert!(text.stdout.contains("lock: ACCESS EXCLUSIVE on users, live: ~2 rows"), "{}", text.stdout);
     assert_eq!(db.history(), [1], "nothing applied");
     assert!(!db.table_exists("posts"));

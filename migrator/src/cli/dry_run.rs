@@ -8,16 +8,17 @@ use serde_json::{json, Value};
 use strata_analyzer::lint::{self, display_table, TableSize};
 use strata_analyzer::{Catalog, LineIndex, MigrationSet};
 
+use super::exit;
 use super::lint::table_sizes;
-use super::{exit, migrator_of};
-use crate::migrate::Status;
+use crate::migrate::{Migrator, Status};
 
 pub(crate) fn run(
     client: &mut postgres::Client,
     set: &MigrationSet,
+    migrator: &Migrator,
     as_json: bool,
 ) -> Result<ExitCode, String> {
-    let plan = migrator_of(set).status(client).map_err(|e| e.to_string())?;
+    let plan = migrator.status(client).map_err(|e| e.to_string())?;
     if let Some(p) = plan.iter().find(|e| e.status.blocks()) {
         return Err(format!("{} {}: {}\n  nothing would be applied", p.version, p.name, p.status.explain()));
     }
@@ -28,7 +29,7 @@ pub(crate) fn run(
         Ok(row.get(0))
     };
     let timeouts = json!({ "lock_timeout": setting("lock_timeout")?, "statement_timeout": setting("statement_timeout")? });
-    let migrations = describe(set, &pending, &sizes, &timeouts)?;
+    let migrations = describe(set, &pending, &sizes, &timeouts, migrator)?;
     if as_json {
         let doc = json!({ "pending": migrations });
         println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
@@ -42,7 +43,8 @@ fn describe(
     set: &MigrationSet,
     pending: &[i64],
     sizes: &std::collections::BTreeMap<(String, String), TableSize>,
-    timeouts: &Value,
+    session: &Value,
+    migrator: &Migrator,
 ) -> Result<Vec<Value>, String> {
     let mut catalog = Catalog::default();
     let mut out = Vec::new();
@@ -53,7 +55,7 @@ fn describe(
         }
         let index = LineIndex::new(&m.up.text);
         let mut statements = Vec::new();
-        for s in &m.up.statements {
+        for (i, s) in m.up.statements.iter().enumerate() {
             let effect = lint::effect(&s.node, &catalog);
             let table_json = |t: &(String, String)| {
                 let size = sizes.get(t);
@@ -78,7 +80,7 @@ fn describe(
                 "locks": locks,
                 "rewrites": reasons(&effect.rewrites),
                 "scans": reasons(&effect.scans),
-                "timeouts": timeouts,
+                "timeouts": statement_timeouts(migrator, m.version, i, session),
             }));
             catalog
                 .apply_script(&m.up.text, &m.up.path, std::slice::from_ref(s))
@@ -95,7 +97,22 @@ fn describe(
     Ok(out)
 }
 
-fn print_text(migrations: &[Value], timeouts: &Value) {
+/// What the runner will SET LOCAL for this statement, or the session's value it keeps.
+fn statement_timeouts(migrator: &Migrator, version: i64, index: usize, session: &Value) -> Value {
+    let (lock, statement, retries) = migrator.statement_timeouts(version, index);
+    let shown = |d: Option<std::time::Duration>, name: &str| match d {
+        Some(d) if d.is_zero() => "0 (none)".to_string(),
+        Some(d) => format!("{}ms", d.as_millis()),
+        None => format!("{} (the session's)", session[name].as_str().unwrap_or("?")),
+    };
+    json!({
+        "lock_timeout": shown(lock, "lock_timeout"),
+        "statement_timeout": shown(statement, "statement_timeout"),
+        "retries_on_lock_timeout": retries,
+    })
+}
+
+fn print_text(migrations: &[Value], _session: &Value) {
     if migrations.is_empty() {
         println!("strata: up to date, nothing would be applied");
         return;
@@ -138,13 +155,15 @@ fn print_text(migrations: &[Value], timeouts: &Value) {
                     r["why"].as_str().unwrap_or("")
                 );
             }
+            let t = &s["timeouts"];
+            println!(
+                "    timeouts: lock_timeout {}, statement_timeout {}; a lock timeout is retried {} time(s)",
+                t["lock_timeout"].as_str().unwrap_or("?"),
+                t["statement_timeout"].as_str().unwrap_or("?"),
+                t["retries_on_lock_timeout"]
+            );
         }
     }
-    println!(
-        "timeouts for every statement: lock_timeout = {}, statement_timeout = {} (the session's settings)",
-        timeouts["lock_timeout"].as_str().unwrap_or("?"),
-        timeouts["statement_timeout"].as_str().unwrap_or("?")
-    );
     println!("strata: dry run, {} migration(s) pending, nothing applied", migrations.len());
 }
 

@@ -187,9 +187,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     let (migrator, files) = load(dir)?;
     let mut client = target.connect()?;
     match cli.command {
-        Command::Up { dry_run: true, json, .. } => {
+        Command::Up { dry_run: true, json, run } => {
             let set = load_set(dir).map_err(|_| "the migrations do not load".to_string())?;
-            dry_run::run(&mut client, &set, json)
+            dry_run::run(&mut client, &set, &run.configure(migrator, target).0, json)
         }
         Command::Up { run, .. } => up::run(&mut client, run.configure(migrator, target), &files),
         Command::Down { run, to, steps } => {

@@ -183,6 +183,20 @@ impl Migrator {
         self
     }
 
+    /// The `lock_timeout` and `statement_timeout` (`None`: the session's) that statement `index`
+    /// (0-based) of migration `version` runs with, and how often a lock timeout is retried.
+    pub fn statement_timeouts(
+        &self,
+        version: i64,
+        index: usize,
+    ) -> (Option<Duration>, Option<Duration>, u32) {
+        let Some(m) = self.migrations.iter().find(|m| m.version == version) else {
+            return (None, None, self.policy.retries);
+        };
+        let settings = self.policy.for_statement(m, index);
+        (settings.lock, settings.statement, self.policy.retries)
+    }
+
     pub(crate) fn report_progress(&self, progress: Progress<'_>) {
         if let Some(observer) = &self.observer {
             (observer.0)(&progress);
