@@ -221,6 +221,23 @@ fn validate_and_check_with_a_database_see_edited_migrations() {
 }
 
 #[test]
+fn check_with_a_database_fails_on_drift() {
+    let db = TestDb::new();
+    let dir = MigrationsDir::new(&[("1_users.up.sql", USERS)]);
+    assert_eq!(strata(&db, &dir, &["up"]).code, 0);
+    let clean = strata(&db, &dir, &["check"]);
+    assert!(clean.stdout.contains("; no drift"), "{}{}", clean.stdout, clean.stderr);
+    // A hotfix straight on the server, outside any migration.
+    db.client().batch_execute("ALTER TABLE users ADD COLUMN hotfix int").unwrap();
+    let run = strata(&db, &dir, &["check", "--format", "github"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("::error") && run.stdout.contains("drift"), "{}", run.stdout);
+    assert!(run.stdout.contains("hotfix"), "{}", run.stdout);
+    let json = strata(&db, &dir, &["check", "--format", "json"]);
+    assert!(json.stdout.contains("\"drift\""), "{}", json.stdout);
+}
+
+#[test]
 fn check_is_one_gate_over_validate_and_lint() {
     let dir = MigrationsDir::new(&[
         ("1_users.up.sql", USERS),

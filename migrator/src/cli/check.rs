@@ -1,5 +1,6 @@
 //! `strata check`: the CI gate. validate + lint, and with a database the plan (edited, missing,
-//! out-of-order migrations); one summary, non-zero exit on any error.
+//! out-of-order migrations) and drift (the live schema against its latest snapshot, and the
+//! snapshot against the files); one summary, non-zero exit on any error.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -14,6 +15,12 @@ pub(crate) fn run(dir: &Path, url: Option<&str>, args: &LintArgs) -> Result<Exit
         let (lint_findings, linted) = super::lint::findings(&set, url, args)?;
         findings.extend(lint_findings);
         summary.push_str(&format!("; {linted}"));
+        if let Some(url) = url {
+            let mut client = crate::connect::connect(url)?;
+            let (drift, drifted) = super::drift::findings(&mut client, &set)?;
+            findings.extend(drift);
+            summary.push_str(&format!("; {drifted}"));
+        }
     } else {
         summary.push_str("; lint skipped: the migrations do not load");
     }

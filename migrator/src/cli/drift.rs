@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use strata_analyzer::Catalog;
 
 use crate::migrate::describe;
+use crate::report::Finding;
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
@@ -157,7 +158,11 @@ fn quote_ident(name: &str) -> String {
     }
 }
 
-pub(crate) fn run(client: &mut postgres::Client, dir: &Path, args: &Args) -> Result<ExitCode, String> {
+/// Both checks: (live vs snapshot, snapshot vs files, why the files were not compared, the latest
+/// snapshot's version, time and reason).
+type Drift = (Vec<Row>, Vec<Row>, Option<String>, Option<(Option<i64>, String, String)>);
+
+fn drift(client: &mut postgres::Client, set: &strata_analyzer::MigrationSet) -> Result<Drift, String> {
     let installed = client
         .query_one("SELECT pg_catalog.to_regprocedure('strata.drift()') IS NOT NULL", &[])
         .map_err(|e| describe(&e))?
@@ -169,8 +174,7 @@ pub(crate) fn run(client: &mut postgres::Client, dir: &Path, args: &Args) -> Res
     }
     let latest = client.query_opt(LATEST, &[]).map_err(|e| describe(&e))?;
     let live = rows(client, LIVE, &[])?;
-    let set = super::load_files(dir)?;
-    let (files, replay_error) = match Catalog::from_migrations(&set) {
+    let (files, replay_error) = match Catalog::from_migrations(set) {
         Ok(catalog) if latest.is_some() => (files_check(client, &catalog)?, None),
         Ok(_) => (Vec::new(), None),
         Err(e) => (Vec::new(), Some(e.to_string())),
@@ -181,6 +185,43 @@ pub(crate) fn run(client: &mut postgres::Client, dir: &Path, args: &Args) -> Res
         let reason: String = r.get(3);
         (version, at.unwrap_or_default(), reason)
     });
+    Ok((live, files, replay_error, snapshot))
+}
+
+const HINT: &str = "put the change in a migration (or undo it); strata.ddl_events says who ran DDL \
+    outside migrations, and a DBA can take the live schema as the baseline with \
+    strata.accept_drift('why')";
+
+/// For `strata check`: every drift row as an error finding.
+pub(crate) fn findings(
+    client: &mut postgres::Client,
+    set: &strata_analyzer::MigrationSet,
+) -> Result<(Vec<Finding>, String), String> {
+    let (live, files, replay_error, _) = drift(client, set)?;
+    let finding = |what: &str, row: &Row| Finding {
+        code: "drift".to_string(),
+        severity: strata_analyzer::Severity::Error,
+        file: None,
+        line: 0,
+        column: 0,
+        span: None,
+        message: format!("{what}: {}", row.line()),
+        help: Some(HINT.to_string()),
+        docs: None,
+    };
+    let mut out: Vec<Finding> = live.iter().map(|r| finding("the live schema differs from the latest snapshot", r)).collect();
+    out.extend(files.iter().map(|r| finding("the snapshot differs from what the migration files produce", r)));
+    let summary = match (out.len(), replay_error) {
+        (0, None) => "no drift".to_string(),
+        (0, Some(_)) => "no drift from the snapshot (the files were not compared: the analyzer cannot replay them)".to_string(),
+        (n, _) => format!("drift in {n} place(s)"),
+    };
+    Ok((out, summary))
+}
+
+pub(crate) fn run(client: &mut postgres::Client, dir: &Path, args: &Args) -> Result<ExitCode, String> {
+    let set = super::load_files(dir)?;
+    let (live, files, replay_error, snapshot) = drift(client, &set)?;
     let drifted = !live.is_empty() || !files.is_empty();
     if args.json {
         let report = json!({
@@ -214,11 +255,7 @@ pub(crate) fn run(client: &mut postgres::Client, dir: &Path, args: &Args) -> Res
             println!("strata: the migration files were not compared (the analyzer cannot replay them: {e})");
         }
         if drifted {
-            println!(
-                "  hint: put the change in a migration (or undo it); strata.ddl_events says who ran DDL \
-                 outside migrations, and a DBA can take the live schema as the baseline with \
-                 strata.accept_drift('why')"
-            );
+            println!("  hint: {HINT}");
         }
     }
     Ok(if drifted { ExitCode::from(3) } else { ExitCode::SUCCESS })
