@@ -38,6 +38,23 @@ fn hold_lock(db: &TestDb) -> (postgres::Client, i32) {
     (holder, pid)
 }
 
+/// Ends the holder's transaction once the runner has logged its first retry.
+fn release_after_first_retry(db: &TestDb, mut holder: postgres::Client) -> std::thread::JoinHandle<()> {
+    let url = db.url();
+    std::thread::spawn(move || {
+        let mut watch = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        for _ in 0..600 {
+            let retries: i64 =
+                watch.query_one("SELECT count(*) FROM strata.log WHERE kind = 'retry'", &[]).unwrap().get(0);
+            if retries > 0 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        holder.batch_execute("COMMIT").unwrap();
+    })
+}
+
 #[test]
 fn a_held_lock_is_retried_then_fails_cleanly_naming_the_blocker() {
     let db = TestDb::new();
@@ -74,11 +91,8 @@ fn a_held_lock_is_retried_then_fails_cleanly_naming_the_blocker() {
 fn a_retry_succeeds_once_the_blocker_is_gone() {
     let db = TestDb::new();
     let dir = table_then_alter(&db);
-    let (mut holder, _) = hold_lock(&db);
-    let release = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(700));
-        holder.batch_execute("COMMIT").unwrap();
-    });
+    let (holder, _) = hold_lock(&db);
+    let release = release_after_first_retry(&db, holder);
     let r = run(&db, &dir, &["up", "--lock-timeout", "200ms", "--retries", "10", "--retry-delay", "100ms"]);
     release.join().unwrap();
     ok(&r);
@@ -166,4 +180,93 @@ fn each_statement_runs_with_the_timeouts_of_its_lock_and_of_its_file() {
     assert_eq!(seen, [("10s".into(), "30s".into()), ("7s".into(), "10min".into())]);
     // Nothing leaked into the ledger write or the session after it.
     ok(&run(&db, &dir, &["status"]));
+}
+
+#[test]
+fn json_logs_and_metrics_report_each_migration_and_each_retry() {
+    let db = TestDb::new();
+    let dir = table_then_alter(&db);
+    dir.write("3_more.up.sql", "CREATE TABLE more (id int);");
+    let (holder, pid) = hold_lock(&db);
+    let release = release_after_first_retry(&db, holder);
+    let metrics = dir.0.join("metrics.prom");
+    let metrics_arg = metrics.display().to_string();
+    let r = run(
+        &db,
+        &dir,
+        &[
+            "up",
+            "--log-format",
+            "json",
+            "--metrics-file",
+            &metrics_arg,
+            "--lock-timeout",
+            "150ms",
+            "--retry-delay",
+            "100ms",
+        ],
+    );
+    release.join().unwrap();
+    ok(&r);
+    let events: Vec<serde_json::Value> =
+        r.stdout.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect();
+    let kinds: Vec<&str> = events.iter().map(|e| e["event"].as_str().unwrap()).collect();
+    assert_eq!(kinds.first(), Some(&"starting"), "{kinds:?}");
+    assert_eq!(kinds.last(), Some(&"summary"), "{kinds:?}");
+    let retry = events.iter().find(|e| e["event"] == "retry").expect("a retry event");
+    assert_eq!(retry["version"], 2);
+    assert_eq!(retry["blockers"][0]["pid"], pid);
+    let applied: Vec<&serde_json::Value> = events.iter().filter(|e| e["event"] == "applied").collect();
+    assert_eq!(applied.iter().map(|e| e["version"].as_i64().unwrap()).collect::<Vec<_>>(), [2, 3]);
+    assert!(
+        applied[0]["retries"].as_u64().unwrap() >= 1 && applied[0]["lock_wait_ms"].as_f64().unwrap() >= 150.0
+    );
+    assert!(events.iter().all(|e| e["ts"].as_str().is_some_and(|t| t.ends_with('Z'))));
+    let text = std::fs::read_to_string(&metrics).unwrap();
+    assert!(text.contains("strata_migrations_applied_total{direction=\"up\"} 2"), "{text}");
+    assert!(text.contains("strata_run_success 1"), "{text}");
+    assert!(
+        text.contains("strata_migration_duration_seconds{version=\"2\",name=\"alter\",direction=\"up\"}"),
+        "{text}"
+    );
+    let retries: f64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("strata_lock_retries_total "))
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    assert!(retries >= 1.0, "{text}");
+}
+
+#[test]
+fn a_failed_run_still_writes_its_metrics() {
+    let db = TestDb::new();
+    let dir = table_then_alter(&db);
+    let (_holder, _) = hold_lock(&db);
+    let metrics = dir.0.join("metrics.prom");
+    let metrics_arg = metrics.display().to_string();
+    let r =
+        run(&db, &dir, &["up", "--metrics-file", &metrics_arg, "--lock-timeout", "100ms", "--retries", "0"]);
+    assert_eq!(r.code, 1);
+    let text = std::fs::read_to_string(&metrics).unwrap();
+    assert!(text.contains("strata_migrations_failed_total{direction=\"up\"} 1"), "{text}");
+    assert!(text.contains("strata_run_success 0"), "{text}");
+}
+
+#[test]
+fn a_no_transaction_migration_retries_the_statement_that_gave_up() {
+    let db = TestDb::new();
+    let dir = table_then_alter(&db);
+    std::fs::remove_file(dir.0.join("2_alter.up.sql")).unwrap();
+    dir.write(
+        "2_alter.up.sql",
+        "-- strata:no-transaction\nCREATE TABLE before_it (id int);\nALTER TABLE t ADD COLUMN c int;",
+    );
+    let (holder, _) = hold_lock(&db);
+    let release = release_after_first_retry(&db, holder);
+    let r = run(&db, &dir, &["up", "--lock-timeout", "150ms", "--retries", "10", "--retry-delay", "100ms"]);
+    release.join().unwrap();
+    ok(&r);
+    assert!(r.stderr.contains("retry 1 of 10"), "{}", r.stderr);
+    assert_eq!(db.history(), [1, 2]);
+    assert!(db.table_exists("before_it"), "the statement before it ran once and stayed");
 }

@@ -2,27 +2,33 @@
 
 use std::process::ExitCode;
 
-use super::run_args::Done;
+use std::sync::Arc;
+
+use super::observe::Observer;
 use super::up::failure;
 use super::Files;
 use crate::migrate::{DownTo, Migration, Migrator};
 
 pub(crate) fn run(
     client: &mut postgres::Client,
-    (migrator, done): (Migrator, Done),
+    (migrator, observer): (Migrator, Arc<Observer>),
     downs: &[Migration],
     to: DownTo,
     files: &Files,
 ) -> Result<ExitCode, String> {
     match migrator.down(client, downs, to) {
-        Ok(reverted) if reverted.is_empty() => {
-            println!("strata: nothing to revert");
-            Ok(ExitCode::SUCCESS)
-        }
         Ok(reverted) => {
-            println!("strata: reverted {} migration(s)", reverted.len());
+            let summary = match reverted.len() {
+                0 => "strata: nothing to revert".to_string(),
+                n => format!("strata: reverted {n} migration(s)"),
+            };
+            observer.finish(&summary, true)?;
             Ok(ExitCode::SUCCESS)
         }
-        Err(e) => Err(failure(files, e) + &done.before_failure("reverted")),
+        Err(e) => {
+            let message = failure(files, e) + &observer.before_failure("reverted");
+            observer.finish(&message, false)?;
+            Err(message)
+        }
     }
 }

@@ -209,11 +209,17 @@ pub(crate) fn findings(
         help: Some(HINT.to_string()),
         docs: None,
     };
-    let mut out: Vec<Finding> = live.iter().map(|r| finding("the live schema differs from the latest snapshot", r)).collect();
-    out.extend(files.iter().map(|r| finding("the snapshot differs from what the migration files produce", r)));
+    let mut out: Vec<Finding> =
+        live.iter().map(|r| finding("the live schema differs from the latest snapshot", r)).collect();
+    out.extend(
+        files.iter().map(|r| finding("the snapshot differs from what the migration files produce", r)),
+    );
     let summary = match (out.len(), replay_error) {
         (0, None) => "no drift".to_string(),
-        (0, Some(_)) => "no drift from the snapshot (the files were not compared: the analyzer cannot replay them)".to_string(),
+        (0, Some(_)) => {
+            "no drift from the snapshot (the files were not compared: the analyzer cannot replay them)"
+                .to_string()
+        }
         (n, _) => format!("drift in {n} place(s)"),
     };
     Ok((out, summary))

@@ -15,6 +15,7 @@ mod init;
 mod lint;
 mod lock;
 mod new;
+mod observe;
 mod resolve;
 mod run_args;
 mod schema;

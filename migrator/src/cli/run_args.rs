@@ -2,13 +2,15 @@
 //! and retries of each statement. Two different waits, two different names: `--lease-wait` is
 //! for another strata runner, `--lock-timeout` for a table lock held by anyone.
 
-use std::sync::{Arc, Mutex};
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use strata_analyzer::migration::parse_duration;
 
+use super::observe::{LogFormat, Observer};
 use crate::connect::Target;
-use crate::migrate::{Migrator, Progress};
+use crate::migrate::Migrator;
 
 #[derive(clap::Args)]
 pub(crate) struct RunArgs {
@@ -35,6 +37,14 @@ pub(crate) struct RunArgs {
     /// The pause before the first retry; it doubles with each, up to 30s.
     #[arg(long, default_value = "1s", value_parser = duration)]
     retry_delay: Duration,
+    /// `json`: one JSON object per line and event (starting, applied / reverted with duration,
+    /// retries and lock wait, retry with the blockers, failed, summary) on stdout.
+    #[arg(long, value_enum, default_value = "text")]
+    log_format: LogFormat,
+    /// Write Prometheus text-format metrics of the run here when it ends (also on failure):
+    /// applied, failed, durations, lock retries and lock wait seconds.
+    #[arg(long)]
+    metrics_file: Option<PathBuf>,
 }
 
 fn duration(text: &str) -> Result<Duration, String> {
@@ -43,60 +53,23 @@ fn duration(text: &str) -> Result<Duration, String> {
 
 impl RunArgs {
     /// The migrator with these settings, a heartbeat connection made as the first, and each step
-    /// reported as it happens; `Done` collects what the run applied or reverted.
-    pub(crate) fn configure(&self, migrator: Migrator, target: Target) -> (Migrator, Done) {
-        let done = Done::default();
-        let seen = done.clone();
+    /// reported as it happens to the observer.
+    pub(crate) fn configure(&self, migrator: Migrator, target: Target) -> (Migrator, Arc<Observer>) {
+        let observer = Arc::new(Observer::new(self.log_format, self.metrics_file.clone()));
+        let seen = Arc::clone(&observer);
         let mut migrator = migrator
             .lease_wait(self.lease_wait)
             .lease_ttl(self.lease_ttl.max(Duration::from_secs(1)))
             .retries(self.retries)
             .retry_delay(self.retry_delay)
             .heartbeat(move || target.connect())
-            .on_progress(move |p| {
-                if let Progress::Finished { version, name, .. } = p {
-                    seen.0.lock().unwrap_or_else(|e| e.into_inner()).push(format!("{version} {name}"));
-                }
-                report(p);
-            });
+            .on_progress(move |p| seen.observe(p));
         if let Some(t) = self.lock_timeout {
             migrator = migrator.lock_timeout(t);
         }
         if let Some(t) = self.statement_timeout {
             migrator = migrator.statement_timeout(t);
         }
-        (migrator, done)
-    }
-}
-
-/// The migrations a run finished, in order ("version name").
-#[derive(Clone, Default)]
-pub(crate) struct Done(Arc<Mutex<Vec<String>>>);
-
-impl Done {
-    /// For an error message: what this run did before it failed.
-    pub(crate) fn before_failure(&self, verb: &str) -> String {
-        let done = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if done.is_empty() {
-            format!("\n  this run {verb} nothing before it")
-        } else {
-            format!("\n  this run {verb} before it: {}", done.join(", "))
-        }
-    }
-}
-
-fn report(progress: &Progress<'_>) {
-    match progress {
-        Progress::Starting { .. } => {}
-        Progress::Finished { version, name, down, duration } => {
-            let what = if *down { "reverted" } else { "applied" };
-            println!("{what} {version} {name} ({:.1} ms)", duration.as_secs_f64() * 1000.0);
-        }
-        Progress::Retrying { version, name, attempt, of, delay, reason, blockers } => {
-            eprintln!("strata: {version} {name}: {reason}; retry {attempt} of {of} in {delay:?}");
-            for b in *blockers {
-                eprintln!("  blocked by {b}");
-            }
-        }
+        (migrator, observer)
     }
 }

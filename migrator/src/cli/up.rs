@@ -2,25 +2,34 @@
 
 use std::process::ExitCode;
 
-use super::run_args::Done;
+use std::sync::Arc;
+
+use super::observe::Observer;
 use super::Files;
 use crate::migrate::{MigrateError, Migrator};
 
 pub(crate) fn run(
     client: &mut postgres::Client,
-    (migrator, done): (Migrator, Done),
+    (migrator, observer): (Migrator, Arc<Observer>),
     files: &Files,
 ) -> Result<ExitCode, String> {
     match migrator.run(client) {
-        Ok(applied) if applied.is_empty() => {
-            println!("strata: up to date ({} migration(s) applied before)", migrator.migrations().len());
-            Ok(ExitCode::SUCCESS)
-        }
         Ok(applied) => {
-            println!("strata: applied {} migration(s)", applied.len());
+            let summary = match applied.len() {
+                0 => format!(
+                    "strata: up to date ({} migration(s) applied before)",
+                    migrator.migrations().len()
+                ),
+                n => format!("strata: applied {n} migration(s)"),
+            };
+            observer.finish(&summary, true)?;
             Ok(ExitCode::SUCCESS)
         }
-        Err(e) => Err(failure(files, e) + &done.before_failure("applied")),
+        Err(e) => {
+            let message = failure(files, e) + &observer.before_failure("applied");
+            observer.finish(&message, false)?;
+            Err(message)
+        }
     }
 }
 

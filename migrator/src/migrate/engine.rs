@@ -1,10 +1,10 @@
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::apply::{self, Failure};
+use super::apply;
+use super::attempts::{self, Kind, Step};
 use super::conn::Conn;
 use super::error::Tampering;
 use super::lease::{self, Heartbeat, Lease};
-use super::progress::{self, Progress};
 use super::revert::{self, DownTo};
 use super::sql::{array, literal};
 use super::{MigrateError, Migration, Migrator};
@@ -281,6 +281,8 @@ async fn apply_pending(
     if !problems.is_empty() {
         return Err(MigrateError::Refused(problems));
     }
+    let to_apply = |e: &&PlanEntry| matches!(e.status, Status::Pending | Status::Running | Status::Failed);
+    let total = plan.iter().filter(to_apply).count();
     let mut applied = Vec::new();
     for entry in &plan {
         let resuming = matches!(entry.status, Status::Running | Status::Failed);
@@ -290,84 +292,10 @@ async fn apply_pending(
         let Some(migration) = migrator.migrations().iter().find(|m| m.version == entry.version) else {
             continue;
         };
-        let (version, name) = (migration.version, migration.name.as_ref());
-        migrator.report_progress(Progress::Starting { version, name, down: false });
-        let start = Instant::now();
-        apply_with_retries(conn, migrator, lease, migration, resuming, &apply::record_call(lease, migration))
-            .await?;
-        let duration = start.elapsed();
-        migrator.report_progress(Progress::Finished { version, name, down: false, duration });
-        applied.push(Applied { version, name: name.to_string(), duration });
+        let step = Step { m: migration, kind: Kind::Up { resuming }, index: applied.len() + 1, total };
+        applied.push(attempts::run(conn, migrator, lease, step).await?);
     }
     Ok(applied)
-}
-
-/// One migration (an up, or with `ledger` = strata.revert a down), rolled back and tried again
-/// after a pause while it gives up on a lock (lock timeout, deadlock) and retries are left; each
-/// retry is logged in strata.log and reported. The last failure names the blocking sessions.
-pub(crate) async fn apply_with_retries(
-    conn: &mut impl Conn,
-    migrator: &Migrator,
-    lease: &Lease,
-    m: &Migration,
-    mut resuming: bool,
-    ledger: &str,
-) -> Result<(), MigrateError> {
-    let policy = &migrator.policy;
-    let mut retry = 0;
-    loop {
-        let result = if m.transactional && !resuming {
-            apply::in_transaction(conn, m, policy, ledger).await
-        } else {
-            apply::statements(conn, lease, m, resuming, policy)
-                .await
-                .map_err(|error| Failure { error, statement: None })
-        };
-        let Err(Failure { error, statement }) = result else { return Ok(()) };
-        if !error.gave_up_on_lock() {
-            if m.transactional && !resuming {
-                apply::log_failure(conn, lease, m, &error, statement).await;
-            }
-            return Err(error);
-        }
-        let blockers = progress::blockers(conn, m).await;
-        if retry >= policy.retries {
-            let error = error.blocked(retry + 1, blockers);
-            apply::log_failure(conn, lease, m, &error, statement).await;
-            return Err(error);
-        }
-        retry += 1;
-        let delay = policy.delay(retry);
-        let (reason, sqlstate) = error.message_and_sqlstate();
-        let mut message = format!("attempt {retry} of {}: {reason}", policy.retries + 1);
-        for b in &blockers {
-            message.push_str(&format!("; blocked by {b}"));
-        }
-        message.push_str(&format!("; retrying in {delay:?}"));
-        let _ = conn
-            .batch(&format!(
-                "SELECT strata.retry({}, {}, {}, {}, {retry}, {}, {})",
-                lease.sql(),
-                m.version,
-                literal(&m.name),
-                super::sql::bytea(&m.checksum),
-                literal(&message),
-                super::sql::opt_literal(sqlstate.as_deref()),
-            ))
-            .await;
-        migrator.report_progress(Progress::Retrying {
-            version: m.version,
-            name: &m.name,
-            attempt: retry,
-            of: policy.retries,
-            delay,
-            reason: &reason,
-            blockers: &blockers,
-        });
-        conn.sleep(delay).await;
-        // A no-transaction migration resumes at the statement that gave up.
-        resuming = !m.transactional;
-    }
 }
 
 /// `strata lock break --why`.

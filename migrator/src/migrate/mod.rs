@@ -6,6 +6,7 @@
 //! simple query protocol, so it works through PgBouncer in transaction pooling mode.
 
 mod apply;
+mod attempts;
 mod check;
 mod concurrent;
 mod conn;
@@ -198,6 +199,7 @@ impl Migrator {
     }
 
     pub(crate) fn report_progress(&self, progress: Progress<'_>) {
+        progress::trace(&progress);
         if let Some(observer) = &self.observer {
             (observer.0)(&progress);
         }

@@ -12,10 +12,22 @@ use super::Migration;
 /// One step of a run, passed to [`Migrator::on_progress`](super::Migrator::on_progress).
 #[derive(Debug)]
 pub enum Progress<'a> {
-    /// About to apply (or, for `down`, revert) this migration.
-    Starting { version: i64, name: &'a str, down: bool },
-    /// Done, after `duration` (all attempts).
-    Finished { version: i64, name: &'a str, down: bool, duration: Duration },
+    /// About to apply (or, for `down`, revert) this migration, the `index`-th (1-based) of `total`
+    /// this run will.
+    Starting { version: i64, name: &'a str, down: bool, index: usize, total: usize },
+    /// Done, after `duration` (all attempts); `waited`: in attempts that gave up on a lock and in
+    /// the pauses between them.
+    Finished { version: i64, name: &'a str, down: bool, duration: Duration, retries: u32, waited: Duration },
+    /// It failed (the run stops here), with the error as the run returns it.
+    Failed {
+        version: i64,
+        name: &'a str,
+        down: bool,
+        duration: Duration,
+        retries: u32,
+        waited: Duration,
+        error: &'a str,
+    },
     /// An attempt gave up on a lock and was rolled back; the next one starts after `delay`.
     Retrying {
         version: i64,
@@ -26,6 +38,31 @@ pub enum Progress<'a> {
         reason: &'a str,
         blockers: &'a [Blocker],
     },
+}
+
+/// Each step as a `tracing` event (target `strata::migrate`), for apps that run migrations with
+/// their own subscriber.
+pub(crate) fn trace(p: &Progress<'_>) {
+    match *p {
+        Progress::Starting { version, name, down, index, total } => {
+            tracing::debug!(target: "strata::migrate", version, name, down, index, total, "starting");
+        }
+        Progress::Finished { version, name, down, duration, retries, waited } => tracing::info!(
+            target: "strata::migrate",
+            version, name, down, duration_ms = duration.as_millis() as u64, retries,
+            lock_wait_ms = waited.as_millis() as u64,
+            "{}", if down { "reverted" } else { "applied" }
+        ),
+        Progress::Failed { version, name, down, retries, error, .. } => {
+            tracing::error!(target: "strata::migrate", version, name, down, retries, error, "failed");
+        }
+        Progress::Retrying { version, name, attempt, of, delay, reason, blockers } => tracing::warn!(
+            target: "strata::migrate",
+            version, name, attempt, of, delay_ms = delay.as_millis() as u64, reason,
+            blockers = %blockers.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+            "retrying after a lock timeout"
+        ),
+    }
 }
 
 /// A session that held a lock the migration needed, as `pg_locks` and `pg_stat_activity` show it.

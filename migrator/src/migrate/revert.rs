@@ -2,14 +2,12 @@
 //! transaction together with its ledger event (`strata.revert`), with the same timeouts and
 //! retries as an up.
 
-use std::time::Instant;
-
+use super::attempts::{self, Kind, Step};
 use super::conn::Conn;
-use super::engine::{apply_with_retries, plan, Applied, PlanEntry, Status};
+use super::engine::{plan, Applied, PlanEntry, Status};
 use super::lease::Lease;
 use super::locate::{failure, statement_offsets};
-use super::progress::Progress;
-use super::sql::{bytea, CLEAN_SESSION};
+use super::sql::CLEAN_SESSION;
 use super::timeouts::session_set;
 use super::{MigrateError, Migration, Migrator};
 
@@ -58,20 +56,11 @@ pub(crate) async fn revert(
     to: DownTo,
 ) -> Result<Vec<Applied>, MigrateError> {
     let plan = plan(conn, migrator).await?;
+    let targets = targets(&plan, downs, to)?;
     let mut reverted = Vec::new();
-    for down in targets(&plan, downs, to)? {
-        let (version, name) = (down.version, down.name.as_ref());
-        migrator.report_progress(Progress::Starting { version, name, down: true });
-        let start = Instant::now();
-        let ledger = format!("SELECT strata.revert({}, {version}, {})", lease.sql(), bytea(&down.checksum));
-        if down.transactional {
-            apply_with_retries(conn, migrator, lease, down, false, &ledger).await?;
-        } else {
-            statements(conn, migrator, down, &ledger).await?;
-        }
-        let duration = start.elapsed();
-        migrator.report_progress(Progress::Finished { version, name, down: true, duration });
-        reverted.push(Applied { version, name: name.to_string(), duration });
+    for (i, down) in targets.iter().enumerate() {
+        let step = Step { m: down, kind: Kind::Down, index: i + 1, total: targets.len() };
+        reverted.push(attempts::run(conn, migrator, lease, step).await?);
     }
     Ok(reverted)
 }
@@ -79,7 +68,7 @@ pub(crate) async fn revert(
 /// A `-- strata:no-transaction` down: its statements one by one, then the ledger event. Not
 /// journaled: a failure leaves the statements before it done and the migration recorded as
 /// applied, which the error says.
-async fn statements(
+pub(crate) async fn statements(
     conn: &mut impl Conn,
     migrator: &Migrator,
     down: &Migration,
