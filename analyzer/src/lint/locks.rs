@@ -225,6 +225,8 @@ pub fn effect(node: &NodeEnum, catalog: &Catalog) -> Effect {
             for rel in &s.relations {
                 if let Some(NodeEnum::RangeVar(rv)) = &rel.node {
                     e.lock(key(rv), AccessExclusive);
+                    e.rewrites
+                        .push((key(rv), "TRUNCATE replaces the table's files with new, empty ones".into()));
                 }
             }
         }
@@ -254,6 +256,9 @@ pub fn effect(node: &NodeEnum, catalog: &Catalog) -> Effect {
         NodeEnum::RefreshMatViewStmt(s) => {
             if let Some(rv) = &s.relation {
                 e.lock(key(rv), if s.concurrent { Exclusive } else { AccessExclusive });
+                if !s.concurrent {
+                    e.rewrites.push((key(rv), "REFRESH MATERIALIZED VIEW rebuilds it into new files".into()));
+                }
             }
         }
         NodeEnum::CreateStmt(s) => {

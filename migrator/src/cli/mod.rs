@@ -21,6 +21,7 @@ mod run_args;
 mod schema;
 mod status;
 mod test;
+mod trace;
 mod up;
 mod validate;
 
@@ -65,8 +66,13 @@ enum Command {
         /// Apply nothing: show each pending statement's locks, rewrites, scans, table sizes and timeouts.
         #[arg(long)]
         dry_run: bool,
-        /// With --dry-run: one JSON document.
-        #[arg(long, requires = "dry_run")]
+        /// Run the pending migrations in a throwaway database (the applied ones first) and compare
+        /// the locks and rewrites each statement really takes with the lint's prediction; exits 1
+        /// where they differ. Applies nothing here.
+        #[arg(long, conflicts_with = "dry_run")]
+        trace: bool,
+        /// With --dry-run or --trace: one JSON document.
+        #[arg(long)]
         json: bool,
     },
     /// Revert the newest applied migration (or more) with its down file, each in its own
@@ -188,10 +194,15 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     let (migrator, files) = load(dir)?;
     let mut client = target.connect()?;
     match cli.command {
-        Command::Up { dry_run: true, json, run } => {
+        Command::Up { dry_run: true, json, run, .. } => {
             let set = load_set(dir).map_err(|_| "the migrations do not load".to_string())?;
             dry_run::run(&mut client, &set, &run.configure(migrator, target).0, json)
         }
+        Command::Up { trace: true, json, .. } => {
+            let set = load_set(dir).map_err(|_| "the migrations do not load".to_string())?;
+            trace::run(&mut client, url.unwrap_or_default(), &set, &migrator, json)
+        }
+        Command::Up { json: true, .. } => Err("--json goes with --dry-run or --trace".to_string()),
         Command::Up { run, .. } => up::run(&mut client, run.configure(migrator, target), &files),
         Command::Down { run, to, steps } => {
             let set = load_files(dir)?;
