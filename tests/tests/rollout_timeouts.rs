@@ -222,6 +222,10 @@ fn json_logs_and_metrics_report_each_migration_and_each_retry() {
         applied[0]["retries"].as_u64().unwrap() >= 1 && applied[0]["lock_wait_ms"].as_f64().unwrap() >= 150.0
     );
     assert!(events.iter().all(|e| e["ts"].as_str().is_some_and(|t| t.ends_with('Z'))));
+    let statements: Vec<&serde_json::Value> = events.iter().filter(|e| e["event"] == "statement").collect();
+    assert_eq!(statements.len(), 2, "one per statement of 2 and 3: {statements:?}");
+    assert_eq!((statements[0]["version"].as_i64(), statements[0]["line"].as_i64()), (Some(2), Some(1)));
+    assert_eq!(statements[0]["rows"], 0, "ALTER TABLE reports no rows");
     let text = std::fs::read_to_string(&metrics).unwrap();
     assert!(text.contains("strata_migrations_applied_total{direction=\"up\"} 2"), "{text}");
     assert!(text.contains("strata_run_success 1"), "{text}");
@@ -269,4 +273,40 @@ fn a_no_transaction_migration_retries_the_statement_that_gave_up() {
     assert!(r.stderr.contains("retry 1 of 10"), "{}", r.stderr);
     assert_eq!(db.history(), [1, 2]);
     assert!(db.table_exists("before_it"), "the statement before it ran once and stayed");
+}
+
+#[test]
+fn json_statement_events_carry_the_rows_of_each_statement() {
+    let db = TestDb::new();
+    let dir = MigrationsDir::new(&[
+        ("1_t.up.sql", "CREATE TABLE t (id int);\nINSERT INTO t SELECT generate_series(1, 5);\nUPDATE t SET id = id + 1 WHERE id > 3;"),
+        ("2_nt.up.sql", "-- strata:no-transaction\nINSERT INTO t VALUES (9), (10);\nCREATE INDEX CONCURRENTLY t_id ON t (id);"),
+    ]);
+    let r = run(&db, &dir, &["up", "--log-format", "json"]);
+    ok(&r);
+    let rows: Vec<(i64, i64, serde_json::Value, bool)> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|e| e["event"] == "statement")
+        .map(|e| {
+            (
+                e["version"].as_i64().unwrap(),
+                e["statement"].as_i64().unwrap(),
+                e["rows"].clone(),
+                e["duration_ms"].is_number(),
+            )
+        })
+        .collect();
+    use serde_json::json;
+    assert_eq!(
+        rows,
+        [
+            (1, 1, json!(0), false),
+            (1, 2, json!(5), false),
+            (1, 3, json!(2), false),
+            (2, 1, json!(2), true),
+            (2, 2, json!(0), true)
+        ]
+    );
 }

@@ -78,6 +78,12 @@ impl Observer {
                 self.event(json!({"event": verb, "version": version, "name": name,
                     "duration_ms": millis(duration), "retries": retries, "lock_wait_ms": millis(waited)}));
             }
+            Progress::Statement { version, name, index, line, rows, duration } => {
+                self.event(
+                    json!({"event": "statement", "version": version, "name": name, "statement": index,
+                    "line": line, "rows": rows, "duration_ms": duration.map(millis)}),
+                );
+            }
             Progress::Failed { version, name, down, duration, retries, waited, error } => {
                 state.failed += 1;
                 state.retries += retries;

@@ -25,12 +25,27 @@ pub(crate) async fn in_transaction(
     m: &Migration,
     policy: &Policy,
     ledger: &str,
-) -> Result<(), Failure> {
-    let timed = Timed::new(m, policy, &statement_offsets(m));
+) -> Result<Vec<StatementDone>, Failure> {
+    let offsets = statement_offsets(m);
+    let timed = Timed::new(m, policy, &offsets);
     let script = format!("{BEGIN}{}\n;\n{CLEAN_SESSION}{ledger};\nCOMMIT;", timed.text);
     let started = Instant::now();
-    let Err(e) = conn.batch(&script).await else {
-        return Ok(());
+    let e = match conn.counts(&script).await {
+        // One batch: rows per statement, but no time of its own.
+        Ok(counts) => {
+            let rows = timed.statement_rows(&counts, 1);
+            return Ok(offsets
+                .iter()
+                .enumerate()
+                .map(|(i, (offset, _))| StatementDone {
+                    index: i + 1,
+                    line: line_of(&m.sql, *offset),
+                    rows: rows.as_ref().and_then(|r| r.get(i).copied()),
+                    duration: None,
+                })
+                .collect());
+        }
+        Err(e) => e,
     };
     // The failed statement left the transaction aborted: end it, on the same server connection
     // (a failed transaction keeps it, also behind PgBouncer), and clean what outlives a rollback.
@@ -49,6 +64,20 @@ pub(crate) async fn in_transaction(
         }
     }
     Err(Failure { error: failed, statement })
+}
+
+/// A statement that completed: its 1-based index and line, the rows it affected or returned, and
+/// its duration where it ran on its own (no-transaction migrations).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct StatementDone {
+    pub index: usize,
+    pub line: usize,
+    pub rows: Option<u64>,
+    pub duration: Option<Duration>,
+}
+
+fn line_of(sql: &str, offset: usize) -> usize {
+    sql[..offset.min(sql.len())].matches('\n').count() + 1
 }
 
 /// A migration that failed in its transaction, and its failing statement (1-based) when known.
@@ -135,7 +164,7 @@ pub(crate) async fn statements(
     m: &Migration,
     resuming: bool,
     policy: &Policy,
-) -> Result<(), MigrateError> {
+) -> Result<Vec<StatementDone>, MigrateError> {
     let ledger =
         |what: &str| MigrateError::db(format!("{what} migration {} in the strata ledger", m.version));
     let start_row = format!(
@@ -149,6 +178,7 @@ pub(crate) async fn statements(
     let journal = if resuming { progress(conn, m.version).await? } else { HashMap::new() };
     let start = Instant::now();
     let mut own_timeouts = false;
+    let mut done = Vec::new();
     for (index, (offset, statement)) in statement_offsets(m).into_iter().enumerate() {
         let n = index + 1;
         let checksum = sha256(statement);
@@ -186,7 +216,17 @@ pub(crate) async fn statements(
         own_timeouts |= sets_timeouts(statement);
         let step_and_set = format!("{};\n{set}", step("running"));
         conn.batch(&step_and_set).await.map_err(ledger("journaling"))?;
-        if let Err(e) = conn.batch(statement).await {
+        let began = Instant::now();
+        let result = conn.counts(statement).await;
+        if let Ok(counts) = &result {
+            done.push(StatementDone {
+                index: n,
+                line: line_of(&m.sql, offset),
+                rows: counts.last().copied(),
+                duration: Some(began.elapsed()),
+            });
+        }
+        if let Err(e) = result {
             let failed = failure(m, e, |p| p).at_offset(m, offset);
             let (message, sqlstate) = failed.message_and_sqlstate();
             let finish = format!(
@@ -212,7 +252,8 @@ pub(crate) async fn statements(
         start.elapsed().as_secs_f64(),
         allowed(&m.allows)
     );
-    conn.batch(&finish).await.map_err(ledger("recording"))
+    conn.batch(&finish).await.map_err(ledger("recording"))?;
+    Ok(done)
 }
 
 /// The journal of an unfinished run: statement index → state.

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::apply::{self, Failure};
+use super::apply::{self, Failure, StatementDone};
 use super::conn::Conn;
 use super::engine::Applied;
 use super::lease::Lease;
@@ -54,9 +54,21 @@ pub(crate) async fn run(
     let mut waits = Waits::default();
     let result = attempts(conn, migrator, lease, &step, &mut waits).await;
     let duration = start.elapsed();
+    if let Ok(statements) = &result {
+        for s in statements {
+            migrator.report_progress(Progress::Statement {
+                version,
+                name,
+                index: s.index,
+                line: s.line,
+                rows: s.rows,
+                duration: s.duration,
+            });
+        }
+    }
     let (retries, waited) = (waits.retries, waits.waited);
     match &result {
-        Ok(()) => {
+        Ok(_) => {
             migrator.report_progress(Progress::Finished { version, name, down, duration, retries, waited })
         }
         Err(e) => {
@@ -72,7 +84,7 @@ pub(crate) async fn run(
             })
         }
     }
-    result.map(|()| Applied { version, name: name.to_string(), duration })
+    result.map(|_| Applied { version, name: name.to_string(), duration })
 }
 
 async fn attempts(
@@ -81,7 +93,7 @@ async fn attempts(
     lease: &Lease,
     step: &Step<'_>,
     waits: &mut Waits,
-) -> Result<(), MigrateError> {
+) -> Result<Vec<StatementDone>, MigrateError> {
     let (m, policy) = (step.m, &migrator.policy);
     let (mut resuming, ledger) = match step.kind {
         Kind::Up { resuming } => (resuming, apply::record_call(lease, m)),
@@ -94,12 +106,15 @@ async fn attempts(
         let result = match step.kind {
             _ if m.transactional && !resuming => apply::in_transaction(conn, m, policy, &ledger).await,
             // Not journaled and not retried: see revert::statements.
-            Kind::Down => return revert::statements(conn, migrator, m, &ledger).await,
+            Kind::Down => return revert::statements(conn, migrator, m, &ledger).await.map(|()| Vec::new()),
             Kind::Up { .. } => apply::statements(conn, lease, m, resuming, policy)
                 .await
                 .map_err(|error| Failure { error, statement: None }),
         };
-        let Err(Failure { error, statement }) = result else { return Ok(()) };
+        let (error, statement) = match result {
+            Ok(done) => return Ok(done),
+            Err(Failure { error, statement }) => (error, statement),
+        };
         if !error.gave_up_on_lock() {
             if m.transactional && !resuming {
                 apply::log_failure(conn, lease, m, &error, statement).await;

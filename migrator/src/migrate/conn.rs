@@ -17,6 +17,9 @@ pub(crate) type Rows = Vec<Vec<Option<String>>>;
 pub(crate) trait Conn {
     /// Runs one or more statements in a single round trip.
     fn batch(&mut self, sql: &str) -> impl Future<Output = Result<(), Error>>;
+    /// Runs one or more statements in a single round trip; the row count of each (0 for commands
+    /// that report none).
+    fn counts(&mut self, sql: &str) -> impl Future<Output = Result<Vec<u64>, Error>>;
     /// The rows of the last statement of `sql`.
     fn rows(&mut self, sql: &str) -> impl Future<Output = Result<Rows, Error>>;
     fn sleep(&mut self, duration: Duration) -> impl Future<Output = ()>;
@@ -37,6 +40,16 @@ fn text_rows(messages: Vec<SimpleQueryMessage>) -> Rows {
     rows
 }
 
+fn command_counts(messages: Vec<SimpleQueryMessage>) -> Vec<u64> {
+    messages
+        .into_iter()
+        .filter_map(|m| match m {
+            SimpleQueryMessage::CommandComplete(n) => Some(n),
+            _ => None,
+        })
+        .collect()
+}
+
 pub(crate) struct Blocking<'c>(pub &'c mut postgres::Client);
 
 impl Conn for Blocking<'_> {
@@ -46,6 +59,10 @@ impl Conn for Blocking<'_> {
 
     async fn rows(&mut self, sql: &str) -> Result<Rows, Error> {
         self.0.simple_query(sql).map(text_rows)
+    }
+
+    async fn counts(&mut self, sql: &str) -> Result<Vec<u64>, Error> {
+        self.0.simple_query(sql).map(command_counts)
     }
 
     async fn sleep(&mut self, duration: Duration) {
@@ -62,6 +79,10 @@ impl Conn for Async<'_> {
 
     async fn rows(&mut self, sql: &str) -> Result<Rows, Error> {
         self.0.simple_query(sql).await.map(text_rows)
+    }
+
+    async fn counts(&mut self, sql: &str) -> Result<Vec<u64>, Error> {
+        self.0.simple_query(sql).await.map(command_counts)
     }
 
     async fn sleep(&mut self, duration: Duration) {

@@ -18,6 +18,17 @@ pub enum Progress<'a> {
     /// Done, after `duration` (all attempts); `waited`: in attempts that gave up on a lock and in
     /// the pauses between them.
     Finished { version: i64, name: &'a str, down: bool, duration: Duration, retries: u32, waited: Duration },
+    /// A statement of it completed (reported after the migration committed): its 1-based index
+    /// and line, the rows it affected or returned, and its own duration where it ran on its own
+    /// (no-transaction migrations; a transactional migration is one round trip).
+    Statement {
+        version: i64,
+        name: &'a str,
+        index: usize,
+        line: usize,
+        rows: Option<u64>,
+        duration: Option<Duration>,
+    },
     /// It failed (the run stops here), with the error as the run returns it.
     Failed {
         version: i64,
@@ -52,6 +63,11 @@ pub(crate) fn trace(p: &Progress<'_>) {
             version, name, down, duration_ms = duration.as_millis() as u64, retries,
             lock_wait_ms = waited.as_millis() as u64,
             "{}", if down { "reverted" } else { "applied" }
+        ),
+        Progress::Statement { version, name, index, line, rows, duration } => tracing::debug!(
+            target: "strata::migrate",
+            version, name, index, line, rows, duration_ms = duration.map(|d| d.as_millis() as u64),
+            "statement"
         ),
         Progress::Failed { version, name, down, retries, error, .. } => {
             tracing::error!(target: "strata::migrate", version, name, down, retries, error, "failed");

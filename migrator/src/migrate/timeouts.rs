@@ -185,12 +185,15 @@ pub(crate) struct Timed {
     pub text: String,
     /// (character position in `text` where an insertion starts, its length in characters).
     inserted: Vec<(usize, usize)>,
+    /// How many commands were inserted right before each statement.
+    sets: Vec<usize>,
 }
 
 impl Timed {
     pub(crate) fn new(m: &Migration, policy: &Policy, offsets: &[(usize, &str)]) -> Timed {
         let mut text = String::with_capacity(m.sql.len() + 64);
         let mut inserted = Vec::new();
+        let mut sets = vec![0; offsets.len()];
         let (mut copied, mut chars, mut previous) = (0, 0, None);
         for (index, (offset, statement)) in offsets.iter().enumerate() {
             let before = &m.sql[copied..*offset];
@@ -201,6 +204,7 @@ impl Timed {
             if previous != Some(settings) {
                 let set = set_local(settings);
                 inserted.push((chars, set.chars().count()));
+                sets[index] = set.matches("SET LOCAL").count();
                 chars += set.chars().count();
                 text.push_str(&set);
                 previous = Some(settings);
@@ -208,11 +212,24 @@ impl Timed {
             if sets_timeouts(statement) {
                 // Later statements keep what the migration set.
                 text.push_str(&m.sql[copied..]);
-                return Timed { text, inserted };
+                return Timed { text, inserted, sets };
             }
         }
         text.push_str(&m.sql[copied..]);
-        Timed { text, inserted }
+        Timed { text, inserted, sets }
+    }
+
+    /// Each statement's row count, from the command counts of the whole script (`skip`: commands
+    /// sent before the migration's text); `None` when they do not line up.
+    pub(crate) fn statement_rows(&self, counts: &[u64], skip: usize) -> Option<Vec<u64>> {
+        let mut at = skip;
+        let mut rows = Vec::with_capacity(self.sets.len());
+        for sets in &self.sets {
+            at += sets;
+            rows.push(*counts.get(at)?);
+            at += 1;
+        }
+        Some(rows)
     }
 
     /// The file's character position for a character position in `text`.
