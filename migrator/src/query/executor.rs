@@ -63,7 +63,7 @@ impl<'a, C: postgres::GenericClient> Executor<'a> for &'a mut C {
     }
 }
 
-type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A future and what to do with its output: one small generic type instead of an `async` block
 /// per row type.
@@ -85,33 +85,71 @@ impl<T, W: Unpin, U> Future for Map<'_, T, W, U> {
     }
 }
 
-/// Async: `tokio_postgres::Client` and `tokio_postgres::Transaction`.
-impl<'a, C: tokio_postgres::GenericClient + Sync> Executor<'a> for &'a C {
-    type Output<T: Send + 'a> = BoxFuture<'a, T>;
-
-    fn rows(self, s: Statement<'a>) -> BoxFuture<'a, Result<Vec<Row>, Error>> {
-        Box::pin(async move {
-            Ok(match s.types {
-                Some(types) => self.query_typed(s.sql, &s.typed(types)).await?,
-                None => self.query(s.sql, &s.params).await?,
-            })
+/// The async driver calls, written once for every async executor.
+pub(crate) fn rows_async<'a, C: tokio_postgres::GenericClient + Sync>(
+    c: &'a C,
+    s: Statement<'a>,
+) -> BoxFuture<'a, Result<Vec<Row>, Error>> {
+    Box::pin(async move {
+        Ok(match s.types {
+            Some(types) => c.query_typed(s.sql, &s.typed(types)).await?,
+            None => c.query(s.sql, &s.params).await?,
         })
-    }
+    })
+}
 
-    fn execute(self, s: Statement<'a>) -> BoxFuture<'a, Result<u64, Error>> {
-        Box::pin(async move {
-            Ok(match s.types {
-                Some(types) => self.execute_typed(s.sql, &s.typed(types)).await?,
-                None => tokio_postgres::GenericClient::execute(self, s.sql, &s.params).await?,
-            })
+pub(crate) fn execute_async<'a, C: tokio_postgres::GenericClient + Sync>(
+    c: &'a C,
+    s: Statement<'a>,
+) -> BoxFuture<'a, Result<u64, Error>> {
+    Box::pin(async move {
+        Ok(match s.types {
+            Some(types) => c.execute_typed(s.sql, &s.typed(types)).await?,
+            None => tokio_postgres::GenericClient::execute(c, s.sql, &s.params).await?,
         })
-    }
+    })
+}
 
-    fn map<T: Send + 'a, W: Send + Unpin + 'a, U: Send + 'a>(
-        future: BoxFuture<'a, T>,
-        with: W,
-        f: fn(T, W) -> U,
-    ) -> BoxFuture<'a, U> {
-        Box::pin(Map { future, with: Some(with), f })
-    }
+pub(crate) fn map_async<'a, T: Send + 'a, W: Send + Unpin + 'a, U: Send + 'a>(
+    future: BoxFuture<'a, T>,
+    with: W,
+    f: fn(T, W) -> U,
+) -> BoxFuture<'a, U> {
+    Box::pin(Map { future, with: Some(with), f })
+}
+
+/// `Executor` for a reference to an async client type that derefs to `$target` (a
+/// `tokio_postgres` client or transaction): the driver calls above, through the deref.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __async_executor {
+    ($(impl[$($generics:tt)*] $t:ty => $target:ty $(where [$($bounds:tt)*])?;)*) => {$(
+        impl<'a, $($generics)*> $crate::query::Executor<'a> for &'a $t $(where $($bounds)*)? {
+            type Output<T: Send + 'a> = ::std::pin::Pin<Box<dyn ::std::future::Future<Output = T> + Send + 'a>>;
+
+            fn rows(self, s: $crate::query::Statement<'a>) -> Self::Output<Result<Vec<$crate::Row>, $crate::Error>> {
+                let client: &'a $target = self;
+                $crate::query::executor::rows_async(client, s)
+            }
+
+            fn execute(self, s: $crate::query::Statement<'a>) -> Self::Output<Result<u64, $crate::Error>> {
+                let client: &'a $target = self;
+                $crate::query::executor::execute_async(client, s)
+            }
+
+            fn map<T: Send + 'a, W: Send + Unpin + 'a, U: Send + 'a>(
+                output: Self::Output<T>,
+                with: W,
+                f: fn(T, W) -> U,
+            ) -> Self::Output<U> {
+                $crate::query::executor::map_async(output, with, f)
+            }
+        }
+    )*};
+}
+
+// Async: `tokio_postgres::Client` and `tokio_postgres::Transaction`; pools in `pools.rs`.
+crate::__async_executor! {
+    impl[] tokio_postgres::Client => tokio_postgres::Client;
+    impl['t] tokio_postgres::Transaction<'t> => tokio_postgres::Transaction<'t>;
 }

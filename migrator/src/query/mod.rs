@@ -3,7 +3,10 @@
 //! that reads it from a row; talking to the driver is compiled once, not once per query.
 
 mod bind;
-mod executor;
+#[doc(hidden)]
+pub mod executor;
+#[cfg(any(feature = "deadpool", feature = "bb8"))]
+mod pools;
 
 use postgres_types::{ToSql, Type};
 
