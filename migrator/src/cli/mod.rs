@@ -16,6 +16,7 @@ mod lint;
 mod lock;
 mod new;
 mod observe;
+mod prepare;
 mod resolve;
 mod run_args;
 mod schema;
@@ -148,6 +149,9 @@ enum Command {
     Lint(lint::LintArgs),
     /// The CI gate: validate + lint (+ the plan when connected); non-zero exit on any error.
     Check(lint::LintArgs),
+    /// Write sqlx's offline query files (.sqlx/query-*.json) for a crate's sqlx::query! calls,
+    /// typed from the migrations with no database: the crate then builds with SQLX_OFFLINE=true.
+    Prepare(prepare::Args),
     /// Compare the live schema with the latest snapshot and with what the migration files produce;
     /// exits 3 on drift, with the differences.
     Drift(drift::Args),
@@ -182,6 +186,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Dev(args) => return dev::run(dir, args),
         Command::Diff(args) => return diff::run(dir, url, args),
         Command::Explain(args) => return explain::run(dir, url, args),
+        Command::Prepare(args) => return prepare::run(dir, args),
         _ => {}
     }
     let target = Target::new(url.ok_or(NO_DATABASE)?)?;
