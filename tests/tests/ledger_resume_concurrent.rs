@@ -103,6 +103,30 @@ fn a_failed_reindex_table_concurrently_leaves_nothing_after_the_resumed_run() {
     assert_eq!(indexes(&db).len(), 3, "pkey, key and the TOAST index, nothing else");
 }
 
+#[test]
+fn a_failed_reindex_schema_concurrently_is_cleaned_up_and_run_again() {
+    let db = TestDb::new();
+    let dir = MigrationsDir::new(&[("1_users.up.sql", USERS)]);
+    assert_eq!(strata(&db, &dir, &["up"]).code, 0);
+    dir.write("2_reindex.up.sql", "-- strata:no-transaction\nREINDEX SCHEMA CONCURRENTLY public;");
+    set_key_of(&db, "SELECT 0::bigint");
+    let failed = strata(&db, &dir, &["up"]);
+    assert_eq!(failed.code, 1, "{}{}", failed.stdout, failed.stderr);
+    assert!(!leftovers(&db).is_empty(), "{:?}", indexes(&db));
+
+    // Broken again: the copies of the first try are dropped before the second, none pile up.
+    let before = leftovers(&db);
+    assert_eq!(strata(&db, &dir, &["up"]).code, 1);
+    assert_eq!(leftovers(&db).len(), before.len(), "{:?}", indexes(&db));
+
+    set_key_of(&db, "SELECT id");
+    let resumed = strata(&db, &dir, &["up"]);
+    assert_eq!(resumed.code, 0, "{}", resumed.stderr);
+    assert!(leftovers(&db).is_empty(), "{:?}", indexes(&db));
+    assert!(all_valid(&db), "{:?}", indexes(&db));
+    assert_eq!(db.history(), [1, 2]);
+}
+
 /// `strata up` in the background, with a short lease so that the next run need not wait long
 /// once this one is gone.
 fn runner(db: &TestDb, dir: &MigrationsDir) -> std::process::Child {

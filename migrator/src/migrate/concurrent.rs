@@ -1,5 +1,5 @@
 //! The statements of a no-transaction migration whose leftovers the catalog shows after a failure
-//! or a kill: `CREATE INDEX CONCURRENTLY`, `REINDEX INDEX|TABLE CONCURRENTLY`, `DROP INDEX
+//! or a kill: `CREATE INDEX CONCURRENTLY`, `REINDEX INDEX|TABLE|SCHEMA|DATABASE CONCURRENTLY`, `DROP INDEX
 //! CONCURRENTLY`. Names are kept as written (quotes and schema), so `to_regclass` and `DROP INDEX`
 //! read them the same way.
 
@@ -7,10 +7,20 @@
 pub(crate) enum Concurrent {
     /// `CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] name ON ...`
     CreateIndex(String),
-    /// `REINDEX [(options)] INDEX|TABLE CONCURRENTLY name`, or CONCURRENTLY among the options.
-    Reindex { table: bool, name: String },
+    /// `REINDEX [(options)] INDEX|TABLE|SCHEMA|DATABASE CONCURRENTLY name`, or CONCURRENTLY
+    /// among the options.
+    Reindex { scope: ReindexScope, name: String },
     /// `DROP INDEX CONCURRENTLY [IF EXISTS] name`
     DropIndex(String),
+}
+
+/// What a REINDEX rebuilds: one index, a table's, a schema's tables', or the database's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReindexScope {
+    Index,
+    Table,
+    Schema,
+    Database,
 }
 
 pub(crate) fn concurrent(statement: &str) -> Option<Concurrent> {
@@ -48,10 +58,12 @@ pub(crate) fn concurrent(statement: &str) -> Option<Concurrent> {
         concurrently = rest[1..close].iter().any(|t| t.eq_ignore_ascii_case("concurrently"));
         rest = &rest[close + 1..];
     }
-    let table = match rest.first() {
-        Some(t) if t.eq_ignore_ascii_case("index") => false,
-        Some(t) if t.eq_ignore_ascii_case("table") => true,
-        _ => return None, // SCHEMA, DATABASE, SYSTEM
+    let scope = match rest.first() {
+        Some(t) if t.eq_ignore_ascii_case("index") => ReindexScope::Index,
+        Some(t) if t.eq_ignore_ascii_case("table") => ReindexScope::Table,
+        Some(t) if t.eq_ignore_ascii_case("schema") => ReindexScope::Schema,
+        Some(t) if t.eq_ignore_ascii_case("database") => ReindexScope::Database,
+        _ => return None, // SYSTEM cannot run concurrently
     };
     rest = &rest[1..];
     if is(rest.first(), "concurrently") {
@@ -61,7 +73,11 @@ pub(crate) fn concurrent(statement: &str) -> Option<Concurrent> {
     if !concurrently {
         return None;
     }
-    name(rest).map(|name| Concurrent::Reindex { table, name })
+    match scope {
+        // The name is optional (the current database) from Postgres 16 on.
+        ReindexScope::Database => Some(Concurrent::Reindex { scope, name: name(rest).unwrap_or_default() }),
+        _ => name(rest).map(|name| Concurrent::Reindex { scope, name }),
+    }
 }
 
 fn skip_if_exists<'a, 'b>(tokens: &'a [&'b str], not: bool) -> &'a [&'b str] {
@@ -137,14 +153,15 @@ fn tokens(sql: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{concurrent, Concurrent};
+    use super::{concurrent, Concurrent, ReindexScope};
 
     fn create(name: &str) -> Option<Concurrent> {
         Some(Concurrent::CreateIndex(name.into()))
     }
 
     fn reindex(table: bool, name: &str) -> Option<Concurrent> {
-        Some(Concurrent::Reindex { table, name: name.into() })
+        let scope = if table { ReindexScope::Table } else { ReindexScope::Index };
+        Some(Concurrent::Reindex { scope, name: name.into() })
     }
 
     #[test]
@@ -171,7 +188,16 @@ mod tests {
         assert_eq!(concurrent("REINDEX (VERBOSE, CONCURRENTLY) TABLE \"Users\""), reindex(true, "\"Users\""));
         assert_eq!(concurrent("REINDEX (TABLESPACE fast) INDEX CONCURRENTLY a.b"), reindex(false, "a.b"));
         assert_eq!(concurrent("REINDEX INDEX users_key"), None, "not concurrent: one transaction");
-        assert_eq!(concurrent("REINDEX SCHEMA CONCURRENTLY app"), None);
+        assert_eq!(
+            concurrent("REINDEX SCHEMA CONCURRENTLY app"),
+            Some(Concurrent::Reindex { scope: ReindexScope::Schema, name: "app".into() })
+        );
+        assert_eq!(
+            concurrent("REINDEX (CONCURRENTLY) DATABASE shop"),
+            Some(Concurrent::Reindex { scope: ReindexScope::Database, name: "shop".into() })
+        );
+        assert_eq!(concurrent("REINDEX SCHEMA app"), None);
+        assert_eq!(concurrent("REINDEX SYSTEM CONCURRENTLY shop"), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::concurrent::{concurrent, Concurrent};
+use super::concurrent::{concurrent, Concurrent, ReindexScope};
 use super::conn::Conn;
 use super::lease::Lease;
 use super::sql::literal;
@@ -30,7 +30,7 @@ pub(crate) async fn decide(
     }
     match concurrent(statement) {
         Some(Concurrent::CreateIndex(index)) => index_decision(conn, lease, &index).await,
-        Some(Concurrent::Reindex { table, name }) => reindex_decision(conn, lease, table, &name).await,
+        Some(Concurrent::Reindex { scope, name }) => reindex_decision(conn, lease, scope, &name).await,
         Some(Concurrent::DropIndex(index)) => drop_decision(conn, lease, &index).await,
         // A statement that raised in autocommit was rolled back whole; one the run died in may or
         // may not have committed.
@@ -80,24 +80,35 @@ async fn wait_for_orphan(conn: &mut impl Conn, lease: &Lease) -> Result<(), Migr
 /// old one, renamed `<index>_ccold`. A failure or a kill leaves these INVALID: an orphaned backend
 /// may still be working (wait for it), the rest is dropped, and the REINDEX runs again (it is
 /// idempotent). The leftovers of REINDEX INDEX are those named after that index, of REINDEX TABLE
-/// every one on the table and its TOAST table.
+/// every one on the table and its TOAST table, of REINDEX SCHEMA every one on the schema's tables
+/// and theirs, of REINDEX DATABASE every one on a table outside the system schemas.
 async fn reindex_decision(
     conn: &mut impl Conn,
     lease: &Lease,
-    table: bool,
+    scope: ReindexScope,
     name: &str,
 ) -> Result<Decision, MigrateError> {
-    let target = if table {
-        format!(
+    let tables = "c.relkind IN ('r', 'm', 'p')";
+    let target = match scope {
+        ReindexScope::Table => format!(
             "SELECT pg_catalog.to_regclass({}) AS rel, NULL::pg_catalog.name AS index_name",
             literal(name)
-        )
-    } else {
-        format!(
+        ),
+        ReindexScope::Index => format!(
             "SELECT i.indrelid AS rel, c.relname AS index_name FROM pg_catalog.pg_index i \
              JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid WHERE i.indexrelid = pg_catalog.to_regclass({})",
             literal(name)
-        )
+        ),
+        ReindexScope::Schema => format!(
+            "SELECT c.oid AS rel, NULL::pg_catalog.name AS index_name FROM pg_catalog.pg_class c \
+             WHERE {tables} AND c.relnamespace = pg_catalog.to_regnamespace({})",
+            literal(name)
+        ),
+        ReindexScope::Database => format!(
+            "SELECT c.oid AS rel, NULL::pg_catalog.name AS index_name FROM pg_catalog.pg_class c \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             WHERE {tables} AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'"
+        ),
     };
     // The leftovers: schema-qualified names, or 'building' while a backend still rebuilds there.
     let query = format!(
