@@ -184,6 +184,43 @@ fn a_reindex_whose_backend_was_terminated_half_way_is_cleaned_up_and_run_again()
 }
 
 #[test]
+fn after_a_killed_runner_the_next_run_waits_for_its_orphaned_reindex() {
+    let db = TestDb::new();
+    // 150 rows at 10 ms each: the rebuild takes a second and a half.
+    let slow = USERS.replace("'SELECT id'", "'SELECT id FROM pg_sleep(0.01)'").replace("50)", "150)");
+    let dir = MigrationsDir::new(&[("1_users.up.sql", &slow)]);
+    assert_eq!(strata(&db, &dir, &["up"]).code, 0);
+    dir.write("2_reindex.up.sql", "-- strata:no-transaction\nREINDEX INDEX CONCURRENTLY users_key;");
+    let mut child = runner(&db, &dir);
+    let orphan = backend(
+        &db,
+        "pid IN (SELECT pid FROM pg_stat_progress_create_index \
+         WHERE command = 'REINDEX CONCURRENTLY' AND phase LIKE 'building index%')",
+    );
+    // kill -9: the server-side REINDEX goes on without its client.
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let building: bool = db
+        .client()
+        .query_one("SELECT EXISTS (SELECT FROM pg_stat_progress_create_index WHERE pid = $1)", &[&orphan])
+        .unwrap()
+        .get(0);
+    assert!(building, "the orphaned backend is still rebuilding when the next run starts");
+
+    let resumed = strata(&db, &dir, &["up", "--lease-wait", "30"]);
+    assert_eq!(resumed.code, 0, "{}", resumed.stderr);
+    let orphan_left: bool = db
+        .client()
+        .query_one("SELECT EXISTS (SELECT FROM pg_stat_progress_create_index WHERE pid = $1)", &[&orphan])
+        .unwrap()
+        .get(0);
+    assert!(!orphan_left, "the run waited for the orphan instead of racing it");
+    assert!(leftovers(&db).is_empty(), "{:?}", indexes(&db));
+    assert!(all_valid(&db), "{:?}", indexes(&db));
+    assert_eq!(db.history(), [1, 2]);
+}
+
+#[test]
 fn an_interrupted_drop_index_concurrently_is_dropped_again() {
     let db = TestDb::new();
     let dir = MigrationsDir::new(&[("1_users.up.sql", USERS)]);
