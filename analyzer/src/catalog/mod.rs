@@ -16,6 +16,7 @@ pub mod normalize;
 mod polymorphic;
 mod relations;
 pub mod resolve;
+mod search_path;
 mod table;
 pub mod types;
 mod typesys;
@@ -89,6 +90,9 @@ pub struct Catalog {
     next_oid: builtin::Oid,
     /// Indexes, constraints and declared type modifiers (see [`index`]).
     keys: index::Keys,
+    /// The `search_path` a migration set for the rest of its file; `None` is the default
+    /// `"$user", public` (see [`search_path`]).
+    search_path: Option<Vec<String>>,
 }
 
 impl Default for Catalog {
@@ -113,6 +117,7 @@ impl Default for Catalog {
             // Above any oid the built-ins or the extensions' dump use.
             next_oid: 1_000_000,
             keys: index::Keys::default(),
+            search_path: None,
         }
     }
 }
@@ -151,11 +156,20 @@ impl Catalog {
         file: &Path,
         statements: &[Statement],
     ) -> Result<(), Diagnostic> {
+        // Each file starts and ends with the default path: the runner resets the session after
+        // every migration file, so a SET search_path never reaches the next one.
+        self.search_path = None;
         for statement in statements {
             let src = Source { text, file, statement };
+            if self.apply_search_path(&src).is_some() {
+                continue;
+            }
+            let qualified = self.qualify_names(&src)?.map(|node| Statement { node, ..*statement });
+            let src = Source { text, file, statement: qualified.as_ref().unwrap_or(statement) };
             self.apply(&src)?;
             index::apply(self, &src);
         }
+        self.search_path = None;
         Ok(())
     }
 
@@ -214,17 +228,26 @@ impl Catalog {
     }
 
     pub fn table(&self, schema: Option<&str>, name: &str) -> Option<&Table> {
-        self.tables.get(&(schema.unwrap_or(DEFAULT_SCHEMA).to_string(), name.to_string()))
+        self.tables.get(&self.relation_key(schema, name))
+    }
+
+    /// `[schema.]name` of a relation, an unqualified name resolved through the search path.
+    pub(crate) fn relation_key(&self, schema: Option<&str>, name: &str) -> (String, String) {
+        let schema = match schema {
+            Some(s) => s.to_string(),
+            None => self.lookup_schema(name),
+        };
+        (schema, name.to_string())
     }
 
     /// A view, sequence, CREATE TABLE AS ...: it exists but its columns are not modelled.
     pub fn is_unmodelled(&self, schema: Option<&str>, name: &str) -> bool {
-        self.other_relations.contains_key(&(schema.unwrap_or(DEFAULT_SCHEMA).to_string(), name.to_string()))
+        self.other_relations.contains_key(&self.relation_key(schema, name))
     }
 
     /// A view or materialized view, with the columns its query produces.
     pub fn view(&self, schema: Option<&str>, name: &str) -> Option<&Table> {
-        self.views.get(&(schema.unwrap_or(DEFAULT_SCHEMA).to_string(), name.to_string())).map(|v| &v.relation)
+        self.views.get(&self.relation_key(schema, name)).map(|v| &v.relation)
     }
 
     pub fn views(&self) -> impl Iterator<Item = &Table> {
