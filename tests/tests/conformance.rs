@@ -129,6 +129,8 @@ fn check(
             let e = e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().to_string());
             panic!("{}: {e}", m.up.path.display())
         });
+        // strata's runner resets the session after each file: a SET search_path ends with it.
+        client.batch_execute("RESET ALL").unwrap();
     }
     if let Some(seed) = seed {
         client.batch_execute(seed).unwrap_or_else(|e| {

@@ -72,3 +72,19 @@ SELECT unnest(enum_range(NULL::invoice_state)) AS state;
 
 -- name: ViewJoin :many
 SELECT a.slug, i.amount_cents FROM active_tenants a JOIN invoices i ON i.tenant_id = a.id WHERE i.state <> 'draft';
+
+-- name: ReportsOfTenant :many
+SELECT r.id, r.period, r.title, r.archived, x.label, x.value
+FROM reporting.reports r LEFT JOIN reporting.report_rows x ON x.report_id = r.id WHERE r.tenant_id = $1;
+
+-- name: ReportSizes :many
+SELECT id, title, n FROM reporting.report_sizes ORDER BY n DESC;
+
+-- name: ReportInvoices :many
+SELECT i.report_id, i.total, i.checked_at, p.memo FROM reporting.invoices i CROSS JOIN invoices p;
+
+-- name: NewReport :one
+INSERT INTO reporting.reports (tenant_id, period, title) VALUES ($1, $2, $3) RETURNING id, generated_at;
+
+-- name: Subscribers :many
+SELECT email FROM report_subscribers;
