@@ -76,23 +76,17 @@ impl Catalog {
     pub(crate) fn lookup_schema(&self, name: &str) -> String {
         let has = |schema: &str| {
             let key = (schema.to_string(), name.to_string());
-            self.tables.contains_key(&key) || self.views.contains_key(&key) || self.other_relations.contains_key(&key)
+            self.tables.contains_key(&key)
+                || self.views.contains_key(&key)
+                || self.other_relations.contains_key(&key)
         };
-        self.path()
-            .find(|s| has(s))
-            .or_else(|| self.creation_schema())
-            .unwrap_or(DEFAULT_SCHEMA)
-            .to_string()
+        self.path().find(|s| has(s)).or_else(|| self.creation_schema()).unwrap_or(DEFAULT_SCHEMA).to_string()
     }
 
     /// The schema an unqualified type name resolves to, as for relations.
     fn type_lookup_schema(&self, name: &str) -> String {
         let has = |schema: &str| self.user_type_names.contains_key(&(schema.to_string(), name.to_string()));
-        self.path()
-            .find(|s| has(s))
-            .or_else(|| self.creation_schema())
-            .unwrap_or(DEFAULT_SCHEMA)
-            .to_string()
+        self.path().find(|s| has(s)).or_else(|| self.creation_schema()).unwrap_or(DEFAULT_SCHEMA).to_string()
     }
 
     /// The statement with its unqualified names qualified by the current path, or `None` when
@@ -106,7 +100,11 @@ impl Catalog {
         let create = |rv: &mut RangeVar| -> Result<(), Diagnostic> {
             if rv.schemaname.is_empty() && rv.relpersistence != "t" {
                 let Some(schema) = &creation else {
-                    return Err(src.error(rv.location, "3F000", "no schema has been selected to create in".into()));
+                    return Err(src.error(
+                        rv.location,
+                        "3F000",
+                        "no schema has been selected to create in".into(),
+                    ));
                 };
                 rv.schemaname = schema.clone();
             }
@@ -236,8 +234,9 @@ impl Catalog {
         match object.and_then(|o| o.node.as_mut()) {
             Some(NodeEnum::TypeName(t)) => self.qualify_type_names(&mut t.names),
             Some(NodeEnum::List(l)) if l.items.len() == 1 => {
-                let is_type = super::string_value(&l.items[0])
-                    .is_some_and(|n| self.path().any(|s| self.user_type_names.contains_key(&(s.into(), n.into()))));
+                let is_type = super::string_value(&l.items[0]).is_some_and(|n| {
+                    self.path().any(|s| self.user_type_names.contains_key(&(s.into(), n.into())))
+                });
                 if is_type {
                     self.qualify_type_names(&mut l.items);
                 }

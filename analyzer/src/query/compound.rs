@@ -4,8 +4,8 @@ use pg_query::protobuf::SubLinkType;
 use pg_query::NodeEnum;
 
 use super::expr::Typed;
-use super::fallback::common_type;
 use super::scope::Scope;
+use super::unify::leftmost_location;
 use super::Analysis;
 use crate::catalog::SqlType;
 
@@ -66,6 +66,7 @@ impl Analysis<'_> {
     pub(super) fn case(&mut self, c: &pg_query::protobuf::CaseExpr, scope: &Scope<'_>) -> Typed {
         let subject = c.arg.as_deref().map(|a| self.expr(a, scope));
         let mut results = Vec::new();
+        let mut nullable = false;
         for when in &c.args {
             let Some(NodeEnum::CaseWhen(w)) = &when.node else {
                 continue;
@@ -78,12 +79,18 @@ impl Analysis<'_> {
                 };
             }
             if let Some(r) = w.result.as_deref() {
-                results.push(self.expr(r, scope));
+                let typed = self.expr(r, scope);
+                results.push((typed.ty.clone(), leftmost_location(r)));
+                nullable |= typed.nullable;
             }
         }
-        let default = c.defresult.as_deref().map(|d| self.expr(d, scope));
-        let nullable = default.as_ref().is_none_or(|d| d.nullable) || results.iter().any(|r| r.nullable);
-        let ty = results.iter().chain(default.as_ref()).fold(None, |acc, r| common_type(acc, r.ty.clone()));
+        let default = c.defresult.as_deref().map(|d| (self.expr(d, scope), leftmost_location(d)));
+        nullable |= default.as_ref().is_none_or(|(d, _)| d.nullable);
+        // transformCaseExpr puts the ELSE result first when it picks the common type.
+        let mut candidates: Vec<(Option<SqlType>, i32)> =
+            default.map(|(d, l)| (d.ty, l)).into_iter().collect();
+        candidates.extend(results);
+        let ty = self.unify("CASE", &candidates);
         Typed { ty, nullable, name: Some("case".into()) }
     }
 }

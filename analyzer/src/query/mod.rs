@@ -5,6 +5,7 @@ mod calls;
 #[cfg(test)]
 mod catalog_tests;
 mod compound;
+mod cte;
 mod dml;
 mod expr;
 mod fallback;
@@ -15,6 +16,9 @@ mod scope;
 mod statements;
 #[cfg(test)]
 mod tests;
+mod unify;
+#[cfg(test)]
+mod unify_tests;
 
 use std::collections::BTreeMap;
 
