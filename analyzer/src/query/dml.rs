@@ -196,6 +196,11 @@ impl Analysis<'_> {
             self.set_list(m.set, &target, &scope);
             if let Some(w) = m.filter {
                 self.condition(w, &scope);
+                // DELETE ... RETURNING returns the rows as the filter saw them; UPDATE returns
+                // them after SET, which may have put NULL where the filter saw a value.
+                if m.set.is_empty() {
+                    self.narrow(w, &mut scope);
+                }
             }
             if let Some(r) = m.returning {
                 outputs = self.target_list(&r.exprs, &scope);

@@ -11,6 +11,9 @@ mod expr;
 mod fallback;
 mod from_functions;
 mod functions;
+mod narrowing;
+#[cfg(test)]
+mod narrowing_tests;
 mod nullability;
 mod scope;
 mod statements;

@@ -183,8 +183,14 @@ impl Analysis<'_> {
                 sources.append(&mut left);
                 sources.append(&mut right);
                 if let Some(quals) = &join.quals {
-                    let scope = Scope { sources: sources.clone(), parent: Some(outer) };
+                    let mut scope = Scope { sources, parent: Some(outer) };
                     self.condition(quals, &scope);
+                    // An inner join's ON filters like WHERE; an outer join's ON only decides
+                    // which rows match, so it narrows nothing in its output.
+                    if join.jointype() == JoinType::JoinInner {
+                        self.narrow(quals, &mut scope);
+                    }
+                    return scope.sources;
                 }
                 sources
             }

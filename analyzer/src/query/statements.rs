@@ -54,6 +54,7 @@ impl Analysis<'_> {
             self.add_from_items(&s.from_clause, &mut scope);
             if let Some(w) = &s.where_clause {
                 self.condition(w, &scope);
+                self.narrow(w, &mut scope);
             }
             let grouping_sets =
                 s.group_clause.iter().any(|g| matches!(g.node, Some(NodeEnum::GroupingSet(_))));

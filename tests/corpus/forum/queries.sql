@@ -115,3 +115,40 @@ SELECT v.x, v.y FROM (VALUES (1, NULL), (2.5, 'b'), (3::bigint, NULL)) AS v (x, 
 
 -- name: IntersectExcept :many
 SELECT author_id FROM forum.posts INTERSECT SELECT id FROM forum.users EXCEPT SELECT 99::bigint;
+
+-- name: SignedUsers :many
+SELECT id, name, signature, last_seen FROM forum.users WHERE signature IS NOT NULL;
+
+-- name: SeenSince :many
+SELECT name, last_seen, signature FROM forum.users WHERE last_seen > '2000-01-01' AND signature LIKE '%';
+
+-- name: NotNarrowedThroughOr :many
+SELECT name, signature FROM forum.users WHERE signature = 'cheers' OR last_seen IS NULL;
+
+-- name: NotNarrowedThroughNot :many
+SELECT name, signature FROM forum.users WHERE NOT (signature IS NULL AND karma > 100);
+
+-- name: PostsOfKnownAuthors :many
+SELECT p.id, p.author_id, u.name, u.signature FROM forum.posts p LEFT JOIN forum.users u ON u.id = p.author_id
+WHERE u.name <> '' ;
+
+-- name: LeftJoinOnDoesNotNarrow :many
+SELECT p.id, u.name, u.signature FROM forum.posts p LEFT JOIN forum.users u ON u.id = p.author_id AND u.signature IS NOT NULL;
+
+-- name: InnerJoinOnNarrows :many
+SELECT p.id, p.author_id, p.parent_id, q.body FROM forum.posts p JOIN forum.posts q ON q.id = p.parent_id;
+
+-- name: StrictFunctionNarrows :many
+SELECT name, signature FROM forum.users WHERE length(signature) > 0 AND upper(name) IN ('ANN', 'BOB');
+
+-- name: EditedRecently :many
+SELECT id, edited_at, author_id FROM forum.posts WHERE edited_at BETWEEN '2000-01-01' AND now() AND author_id = ANY ('{1,2}');
+
+-- name: RightJoinWhere :many
+SELECT u.name, p.id, p.author_id FROM forum.users u RIGHT JOIN forum.posts p ON p.author_id = u.id WHERE u.id > 0;
+
+-- name: CorrelatedFilterDoesNotNarrowOuter :many
+SELECT u.signature, (SELECT count(*) FROM forum.posts p WHERE p.body = u.signature) AS n FROM forum.users u;
+
+-- name: DeleteReturningNarrowed :many
+DELETE FROM forum.posts WHERE author_id IS NOT NULL AND edited_at IS NULL RETURNING id, author_id, edited_at;
