@@ -11,7 +11,10 @@ use crate::catalog::SqlType;
 
 impl Analysis<'_> {
     pub(super) fn sublink(&mut self, s: &pg_query::protobuf::SubLink, scope: &Scope<'_>) -> Typed {
-        let columns = s.subselect.as_deref().map(|q| self.subquery_columns(q, scope)).unwrap_or_default();
+        let mut columns = s.subselect.as_deref().map(|q| self.subquery_columns(q, scope)).unwrap_or_default();
+        if let Some(NodeEnum::SelectStmt(select)) = s.subselect.as_deref().and_then(|q| q.node.as_ref()) {
+            self.unknown_outputs_as_text(select, &mut columns);
+        }
         match s.sub_link_type() {
             SubLinkType::ExistsSublink => Typed::of("bool", false).named("exists"),
             SubLinkType::ExprSublink => {
@@ -28,7 +31,10 @@ impl Analysis<'_> {
                 name: Some("array".into()),
             },
             _ => {
-                if let (Some(test), Some(ty)) =
+                let row_test = s.testexpr.as_deref().filter(|t| matches!(t.node, Some(NodeEnum::RowExpr(_))));
+                if let Some(test) = row_test {
+                    self.row_against_columns(test, &columns, scope);
+                } else if let (Some(test), Some(ty)) =
                     (s.testexpr.as_deref(), columns.first().and_then(|c| c.ty.clone()))
                 {
                     self.expr_expecting(test, scope, &ty);

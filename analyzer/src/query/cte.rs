@@ -52,15 +52,7 @@ impl Analysis<'_> {
             // The non-recursive arm fixes the CTE's column types (untyped NULL / $n are text
             // there, as Postgres resolves them before it reads the recursive arm).
             let mut columns = self.select(first, outer);
-            let text = SqlType::new("text");
-            for (i, column) in columns.iter_mut().enumerate() {
-                if column.ty.is_none() && !column.failed {
-                    column.ty = Some(text.clone());
-                    if let Some(target) = first_arm_target(first, i) {
-                        self.infer(target, &text);
-                    }
-                }
-            }
+            self.unknown_outputs_as_text(first, &mut columns);
             rename_columns(columns.iter_mut().map(|c| &mut c.name), &cte.aliascolnames);
             self.ctes.push((cte.ctename.clone(), columns));
             // Nullability to a fixpoint: a column NULL in one round of the recursive arm feeds
@@ -79,6 +71,24 @@ impl Analysis<'_> {
             }
         }
         self.ctes.len() - before
+    }
+
+    /// Untyped NULL / `$n` output columns of a subquery whose outputs Postgres resolves
+    /// before reading further (a recursive CTE's first arm, a sublink) are text.
+    pub(super) fn unknown_outputs_as_text(
+        &mut self,
+        select: &pg_query::protobuf::SelectStmt,
+        columns: &mut [Output],
+    ) {
+        let text = SqlType::new("text");
+        for (i, column) in columns.iter_mut().enumerate() {
+            if column.ty.is_none() && !column.failed {
+                column.ty = Some(text.clone());
+                if let Some(target) = first_arm_target(select, i) {
+                    self.infer(target, &text);
+                }
+            }
+        }
     }
 
     /// ORs `produced`'s nullability into the innermost CTE's columns; whether any changed.

@@ -104,7 +104,11 @@ impl Analysis<'_> {
 
     /// The type of a column named as an INSERT or UPDATE target and whether it allows NULL,
     /// or an error.
-    fn target_column(&mut self, target: &Source, rt: &ResTarget) -> Option<(Option<SqlType>, bool)> {
+    pub(super) fn target_column(
+        &mut self,
+        target: &Source,
+        rt: &ResTarget,
+    ) -> Option<(Option<SqlType>, bool)> {
         match target.columns.iter().find(|c| c.name == rt.name) {
             Some(c) => Some((c.ty.clone(), c.base_nullable)),
             None => {
@@ -118,7 +122,7 @@ impl Analysis<'_> {
     }
 
     /// `SET col = expr, ...` in UPDATE and ON CONFLICT DO UPDATE.
-    fn set_list(&mut self, targets: &[Node], target: &Source, scope: &Scope<'_>) {
+    pub(super) fn set_list(&mut self, targets: &[Node], target: &Source, scope: &Scope<'_>) {
         for t in targets {
             let Some(NodeEnum::ResTarget(rt)) = &t.node else {
                 continue;

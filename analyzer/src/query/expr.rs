@@ -172,6 +172,7 @@ impl Analysis<'_> {
                 Typed { ty, nullable: false, name: Some("array".into()) }
             }
             NodeEnum::AIndirection(ind) => self.indirection(ind, scope),
+            NodeEnum::RowExpr(r) => self.row_expr(r, scope),
             NodeEnum::CollateClause(c) => {
                 c.arg.as_deref().map_or_else(Typed::unknown, |a| self.expr(a, scope))
             }
@@ -224,6 +225,9 @@ impl Analysis<'_> {
     }
 
     fn a_expr(&mut self, e: &AExpr, scope: &Scope<'_>) -> Typed {
+        if let Some(typed) = self.row_comparison(e, scope) {
+            return typed;
+        }
         let op = e.name.iter().filter_map(string).next_back().unwrap_or("");
         let left = e.lexpr.as_deref();
         let right = e.rexpr.as_deref();

@@ -11,10 +11,14 @@ mod expr;
 mod fallback;
 mod from_functions;
 mod functions;
+mod merge;
+#[cfg(test)]
+mod merge_tests;
 mod narrowing;
 #[cfg(test)]
 mod narrowing_tests;
 mod nullability;
+mod rows;
 mod scope;
 mod statements;
 #[cfg(test)]

@@ -14,11 +14,12 @@ impl Analysis<'_> {
             NodeEnum::InsertStmt(s) => self.insert(s, &root),
             NodeEnum::UpdateStmt(s) => self.update(s, &root),
             NodeEnum::DeleteStmt(s) => self.delete(s, &root),
+            NodeEnum::MergeStmt(s) => self.merge(s, &root),
             _ => {
                 self.error_at(
                     0,
                     "0A000",
-                    "checked queries must be SELECT, INSERT, UPDATE or DELETE",
+                    "checked queries must be SELECT, INSERT, UPDATE, DELETE or MERGE",
                     Some("run DDL in a migration instead"),
                 );
                 vec![]
@@ -129,15 +130,14 @@ impl Analysis<'_> {
                 }
             }
         }
-        // A VALUES column of only NULLs and untyped parameters is text, as on the server.
+        // Untyped parameters take their column's common type; a VALUES column of only NULLs
+        // and untyped parameters is text, as on the server.
         for (i, out) in outputs.iter_mut().enumerate() {
-            if out.ty.is_none() {
-                out.ty = Some(crate::catalog::SqlType::new("text"));
-                for row in rows {
-                    if let Some(NodeEnum::List(list)) = &row.node {
-                        if let Some(item) = list.items.get(i) {
-                            self.infer(item, &crate::catalog::SqlType::new("text"));
-                        }
+            let ty = out.ty.get_or_insert_with(|| crate::catalog::SqlType::new("text"));
+            for row in rows {
+                if let Some(NodeEnum::List(list)) = &row.node {
+                    if let Some(item) = list.items.get(i) {
+                        self.infer(item, ty);
                     }
                 }
             }
