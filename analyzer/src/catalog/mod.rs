@@ -13,6 +13,7 @@ mod function_source;
 mod functions;
 pub mod index;
 pub mod normalize;
+mod opaque;
 mod polymorphic;
 mod relations;
 pub mod resolve;
@@ -93,6 +94,8 @@ pub struct Catalog {
     /// The `search_path` a migration set for the rest of its file; `None` is the default
     /// `"$user", public` (see [`search_path`]).
     search_path: Option<Vec<String>>,
+    /// Relations a DO block may have changed: their NOT NULLs are not trusted (see [`opaque`]).
+    doubts: BTreeMap<(String, String), opaque::Doubt>,
 }
 
 impl Default for Catalog {
@@ -118,6 +121,7 @@ impl Default for Catalog {
             next_oid: 1_000_000,
             keys: index::Keys::default(),
             search_path: None,
+            doubts: BTreeMap::new(),
         }
     }
 }
@@ -167,6 +171,7 @@ impl Catalog {
             let qualified = self.qualify_names(&src)?.map(|node| Statement { node, ..*statement });
             let src = Source { text, file, statement: qualified.as_ref().unwrap_or(statement) };
             self.apply(&src)?;
+            self.settle_doubts(&src.statement.node);
             index::apply(self, &src);
         }
         self.search_path = None;
@@ -189,6 +194,10 @@ impl Catalog {
             NodeEnum::CompositeTypeStmt(s) => self.create_composite(src, s),
             NodeEnum::CreateRangeStmt(s) => self.create_range(src, s),
             NodeEnum::CreateFunctionStmt(s) => self.create_function(src, s),
+            NodeEnum::DoStmt(s) => {
+                self.apply_do_block(src, s);
+                Ok(())
+            }
             NodeEnum::ViewStmt(v) => {
                 let query = v.query.as_deref();
                 self.create_from_query(src, v.view.as_ref(), query, &v.aliases, views::Made::View, v.replace)

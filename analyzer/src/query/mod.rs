@@ -7,6 +7,8 @@ mod catalog_tests;
 mod compound;
 mod cte;
 mod dml;
+#[cfg(test)]
+mod do_block_tests;
 mod expr;
 mod fallback;
 mod from_functions;

@@ -17,6 +17,8 @@ pub struct ScopeColumn {
     pub base_nullable: bool,
     /// A `JOIN ... USING` column of one side: unqualified, the name means the merged column.
     pub merged_away: bool,
+    /// Why the schema's NOT NULL cannot be trusted (a DO block may have changed the table).
+    pub doubt: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -114,6 +116,11 @@ impl<'p> Scope<'p> {
             let shown = if source.name.is_empty() { "the join" } else { source.name.as_str() };
             if source.nullable_from_join {
                 return Some(format!("\"{shown}\" is on the nullable side of an outer join"));
+            }
+            if let Some(doubt) = c.doubt.as_ref().filter(|_| c.base_nullable) {
+                return Some(format!(
+                    "column \"{column}\" of \"{shown}\" may have been changed by {doubt}, which the analyzer cannot follow"
+                ));
             }
             if c.base_nullable {
                 return Some(match (source.table, c.ty.is_some()) {
@@ -301,14 +308,19 @@ impl Analysis<'_> {
                 scalar: false,
             });
         };
+        let key = self.catalog.relation_key(schema, &rv.relname);
         let columns = relation
             .columns
             .iter()
-            .map(|c| ScopeColumn {
-                name: c.name.clone(),
-                ty: Some(c.ty.clone()),
-                base_nullable: !c.not_null && !self.catalog.domain_not_null(&c.ty),
-                merged_away: false,
+            .map(|c| {
+                let doubt = self.catalog.doubt(&key, &c.name).map(str::to_string);
+                ScopeColumn {
+                    name: c.name.clone(),
+                    ty: Some(c.ty.clone()),
+                    base_nullable: (!c.not_null && !self.catalog.domain_not_null(&c.ty)) || doubt.is_some(),
+                    merged_away: false,
+                    doubt,
+                }
             })
             .collect();
         Some(Source {
@@ -338,7 +350,13 @@ impl Analysis<'_> {
 pub fn to_scope_columns(columns: Vec<Output>) -> Vec<ScopeColumn> {
     columns
         .into_iter()
-        .map(|c| ScopeColumn { name: c.name, ty: c.ty, base_nullable: c.nullable, merged_away: false })
+        .map(|c| ScopeColumn {
+            name: c.name,
+            ty: c.ty,
+            base_nullable: c.nullable,
+            merged_away: false,
+            doubt: None,
+        })
         .collect()
 }
 
@@ -399,7 +417,7 @@ impl Analysis<'_> {
                 _ => false,
             };
             let ty = super::fallback::common_type(l.0, r.0);
-            merged.push(ScopeColumn { name, ty, base_nullable, merged_away: false });
+            merged.push(ScopeColumn { name, ty, base_nullable, merged_away: false, doubt: None });
         }
         Some(Source {
             name: String::new(),

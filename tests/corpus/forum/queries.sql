@@ -152,3 +152,9 @@ SELECT u.signature, (SELECT count(*) FROM forum.posts p WHERE p.body = u.signatu
 
 -- name: DeleteReturningNarrowed :many
 DELETE FROM forum.posts WHERE author_id IS NOT NULL AND edited_at IS NULL RETURNING id, author_id, edited_at;
+
+-- name: TagsAfterDoBlock :many
+SELECT id, label FROM forum.tags;
+
+-- name: TopicsAfterDoBlock :many
+SELECT id, title, locked, author_id FROM forum.topics;

@@ -1,0 +1,108 @@
+//! DO blocks: code the replay cannot follow. Every relation a block may have touched keeps its
+//! columns, but their NOT NULL is no longer trusted: a query reading them gets nullable types
+//! (not an error) and the reason names the block. The block is still listed by
+//! `strata schema --unsupported`.
+//!
+//! Which relations: those whose names appear in the block's body, when the body can be read
+//! that far; every relation there is when it runs dynamic SQL (`EXECUTE`), calls a function the
+//! migrations created (which may do anything), or is not PL/pgSQL. A later statement the replay
+//! does model (`SET NOT NULL`, `ADD COLUMN`, a new CREATE TABLE) makes
+//! that column or table trusted again.
+
+use std::collections::BTreeSet;
+
+use pg_query::protobuf::{AlterTableType, DoStmt};
+use pg_query::NodeEnum;
+
+use super::{string_value, Catalog, Source};
+
+/// A relation a DO block may have changed, and the columns modelled statements vouched for since.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Doubt {
+    /// "the DO block at file:line".
+    pub what: String,
+    pub trusted: BTreeSet<String>,
+}
+
+impl Catalog {
+    pub(crate) fn apply_do_block(&mut self, src: &Source<'_>, s: &DoStmt) {
+        let option = |name: &str| {
+            s.args.iter().find_map(|a| match &a.node {
+                Some(NodeEnum::DefElem(d)) if d.defname == name => d.arg.as_deref().and_then(string_value),
+                _ => None,
+            })
+        };
+        let body = option("as").unwrap_or_default().to_lowercase();
+        let language = option("language").unwrap_or("plpgsql");
+        let words: BTreeSet<&str> = body
+            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let calls_user_function = self.user_procs.keys().any(|f| words.contains(f.to_lowercase().as_str()));
+        let everything = language != "plpgsql" || words.contains("execute") || calls_user_function;
+        let (line, _) = crate::LineIndex::new(src.text).line_column(src.statement.offset);
+        let what = format!("the DO block at {}:{line}", src.file.display());
+        let relations: Vec<(String, String)> = self
+            .tables
+            .keys()
+            .chain(self.views.keys())
+            .filter(|(_, name)| everything || words.contains(name.to_lowercase().as_str()))
+            .cloned()
+            .collect();
+        for key in relations {
+            self.doubts.insert(key, Doubt { what: what.clone(), trusted: BTreeSet::new() });
+        }
+        self.opaque_statements_seen = true;
+        self.unsupported.push(
+            crate::Diagnostic::warning("a DO block is not modelled by the strata analyzer yet")
+                .in_file(src.file)
+                .at(src.text, src.statement.offset)
+                .hint(if everything {
+                    "it may change any table (dynamic SQL, a function call or another language): their columns are typed as nullable"
+                } else {
+                    "the columns of the tables its body names are typed as nullable"
+                }),
+        );
+    }
+
+    /// Why `column` of `[schema.]name` may be NULL whatever its NOT NULL says: a DO block may
+    /// have changed it since.
+    pub fn doubt(&self, key: &(String, String), column: &str) -> Option<&str> {
+        let doubt = self.doubts.get(key)?;
+        (!doubt.trusted.contains(column)).then_some(doubt.what.as_str())
+    }
+
+    /// What modelled statements after a DO block vouch for again.
+    pub(crate) fn settle_doubts(&mut self, node: &NodeEnum) {
+        if self.doubts.is_empty() {
+            return;
+        }
+        match node {
+            NodeEnum::CreateStmt(s) => {
+                if let Some(rv) = &s.relation {
+                    if !s.if_not_exists {
+                        self.doubts.remove(&super::table::key(rv));
+                    }
+                }
+            }
+            NodeEnum::AlterTableStmt(s) => {
+                let Some(rv) = &s.relation else { return };
+                let Some(doubt) = self.doubts.get_mut(&super::table::key(rv)) else { return };
+                for cmd in &s.cmds {
+                    let Some(NodeEnum::AlterTableCmd(cmd)) = &cmd.node else { continue };
+                    let vouched = match cmd.subtype() {
+                        AlterTableType::AtSetNotNull => cmd.name.clone(),
+                        AlterTableType::AtAddColumn => match cmd.def.as_deref().and_then(|d| d.node.as_ref())
+                        {
+                            Some(NodeEnum::ColumnDef(def)) => def.colname.clone(),
+                            _ => continue,
+                        },
+                        _ => continue,
+                    };
+                    doubt.trusted.insert(vouched);
+                }
+            }
+            _ => {}
+        }
+    }
+}
