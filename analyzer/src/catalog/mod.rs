@@ -240,15 +240,6 @@ impl Catalog {
         self.tables.get(&self.relation_key(schema, name))
     }
 
-    /// `[schema.]name` of a relation, an unqualified name resolved through the search path.
-    pub(crate) fn relation_key(&self, schema: Option<&str>, name: &str) -> (String, String) {
-        let schema = match schema {
-            Some(s) => s.to_string(),
-            None => self.lookup_schema(name),
-        };
-        (schema, name.to_string())
-    }
-
     /// A view, sequence, CREATE TABLE AS ...: it exists but its columns are not modelled.
     pub fn is_unmodelled(&self, schema: Option<&str>, name: &str) -> bool {
         self.other_relations.contains_key(&self.relation_key(schema, name))

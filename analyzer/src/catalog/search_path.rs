@@ -83,6 +83,15 @@ impl Catalog {
         self.path().find(|s| has(s)).or_else(|| self.creation_schema()).unwrap_or(DEFAULT_SCHEMA).to_string()
     }
 
+    /// `[schema.]name` of a relation, an unqualified name resolved through the search path.
+    pub(crate) fn relation_key(&self, schema: Option<&str>, name: &str) -> (String, String) {
+        let schema = match schema {
+            Some(s) => s.to_string(),
+            None => self.lookup_schema(name),
+        };
+        (schema, name.to_string())
+    }
+
     /// The schema an unqualified type name resolves to, as for relations.
     fn type_lookup_schema(&self, name: &str) -> String {
         let has = |schema: &str| self.user_type_names.contains_key(&(schema.to_string(), name.to_string()));

@@ -28,6 +28,7 @@ mod tests;
 mod unify;
 #[cfg(test)]
 mod unify_tests;
+mod using;
 
 use std::collections::BTreeMap;
 
