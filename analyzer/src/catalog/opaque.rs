@@ -11,7 +11,7 @@
 
 use std::collections::BTreeSet;
 
-use pg_query::protobuf::{AlterTableType, DoStmt};
+use pg_query::protobuf::{AlterTableType, DoStmt, ObjectType};
 use pg_query::NodeEnum;
 
 use super::{string_value, Catalog, Source};
@@ -100,6 +100,23 @@ impl Catalog {
                         _ => continue,
                     };
                     doubt.trusted.insert(vouched);
+                }
+            }
+            // The doubt follows the table to its new name or schema.
+            NodeEnum::RenameStmt(s) if s.rename_type() == ObjectType::ObjectTable => {
+                if let Some(rv) = &s.relation {
+                    let old = super::table::key(rv);
+                    if let Some(doubt) = self.doubts.remove(&old) {
+                        self.doubts.insert((old.0, s.newname.clone()), doubt);
+                    }
+                }
+            }
+            NodeEnum::AlterObjectSchemaStmt(s) if s.object_type() == ObjectType::ObjectTable => {
+                if let Some(rv) = &s.relation {
+                    let old = super::table::key(rv);
+                    if let Some(doubt) = self.doubts.remove(&old) {
+                        self.doubts.insert((s.newschema.clone(), old.1), doubt);
+                    }
                 }
             }
             _ => {}

@@ -48,3 +48,17 @@ fn later_modelled_statements_vouch_again() {
     // A filter still narrows a doubted column.
     assert_eq!(shape_in(&c, "SELECT id FROM users WHERE id = $1").0, ["id int8"]);
 }
+
+#[test]
+fn the_doubt_follows_a_renamed_table() {
+    let c = catalog_with(
+        "DO $$ BEGIN UPDATE events SET at = now(); END $$;
+         CREATE SCHEMA archive;
+         ALTER TABLE events RENAME TO old_events;
+         ALTER TABLE old_events SET SCHEMA archive;",
+    );
+    assert_eq!(
+        shape_in(&c, "SELECT id, at FROM archive.old_events").0,
+        ["id int8 null", "at timestamp null"]
+    );
+}

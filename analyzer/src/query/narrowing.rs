@@ -81,10 +81,10 @@ impl Analysis<'_> {
                         sides.into_iter().flatten().for_each(|s| self.strict_inputs(s, out))
                     }
                     // `x IN (...)`, `x = ANY (...)`, `x [NOT] BETWEEN a AND b`, `x LIKE p`: NULL
-                    // when `x` is (the list side may hold NULLs and still be true).
+                    // when `x` is (the list side may hold NULLs and still be true). Not ALL:
+                    // `NULL > ALL ('{}')` is true.
                     AExprKind::AexprIn
                     | AExprKind::AexprOpAny
-                    | AExprKind::AexprOpAll
                     | AExprKind::AexprBetween
                     | AExprKind::AexprNotBetween
                     | AExprKind::AexprBetweenSym

@@ -31,6 +31,8 @@ fn or_not_and_non_strict_tests_do_not_narrow() {
     assert_eq!(columns("SELECT name FROM users WHERE coalesce(name, 'x') = 'x'"), ["name text null"]);
     assert_eq!(columns("SELECT name FROM users WHERE name IS NULL"), ["name text null"]);
     assert_eq!(columns("SELECT name FROM users WHERE (name = 'a') IS NOT FALSE"), ["name text null"]);
+    // An empty array makes ALL true whatever the value.
+    assert_eq!(columns("SELECT age FROM users WHERE age > ALL ($1)"), ["age int4 null"]);
 }
 
 #[test]
