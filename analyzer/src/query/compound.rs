@@ -1,6 +1,6 @@
 //! Expressions built around other expressions: subquery sublinks, CASE, array subscripts.
 
-use pg_query::protobuf::SubLinkType;
+use pg_query::protobuf::{Node, SubLinkType};
 use pg_query::NodeEnum;
 
 use super::expr::Typed;
@@ -33,15 +33,48 @@ impl Analysis<'_> {
             _ => {
                 let row_test = s.testexpr.as_deref().filter(|t| matches!(t.node, Some(NodeEnum::RowExpr(_))));
                 if let Some(test) = row_test {
-                    self.row_against_columns(test, &columns, scope);
+                    self.row_against_columns(s, test, &columns, scope);
                 } else if let (Some(test), Some(ty)) =
                     (s.testexpr.as_deref(), columns.first().and_then(|c| c.ty.clone()))
                 {
-                    self.expr_expecting(test, scope, &ty);
+                    let typed = self.expr_expecting(test, scope, &ty);
+                    self.check_sublink_operator(s, test, &typed, &ty);
                 } else if let Some(test) = s.testexpr.as_deref() {
                     self.expr(test, scope);
                 }
                 Typed::of("bool", true)
+            }
+        }
+    }
+
+    /// `x IN (SELECT y ...)`, `x op ANY/ALL (SELECT y ...)`: the operator must exist for the two
+    /// types, as for `x op y` (`id IN (SELECT $1)` compares integer with text).
+    pub(super) fn check_sublink_operator(
+        &mut self,
+        s: &pg_query::protobuf::SubLink,
+        test: &Node,
+        typed: &Typed,
+        column: &SqlType,
+    ) {
+        use super::calls::{Input, Unresolved};
+        let op = s
+            .oper_name
+            .iter()
+            .filter_map(|n| match &n.node {
+                Some(NodeEnum::String(s)) => Some(s.sval.as_str()),
+                _ => None,
+            })
+            .next_back()
+            .unwrap_or("=");
+        let (Input::Known(left), Some(right)) = (self.input_type(test, typed), self.catalog.type_oid(column))
+        else {
+            return;
+        };
+        match self.catalog.resolve_operator(op, Some(Some(left)), Some(right)) {
+            Ok(_) => {}
+            Err(_) if self.catalog.operators(op).is_empty() && self.catalog.may_have_unseen_functions() => {}
+            Err(error) => {
+                self.resolve_error(error, Unresolved::Operator(op, Some(Some(left)), Some(right)), s.location)
             }
         }
     }

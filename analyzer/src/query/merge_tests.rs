@@ -74,3 +74,22 @@ fn row_constructors_compare_element_by_element() {
         ["1:19: operator does not exist: text = timestamp with time zone [No operator matches the given name and argument types. You might need to add explicit type casts.]"]
     );
 }
+
+#[test]
+fn sublink_comparisons_need_an_operator() {
+    let no_operator =
+        "[No operator matches the given name and argument types. You might need to add explicit type casts.]";
+    assert_eq!(
+        errors("SELECT id FROM users WHERE age IN (SELECT $1)"),
+        [format!("1:32: operator does not exist: integer = text {no_operator}")]
+    );
+    assert_eq!(
+        errors("SELECT id FROM users WHERE (id, name) IN (VALUES ($1, $2))"),
+        [format!("1:39: operator does not exist: bigint = text {no_operator}")]
+    );
+    assert_eq!(
+        shape("SELECT id FROM users WHERE id IN (SELECT author_id FROM posts WHERE title = $1)").1,
+        ["$1 text"]
+    );
+    assert_eq!(shape("SELECT id FROM users WHERE $1 = ANY (SELECT age FROM users)").1, ["$1 int4"]);
+}

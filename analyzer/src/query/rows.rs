@@ -66,7 +66,13 @@ impl Analysis<'_> {
     }
 
     /// `(a, b) IN (SELECT x, y ...)`: each element against its column, parameters typed by it.
-    pub(super) fn row_against_columns(&mut self, test: &Node, columns: &[Output], scope: &Scope<'_>) -> bool {
+    pub(super) fn row_against_columns(
+        &mut self,
+        sublink: &pg_query::protobuf::SubLink,
+        test: &Node,
+        columns: &[Output],
+        scope: &Scope<'_>,
+    ) -> bool {
         let Some(items) = row_items(test) else { return false };
         if items.len() != columns.len() {
             let at = super::node_location(test);
@@ -80,9 +86,14 @@ impl Analysis<'_> {
         }
         for (item, column) in items.iter().zip(columns) {
             match &column.ty {
-                Some(ty) => self.expr_expecting(item, scope, ty),
-                None => self.expr(item, scope),
-            };
+                Some(ty) => {
+                    let typed = self.expr_expecting(item, scope, ty);
+                    self.check_sublink_operator(sublink, item, &typed, ty);
+                }
+                None => {
+                    self.expr(item, scope);
+                }
+            }
         }
         true
     }
