@@ -171,6 +171,7 @@ impl Catalog {
             let qualified = self.qualify_names(&src)?.map(|node| Statement { node, ..*statement });
             let src = Source { text, file, statement: qualified.as_ref().unwrap_or(statement) };
             self.apply(&src)?;
+            self.doubt_routine_calls(&src);
             self.settle_doubts(&src.statement.node);
             index::apply(self, &src);
         }

@@ -32,26 +32,13 @@ impl Catalog {
                 _ => None,
             })
         };
-        let body = option("as").unwrap_or_default().to_lowercase();
-        let language = option("language").unwrap_or("plpgsql");
-        let words: BTreeSet<&str> = body
-            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
-            .filter(|w| !w.is_empty())
-            .collect();
-        let calls_user_function = self.user_procs.keys().any(|f| words.contains(f.to_lowercase().as_str()));
-        let everything = language != "plpgsql" || words.contains("execute") || calls_user_function;
+        let body = option("as").unwrap_or_default().to_string();
+        // A DO block without LANGUAGE is PL/pgSQL; a SQL body cannot be a DO block.
+        let language = option("language").unwrap_or("plpgsql").to_string();
+        let language = if language == "sql" { "unknown".to_string() } else { language };
         let (line, _) = crate::LineIndex::new(src.text).line_column(src.statement.offset);
         let what = format!("the DO block at {}:{line}", src.file.display());
-        let relations: Vec<(String, String)> = self
-            .tables
-            .keys()
-            .chain(self.views.keys())
-            .filter(|(_, name)| everything || words.contains(name.to_lowercase().as_str()))
-            .cloned()
-            .collect();
-        for key in relations {
-            self.doubts.insert(key, Doubt { what: what.clone(), trusted: BTreeSet::new() });
-        }
+        let everything = self.doubt_what_code_names(&body, &language, &what);
         self.opaque_statements_seen = true;
         self.unsupported.push(
             crate::Diagnostic::warning("a DO block is not modelled by the strata analyzer yet")
@@ -63,6 +50,73 @@ impl Catalog {
                     "the columns of the tables its body names are typed as nullable"
                 }),
         );
+    }
+
+    /// Marks the relations `body` (in `language`) names, or all of them when it cannot be read
+    /// that far; whether it was all of them.
+    fn doubt_what_code_names(&mut self, body: &str, language: &str, what: &str) -> bool {
+        let body = body.to_lowercase();
+        let words: BTreeSet<&str> = body
+            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let calls_user_function = self.user_procs.keys().any(|f| words.contains(f.to_lowercase().as_str()));
+        let readable = matches!(language, "plpgsql" | "sql");
+        let everything = !readable || words.contains("execute") || calls_user_function;
+        let relations: Vec<(String, String)> = self
+            .tables
+            .keys()
+            .chain(self.views.keys())
+            .filter(|(_, name)| everything || words.contains(name.to_lowercase().as_str()))
+            .cloned()
+            .collect();
+        for key in relations {
+            self.doubts.insert(key, Doubt { what: what.to_string(), trusted: BTreeSet::new() });
+        }
+        everything
+    }
+
+    /// `CALL p()` or `SELECT f()` in a migration runs a routine the migrations created: what its
+    /// body names may have changed, as for a DO block.
+    pub(crate) fn doubt_routine_calls(&mut self, src: &Source<'_>) {
+        let calls: Vec<String> = match &src.statement.node {
+            NodeEnum::CallStmt(c) => c.funccall.iter().filter_map(|f| routine_name(&f.funcname)).collect(),
+            NodeEnum::SelectStmt(s) => s
+                .target_list
+                .iter()
+                .filter_map(|t| match &t.node {
+                    Some(NodeEnum::ResTarget(rt)) => match rt.val.as_deref().and_then(|v| v.node.as_ref()) {
+                        Some(NodeEnum::FuncCall(f)) => routine_name(&f.funcname),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect(),
+            _ => return,
+        };
+        for name in calls {
+            let Some(procs) = self.user_procs.get(&name) else { continue };
+            let bodies: Vec<(String, String)> = procs
+                .iter()
+                .map(|p| match &p.source {
+                    Some(source) => {
+                        let language = source
+                            .attributes
+                            .iter()
+                            .find_map(|a| a.strip_prefix("LANGUAGE "))
+                            .unwrap_or("sql")
+                            .to_lowercase();
+                        (source.body.clone(), language)
+                    }
+                    None => (String::new(), "unknown".to_string()),
+                })
+                .collect();
+            let (line, _) = crate::LineIndex::new(src.text).line_column(src.statement.offset);
+            let what = format!("the call of {name}() at {}:{line}", src.file.display());
+            for (body, language) in bodies {
+                self.doubt_what_code_names(&body, &language, &what);
+            }
+        }
     }
 
     /// Why `column` of `[schema.]name` may be NULL whatever its NOT NULL says: a DO block may
@@ -122,4 +176,8 @@ impl Catalog {
             _ => {}
         }
     }
+}
+
+fn routine_name(names: &[pg_query::protobuf::Node]) -> Option<String> {
+    names.last().and_then(string_value).map(str::to_string)
 }

@@ -180,6 +180,21 @@ impl Catalog {
                     create(rv)?;
                 }
             }
+            // An extension without SCHEMA goes to the creation schema too.
+            NodeEnum::CreateExtensionStmt(s) => {
+                let has_schema = s
+                    .options
+                    .iter()
+                    .any(|o| matches!(&o.node, Some(NodeEnum::DefElem(d)) if d.defname == "schema"));
+                if let (false, Some(schema)) = (has_schema, &creation) {
+                    let option = pg_query::protobuf::DefElem {
+                        defname: "schema".into(),
+                        arg: Some(Box::new(string_node(schema))),
+                        ..Default::default()
+                    };
+                    s.options.push(Node { node: Some(NodeEnum::DefElem(Box::new(option))) });
+                }
+            }
             NodeEnum::CreateEnumStmt(s) => create_type(&mut s.type_name)?,
             NodeEnum::CreateRangeStmt(s) => create_type(&mut s.type_name)?,
             NodeEnum::CreateDomainStmt(s) => create_type(&mut s.domainname)?,

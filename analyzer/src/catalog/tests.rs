@@ -217,6 +217,9 @@ fn set_config_local_and_reset_change_the_search_path() {
     assert_eq!(columns(&c, "t3"), ["id int4"]);
     assert_eq!(c.table(Some("a"), "t1").unwrap().columns.len(), 2);
     assert!(c.table(Some("b"), "t2").is_none());
+    // An extension without SCHEMA goes to the first schema of the path.
+    let c = replay("CREATE SCHEMA ext; SET search_path = ext, public; CREATE EXTENSION citext;").unwrap();
+    assert_eq!(c.extensions.get("citext").map(String::as_str), Some("ext"));
 }
 
 #[test]

@@ -62,3 +62,22 @@ fn the_doubt_follows_a_renamed_table() {
         ["id int8 null", "at timestamp null"]
     );
 }
+
+#[test]
+fn calling_a_migrations_routine_doubts_what_its_body_names() {
+    let c = catalog_with(
+        "CREATE FUNCTION backfill() RETURNS void LANGUAGE plpgsql AS $$
+           BEGIN UPDATE posts SET body = NULL WHERE false; END $$;
+         CREATE PROCEDURE anything() LANGUAGE plpgsql AS $$ BEGIN EXECUTE 'SELECT 1'; END $$;
+         SELECT backfill();",
+    );
+    assert_eq!(shape_in(&c, "SELECT id FROM posts").0, ["id int4 null"]);
+    assert_eq!(shape_in(&c, "SELECT id FROM users").0, ["id int8"]);
+    let d = describe(&c, "SELECT title FROM posts").unwrap();
+    assert!(d.columns[0].why_nullable.as_deref().unwrap().contains("the call of backfill() at extra.sql:4"));
+    let c = catalog_with(
+        "CREATE PROCEDURE anything() LANGUAGE plpgsql AS $$ BEGIN EXECUTE 'SELECT 1'; END $$;
+         CALL anything();",
+    );
+    assert_eq!(shape_in(&c, "SELECT id FROM users").0, ["id int8 null"]);
+}
