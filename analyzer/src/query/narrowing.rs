@@ -80,18 +80,18 @@ impl Analysis<'_> {
                     AExprKind::AexprOp if strict => {
                         sides.into_iter().flatten().for_each(|s| self.strict_inputs(s, out))
                     }
-                    // `x IN (...)`, `x = ANY (...)`, `x [NOT] BETWEEN a AND b`, `x LIKE p`: NULL
-                    // when `x` is (the list side may hold NULLs and still be true). Not ALL:
-                    // `NULL > ALL ('{}')` is true.
-                    AExprKind::AexprIn
-                    | AExprKind::AexprOpAny
-                    | AExprKind::AexprBetween
+                    // `x IN (...)`, `x = ANY (...)`: NULL when `x` is (the list side may hold
+                    // NULLs and still be true). Not ALL: `NULL > ALL ('{}')` is true.
+                    AExprKind::AexprIn | AExprKind::AexprOpAny if strict => {
+                        if let Some(left) = e.lexpr.as_deref() {
+                            self.strict_inputs(left, out);
+                        }
+                    }
+                    // `x [NOT] BETWEEN [SYMMETRIC] a AND b` is NULL when `x` is.
+                    AExprKind::AexprBetween
                     | AExprKind::AexprNotBetween
                     | AExprKind::AexprBetweenSym
-                    | AExprKind::AexprNotBetweenSym
-                        if strict
-                            || matches!(e.kind(), AExprKind::AexprBetween | AExprKind::AexprNotBetween) =>
-                    {
+                    | AExprKind::AexprNotBetweenSym => {
                         if let Some(left) = e.lexpr.as_deref() {
                             self.strict_inputs(left, out);
                         }

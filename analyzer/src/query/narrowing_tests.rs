@@ -14,6 +14,7 @@ fn top_level_conjuncts_narrow_their_columns() {
     assert_eq!(columns("SELECT u.name FROM users u WHERE u.name IN ('a', 'b')"), ["name text"]);
     assert_eq!(columns("SELECT name FROM users WHERE name LIKE 'a%'"), ["name text"]);
     assert_eq!(columns("SELECT age FROM users WHERE age BETWEEN 1 AND 9"), ["age int4"]);
+    assert_eq!(columns("SELECT age FROM users WHERE age NOT BETWEEN SYMMETRIC 9 AND 1"), ["age int4"]);
     assert_eq!(columns("SELECT age FROM users WHERE age = ANY ($1)"), ["age int4"]);
     // Strict operators and functions all the way down.
     assert_eq!(
