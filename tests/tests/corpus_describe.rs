@@ -100,3 +100,23 @@ fn schema_lists_what_is_not_modelled_with_file_and_line() {
     assert!(stdout.contains("table public.t\n  id int4 not null\n  note text\n"), "{stdout}");
     assert!(stdout.contains("view public.v\n  id int4 not null\n"), "{stdout}");
 }
+
+#[test]
+fn describe_says_a_do_block_is_why_a_column_is_nullable() {
+    let dir = MigrationsDir::new(&[
+        ("1_t.up.sql", "CREATE TABLE t (id int PRIMARY KEY, note text NOT NULL);"),
+        ("2_do.up.sql", "DO $$ BEGIN\n  UPDATE t SET note = '' WHERE note = 'x';\nEND $$;"),
+    ]);
+    let (code, stdout, stderr) = describe(&dir, &["-"], Some("SELECT id, note FROM t"));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("null: column \"note\" of \"t\" may have been changed by the DO block at "),
+        "{stdout}"
+    );
+    assert!(stdout.contains("2_do.up.sql:1, which the analyzer cannot follow"), "{stdout}");
+    let out =
+        Command::new(strata_bin()).args(["schema", "--unsupported", "--dir"]).arg(&dir.0).output().unwrap();
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(listed.contains("2_do.up.sql:1:1: warning: a DO block is not modelled"), "{listed}");
+    assert!(listed.contains("the columns of the tables its body names are typed as nullable"), "{listed}");
+}

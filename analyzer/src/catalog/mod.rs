@@ -13,9 +13,11 @@ mod function_source;
 mod functions;
 pub mod index;
 pub mod normalize;
+mod opaque;
 mod polymorphic;
 mod relations;
 pub mod resolve;
+mod search_path;
 mod table;
 pub mod types;
 mod typesys;
@@ -89,6 +91,11 @@ pub struct Catalog {
     next_oid: builtin::Oid,
     /// Indexes, constraints and declared type modifiers (see [`index`]).
     keys: index::Keys,
+    /// The `search_path` a migration set for the rest of its file; `None` is the default
+    /// `"$user", public` (see [`search_path`]).
+    search_path: Option<Vec<String>>,
+    /// Relations a DO block may have changed: their NOT NULLs are not trusted (see [`opaque`]).
+    doubts: BTreeMap<(String, String), opaque::Doubt>,
 }
 
 impl Default for Catalog {
@@ -113,6 +120,8 @@ impl Default for Catalog {
             // Above any oid the built-ins or the extensions' dump use.
             next_oid: 1_000_000,
             keys: index::Keys::default(),
+            search_path: None,
+            doubts: BTreeMap::new(),
         }
     }
 }
@@ -151,11 +160,22 @@ impl Catalog {
         file: &Path,
         statements: &[Statement],
     ) -> Result<(), Diagnostic> {
+        // Each file starts and ends with the default path: the runner resets the session after
+        // every migration file, so a SET search_path never reaches the next one.
+        self.search_path = None;
         for statement in statements {
             let src = Source { text, file, statement };
+            if self.apply_search_path(&src).is_some() {
+                continue;
+            }
+            let qualified = self.qualify_names(&src)?.map(|node| Statement { node, ..*statement });
+            let src = Source { text, file, statement: qualified.as_ref().unwrap_or(statement) };
             self.apply(&src)?;
+            self.doubt_routine_calls(&src);
+            self.settle_doubts(&src.statement.node);
             index::apply(self, &src);
         }
+        self.search_path = None;
         Ok(())
     }
 
@@ -175,6 +195,10 @@ impl Catalog {
             NodeEnum::CompositeTypeStmt(s) => self.create_composite(src, s),
             NodeEnum::CreateRangeStmt(s) => self.create_range(src, s),
             NodeEnum::CreateFunctionStmt(s) => self.create_function(src, s),
+            NodeEnum::DoStmt(s) => {
+                self.apply_do_block(src, s);
+                Ok(())
+            }
             NodeEnum::ViewStmt(v) => {
                 let query = v.query.as_deref();
                 self.create_from_query(src, v.view.as_ref(), query, &v.aliases, views::Made::View, v.replace)
@@ -214,17 +238,17 @@ impl Catalog {
     }
 
     pub fn table(&self, schema: Option<&str>, name: &str) -> Option<&Table> {
-        self.tables.get(&(schema.unwrap_or(DEFAULT_SCHEMA).to_string(), name.to_string()))
+        self.tables.get(&self.relation_key(schema, name))
     }
 
     /// A view, sequence, CREATE TABLE AS ...: it exists but its columns are not modelled.
     pub fn is_unmodelled(&self, schema: Option<&str>, name: &str) -> bool {
-        self.other_relations.contains_key(&(schema.unwrap_or(DEFAULT_SCHEMA).to_string(), name.to_string()))
+        self.other_relations.contains_key(&self.relation_key(schema, name))
     }
 
     /// A view or materialized view, with the columns its query produces.
     pub fn view(&self, schema: Option<&str>, name: &str) -> Option<&Table> {
-        self.views.get(&(schema.unwrap_or(DEFAULT_SCHEMA).to_string(), name.to_string())).map(|v| &v.relation)
+        self.views.get(&self.relation_key(schema, name)).map(|v| &v.relation)
     }
 
     pub fn views(&self) -> impl Iterator<Item = &Table> {

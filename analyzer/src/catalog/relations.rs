@@ -37,7 +37,7 @@ impl Catalog {
     /// The relation `[schema.]name` resolves to: the migrations' tables and views, then
     /// `pg_catalog` (unqualified) and `information_schema` relations, then extensions' views.
     pub fn relation(&self, schema: Option<&str>, name: &str) -> Option<Relation<'_>> {
-        let key = (schema.unwrap_or(DEFAULT_SCHEMA).to_string(), name.to_string());
+        let key = self.relation_key(schema, name);
         if let Some(t) = self.tables.get(&key) {
             return Some(Relation { columns: t.columns.as_slice().into(), is_table: true });
         }

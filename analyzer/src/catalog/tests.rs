@@ -167,3 +167,65 @@ fn unknown_relations_stay_errors_unless_something_unseen_could_have_made_them() 
     assert_eq!(c.unsupported.len(), 2);
     assert_eq!(c.unsupported[1].line, 2);
 }
+
+fn multi_file(files: &[&str]) -> Result<Catalog, Diagnostic> {
+    let mut catalog = Catalog::default();
+    for (i, sql) in files.iter().enumerate() {
+        let statements = crate::parse_script(sql).expect("test SQL parses");
+        catalog.apply_script(sql, &PathBuf::from(format!("{i}.sql")), &statements)?;
+    }
+    Ok(catalog)
+}
+
+#[test]
+fn search_path_set_in_a_migration_resolves_later_unqualified_names() {
+    let c = multi_file(&[
+        "CREATE SCHEMA app;
+         CREATE TABLE public.shared (id int PRIMARY KEY);
+         SET search_path TO app, public;
+         CREATE TYPE mood AS ENUM ('ok');
+         CREATE TABLE users (id bigint PRIMARY KEY, m mood, s int REFERENCES shared);
+         CREATE TABLE posts (id int, user_id bigint NOT NULL REFERENCES users);
+         ALTER TABLE users ADD COLUMN name text NOT NULL;
+         CREATE VIEW user_names AS SELECT u.name, s.id FROM users u JOIN shared s ON s.id = u.s;",
+        // A new file: the runner reset the session, so the default path is back.
+        "CREATE TABLE users (id int);",
+    ])
+    .unwrap();
+    assert!(c.table(Some("app"), "posts").is_some());
+    assert_eq!(c.table(Some("app"), "users").unwrap().columns.len(), 4);
+    assert_eq!(c.table(Some("public"), "users").unwrap().columns.len(), 1);
+    assert!(c.view(Some("app"), "user_names").is_some());
+    assert_eq!(c.user_types().map(|(k, _)| k.0.as_str()).collect::<Vec<_>>(), ["app"]);
+}
+
+#[test]
+fn set_config_local_and_reset_change_the_search_path() {
+    let c = replay(
+        "CREATE SCHEMA a; CREATE SCHEMA b;
+         SELECT set_config('search_path', 'A, \"b\"', true);
+         CREATE TABLE t1 (id int);
+         SET LOCAL search_path = b;
+         CREATE TABLE t2 (id int);
+         RESET search_path;
+         CREATE TABLE t3 (id int);
+         SET search_path TO b, a;
+         ALTER TABLE t1 ADD COLUMN x int;
+         DROP TABLE t2;",
+    )
+    .unwrap();
+    assert_eq!(columns(&c, "t3"), ["id int4"]);
+    assert_eq!(c.table(Some("a"), "t1").unwrap().columns.len(), 2);
+    assert!(c.table(Some("b"), "t2").is_none());
+    // An extension without SCHEMA goes to the first schema of the path.
+    let c = replay("CREATE SCHEMA ext; SET search_path = ext, public; CREATE EXTENSION citext;").unwrap();
+    assert_eq!(c.extensions.get("citext").map(String::as_str), Some("ext"));
+}
+
+#[test]
+fn search_path_without_an_existing_schema_has_nowhere_to_create() {
+    assert_eq!(
+        error("SET search_path TO nope;\nCREATE TABLE t (id int);"),
+        "2:14: no schema has been selected to create in (3F000)"
+    );
+}

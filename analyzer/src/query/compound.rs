@@ -1,17 +1,20 @@
 //! Expressions built around other expressions: subquery sublinks, CASE, array subscripts.
 
-use pg_query::protobuf::SubLinkType;
+use pg_query::protobuf::{Node, SubLinkType};
 use pg_query::NodeEnum;
 
 use super::expr::Typed;
-use super::fallback::common_type;
 use super::scope::Scope;
+use super::unify::leftmost_location;
 use super::Analysis;
 use crate::catalog::SqlType;
 
 impl Analysis<'_> {
     pub(super) fn sublink(&mut self, s: &pg_query::protobuf::SubLink, scope: &Scope<'_>) -> Typed {
-        let columns = s.subselect.as_deref().map(|q| self.subquery_columns(q, scope)).unwrap_or_default();
+        let mut columns = s.subselect.as_deref().map(|q| self.subquery_columns(q, scope)).unwrap_or_default();
+        if let Some(NodeEnum::SelectStmt(select)) = s.subselect.as_deref().and_then(|q| q.node.as_ref()) {
+            self.unknown_outputs_as_text(select, &mut columns);
+        }
         match s.sub_link_type() {
             SubLinkType::ExistsSublink => Typed::of("bool", false).named("exists"),
             SubLinkType::ExprSublink => {
@@ -28,14 +31,50 @@ impl Analysis<'_> {
                 name: Some("array".into()),
             },
             _ => {
-                if let (Some(test), Some(ty)) =
+                let row_test = s.testexpr.as_deref().filter(|t| matches!(t.node, Some(NodeEnum::RowExpr(_))));
+                if let Some(test) = row_test {
+                    self.row_against_columns(s, test, &columns, scope);
+                } else if let (Some(test), Some(ty)) =
                     (s.testexpr.as_deref(), columns.first().and_then(|c| c.ty.clone()))
                 {
-                    self.expr_expecting(test, scope, &ty);
+                    let typed = self.expr_expecting(test, scope, &ty);
+                    self.check_sublink_operator(s, test, &typed, &ty);
                 } else if let Some(test) = s.testexpr.as_deref() {
                     self.expr(test, scope);
                 }
                 Typed::of("bool", true)
+            }
+        }
+    }
+
+    /// `x IN (SELECT y ...)`, `x op ANY/ALL (SELECT y ...)`: the operator must exist for the two
+    /// types, as for `x op y` (`id IN (SELECT $1)` compares integer with text).
+    pub(super) fn check_sublink_operator(
+        &mut self,
+        s: &pg_query::protobuf::SubLink,
+        test: &Node,
+        typed: &Typed,
+        column: &SqlType,
+    ) {
+        use super::calls::{Input, Unresolved};
+        let op = s
+            .oper_name
+            .iter()
+            .filter_map(|n| match &n.node {
+                Some(NodeEnum::String(s)) => Some(s.sval.as_str()),
+                _ => None,
+            })
+            .next_back()
+            .unwrap_or("=");
+        let (Input::Known(left), Some(right)) = (self.input_type(test, typed), self.catalog.type_oid(column))
+        else {
+            return;
+        };
+        match self.catalog.resolve_operator(op, Some(Some(left)), Some(right)) {
+            Ok(_) => {}
+            Err(_) if self.catalog.operators(op).is_empty() && self.catalog.may_have_unseen_functions() => {}
+            Err(error) => {
+                self.resolve_error(error, Unresolved::Operator(op, Some(Some(left)), Some(right)), s.location)
             }
         }
     }
@@ -66,6 +105,7 @@ impl Analysis<'_> {
     pub(super) fn case(&mut self, c: &pg_query::protobuf::CaseExpr, scope: &Scope<'_>) -> Typed {
         let subject = c.arg.as_deref().map(|a| self.expr(a, scope));
         let mut results = Vec::new();
+        let mut nullable = false;
         for when in &c.args {
             let Some(NodeEnum::CaseWhen(w)) = &when.node else {
                 continue;
@@ -78,12 +118,18 @@ impl Analysis<'_> {
                 };
             }
             if let Some(r) = w.result.as_deref() {
-                results.push(self.expr(r, scope));
+                let typed = self.expr(r, scope);
+                results.push((typed.ty.clone(), leftmost_location(r)));
+                nullable |= typed.nullable;
             }
         }
-        let default = c.defresult.as_deref().map(|d| self.expr(d, scope));
-        let nullable = default.as_ref().is_none_or(|d| d.nullable) || results.iter().any(|r| r.nullable);
-        let ty = results.iter().chain(default.as_ref()).fold(None, |acc, r| common_type(acc, r.ty.clone()));
+        let default = c.defresult.as_deref().map(|d| (self.expr(d, scope), leftmost_location(d)));
+        nullable |= default.as_ref().is_none_or(|(d, _)| d.nullable);
+        // transformCaseExpr puts the ELSE result first when it picks the common type.
+        let mut candidates: Vec<(Option<SqlType>, i32)> =
+            default.map(|(d, l)| (d.ty, l)).into_iter().collect();
+        candidates.extend(results);
+        let ty = self.unify("CASE", &candidates);
         Typed { ty, nullable, name: Some("case".into()) }
     }
 }

@@ -104,7 +104,11 @@ impl Analysis<'_> {
 
     /// The type of a column named as an INSERT or UPDATE target and whether it allows NULL,
     /// or an error.
-    fn target_column(&mut self, target: &Source, rt: &ResTarget) -> Option<(Option<SqlType>, bool)> {
+    pub(super) fn target_column(
+        &mut self,
+        target: &Source,
+        rt: &ResTarget,
+    ) -> Option<(Option<SqlType>, bool)> {
         match target.columns.iter().find(|c| c.name == rt.name) {
             Some(c) => Some((c.ty.clone(), c.base_nullable)),
             None => {
@@ -118,7 +122,7 @@ impl Analysis<'_> {
     }
 
     /// `SET col = expr, ...` in UPDATE and ON CONFLICT DO UPDATE.
-    fn set_list(&mut self, targets: &[Node], target: &Source, scope: &Scope<'_>) {
+    pub(super) fn set_list(&mut self, targets: &[Node], target: &Source, scope: &Scope<'_>) {
         for t in targets {
             let Some(NodeEnum::ResTarget(rt)) = &t.node else {
                 continue;
@@ -196,6 +200,11 @@ impl Analysis<'_> {
             self.set_list(m.set, &target, &scope);
             if let Some(w) = m.filter {
                 self.condition(w, &scope);
+                // DELETE ... RETURNING returns the rows as the filter saw them; UPDATE returns
+                // them after SET, which may have put NULL where the filter saw a value.
+                if m.set.is_empty() {
+                    self.narrow(w, &mut scope);
+                }
             }
             if let Some(r) = m.returning {
                 outputs = self.target_list(&r.exprs, &scope);

@@ -5,7 +5,6 @@ use pg_query::protobuf::a_const::Val;
 use pg_query::protobuf::{AExpr, AExprKind, BoolExprType, Node, SqlValueFunctionOp};
 use pg_query::NodeEnum;
 
-use super::fallback::common_type;
 use super::scope::{Lookup, Scope};
 use super::{node_location, Analysis};
 use crate::catalog::{types, SqlType};
@@ -33,6 +32,11 @@ impl Typed {
         self.name = Some(name.to_string());
         self
     }
+}
+
+/// Each value's type with where it starts, for [`Analysis::unify`].
+pub(super) fn located(nodes: &[Node], typed: &[Typed]) -> Vec<(Option<SqlType>, i32)> {
+    nodes.iter().zip(typed).map(|(n, t)| (t.ty.clone(), super::unify::leftmost_location(n))).collect()
 }
 
 fn string(node: &Node) -> Option<&str> {
@@ -138,7 +142,7 @@ impl Analysis<'_> {
             NodeEnum::CoalesceExpr(c) => {
                 c.args.iter().for_each(|a| self.param_target(a, true));
                 let args: Vec<Typed> = c.args.iter().map(|a| self.expr(a, scope)).collect();
-                let ty = args.iter().fold(None, |acc, a| common_type(acc, a.ty.clone()));
+                let ty = self.unify("COALESCE", &located(&c.args, &args));
                 if let Some(ty) = &ty {
                     c.args.iter().for_each(|a| self.infer(a, ty));
                 }
@@ -146,12 +150,12 @@ impl Analysis<'_> {
             }
             NodeEnum::MinMaxExpr(m) => {
                 let args: Vec<Typed> = m.args.iter().map(|a| self.expr(a, scope)).collect();
-                let ty = args.iter().fold(None, |acc, a| common_type(acc, a.ty.clone()));
+                let name =
+                    if m.op() == pg_query::protobuf::MinMaxOp::IsGreatest { "greatest" } else { "least" };
+                let ty = self.unify(&name.to_uppercase(), &located(&m.args, &args));
                 if let Some(ty) = &ty {
                     m.args.iter().for_each(|a| self.infer(a, ty));
                 }
-                let name =
-                    if m.op() == pg_query::protobuf::MinMaxOp::IsGreatest { "greatest" } else { "least" };
                 Typed { ty, nullable: args.iter().all(|a| a.nullable), name: Some(name.into()) }
             }
             NodeEnum::SqlvalueFunction(f) => sql_value_function(f.op()),
@@ -159,7 +163,7 @@ impl Analysis<'_> {
             NodeEnum::CaseExpr(c) => self.case(c, scope),
             NodeEnum::AArrayExpr(a) => {
                 let elements: Vec<Typed> = a.elements.iter().map(|e| self.expr(e, scope)).collect();
-                let ty = elements.iter().fold(None, |acc, e| common_type(acc, e.ty.clone()));
+                let ty = self.unify("ARRAY", &located(&a.elements, &elements));
                 if let Some(ty) = &ty {
                     a.elements.iter().for_each(|e| self.infer(e, ty));
                 }
@@ -168,6 +172,7 @@ impl Analysis<'_> {
                 Typed { ty, nullable: false, name: Some("array".into()) }
             }
             NodeEnum::AIndirection(ind) => self.indirection(ind, scope),
+            NodeEnum::RowExpr(r) => self.row_expr(r, scope),
             NodeEnum::CollateClause(c) => {
                 c.arg.as_deref().map_or_else(Typed::unknown, |a| self.expr(a, scope))
             }
@@ -220,6 +225,9 @@ impl Analysis<'_> {
     }
 
     fn a_expr(&mut self, e: &AExpr, scope: &Scope<'_>) -> Typed {
+        if let Some(typed) = self.row_comparison(e, scope) {
+            return typed;
+        }
         let op = e.name.iter().filter_map(string).next_back().unwrap_or("");
         let left = e.lexpr.as_deref();
         let right = e.rexpr.as_deref();

@@ -70,6 +70,7 @@ impl Analysis<'_> {
                 ty: Some(SqlType::new("int8")),
                 base_nullable: false,
                 merged_away: false,
+                doubt: None,
             });
         }
         let alias = rf.alias.as_ref();
@@ -198,7 +199,7 @@ impl Analysis<'_> {
 }
 
 fn column(name: &str, ty: Option<SqlType>, nullable: bool) -> ScopeColumn {
-    ScopeColumn { name: name.to_string(), ty, base_nullable: nullable, merged_away: false }
+    ScopeColumn { name: name.to_string(), ty, base_nullable: nullable, merged_away: false, doubt: None }
 }
 
 fn function_name(f: &FuncCall) -> String {

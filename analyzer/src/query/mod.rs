@@ -5,16 +5,30 @@ mod calls;
 #[cfg(test)]
 mod catalog_tests;
 mod compound;
+mod cte;
 mod dml;
+#[cfg(test)]
+mod do_block_tests;
 mod expr;
 mod fallback;
 mod from_functions;
 mod functions;
+mod merge;
+#[cfg(test)]
+mod merge_tests;
+mod narrowing;
+#[cfg(test)]
+mod narrowing_tests;
 mod nullability;
+mod rows;
 mod scope;
 mod statements;
 #[cfg(test)]
 mod tests;
+mod unify;
+#[cfg(test)]
+mod unify_tests;
+mod using;
 
 use std::collections::BTreeMap;
 

@@ -17,6 +17,8 @@ pub struct ScopeColumn {
     pub base_nullable: bool,
     /// A `JOIN ... USING` column of one side: unqualified, the name means the merged column.
     pub merged_away: bool,
+    /// Why the schema's NOT NULL cannot be trusted (a DO block may have changed the table).
+    pub doubt: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -115,6 +117,11 @@ impl<'p> Scope<'p> {
             if source.nullable_from_join {
                 return Some(format!("\"{shown}\" is on the nullable side of an outer join"));
             }
+            if let Some(doubt) = c.doubt.as_ref().filter(|_| c.base_nullable) {
+                return Some(format!(
+                    "column \"{column}\" of \"{shown}\" may have been changed by {doubt}, which the analyzer cannot follow"
+                ));
+            }
             if c.base_nullable {
                 return Some(match (source.table, c.ty.is_some()) {
                     (true, _) => format!("column \"{column}\" of \"{shown}\" allows NULL (no NOT NULL)"),
@@ -183,8 +190,14 @@ impl Analysis<'_> {
                 sources.append(&mut left);
                 sources.append(&mut right);
                 if let Some(quals) = &join.quals {
-                    let scope = Scope { sources: sources.clone(), parent: Some(outer) };
+                    let mut scope = Scope { sources, parent: Some(outer) };
                     self.condition(quals, &scope);
+                    // An inner join's ON filters like WHERE; an outer join's ON only decides
+                    // which rows match, so it narrows nothing in its output.
+                    if join.jointype() == JoinType::JoinInner {
+                        self.narrow(quals, &mut scope);
+                    }
+                    return scope.sources;
                 }
                 sources
             }
@@ -295,14 +308,19 @@ impl Analysis<'_> {
                 scalar: false,
             });
         };
+        let key = self.catalog.relation_key(schema, &rv.relname);
         let columns = relation
             .columns
             .iter()
-            .map(|c| ScopeColumn {
-                name: c.name.clone(),
-                ty: Some(c.ty.clone()),
-                base_nullable: !c.not_null && !self.catalog.domain_not_null(&c.ty),
-                merged_away: false,
+            .map(|c| {
+                let doubt = self.catalog.doubt(&key, &c.name).map(str::to_string);
+                ScopeColumn {
+                    name: c.name.clone(),
+                    ty: Some(c.ty.clone()),
+                    base_nullable: (!c.not_null && !self.catalog.domain_not_null(&c.ty)) || doubt.is_some(),
+                    merged_away: false,
+                    doubt,
+                }
             })
             .collect();
         Some(Source {
@@ -332,7 +350,13 @@ impl Analysis<'_> {
 pub fn to_scope_columns(columns: Vec<Output>) -> Vec<ScopeColumn> {
     columns
         .into_iter()
-        .map(|c| ScopeColumn { name: c.name, ty: c.ty, base_nullable: c.nullable, merged_away: false })
+        .map(|c| ScopeColumn {
+            name: c.name,
+            ty: c.ty,
+            base_nullable: c.nullable,
+            merged_away: false,
+            doubt: None,
+        })
         .collect()
 }
 
@@ -346,74 +370,4 @@ impl Analysis<'_> {
         let before = usize::try_from(first_target.unwrap_or(-1)).unwrap_or(0);
         self.sql.get(..before).and_then(|t| t.rfind('(')).map_or(-1, |i| i as i32)
     }
-
-    /// `JOIN ... USING (a, b)` and `NATURAL JOIN`: one merged column per name, listed first, and
-    /// the sides' own columns reachable only qualified.
-    fn merge_using(
-        &mut self,
-        join: &pg_query::protobuf::JoinExpr,
-        left: &mut [Source],
-        right: &mut [Source],
-    ) -> Option<Source> {
-        let visible = |sources: &[Source]| -> Vec<String> {
-            sources
-                .iter()
-                .flat_map(|s| s.columns.iter().filter(|c| !c.merged_away).map(|c| c.name.clone()))
-                .collect()
-        };
-        let names: Vec<String> = if join.is_natural {
-            let right_names = visible(right);
-            visible(left).into_iter().filter(|n| right_names.contains(n)).collect()
-        } else {
-            join.using_clause
-                .iter()
-                .filter_map(|n| match &n.node {
-                    Some(NodeEnum::String(s)) => Some(s.sval.clone()),
-                    _ => None,
-                })
-                .collect()
-        };
-        if names.is_empty() {
-            return None;
-        }
-        let mut merged = Vec::new();
-        for name in names {
-            let (l, r) = (take_side(left, &name), take_side(right, &name));
-            let (Some(l), Some(r)) = (l, r) else {
-                let msg =
-                    format!("column \"{name}\" specified in USING clause does not exist in both tables");
-                self.error_at(-1, "42703", &msg, None);
-                continue;
-            };
-            let base_nullable = match join.jointype() {
-                JoinType::JoinLeft => l.1,
-                JoinType::JoinRight => r.1,
-                JoinType::JoinFull => l.1 && r.1,
-                // Only equal, hence non-null, values match.
-                _ => false,
-            };
-            let ty = super::fallback::common_type(l.0, r.0);
-            merged.push(ScopeColumn { name, ty, base_nullable, merged_away: false });
-        }
-        Some(Source {
-            name: String::new(),
-            columns: merged,
-            nullable_from_join: false,
-            unresolved: false,
-            table: false,
-            scalar: false,
-        })
-    }
-}
-
-/// Marks a side's USING column as merged away; returns its type and effective nullability.
-fn take_side(sources: &mut [Source], name: &str) -> Option<(Option<SqlType>, bool)> {
-    for source in sources.iter_mut() {
-        let join_nullable = source.nullable_from_join;
-        if let Some(c) = source.columns.iter_mut().find(|c| c.name == name && !c.merged_away) {
-            c.merged_away = true;
-            return Some((c.ty.clone(), c.base_nullable || join_nullable));
-        }
-    }
-    None
 }

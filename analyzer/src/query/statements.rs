@@ -1,11 +1,10 @@
 //! Statement dispatch, SELECT (with CTEs, set operations, VALUES) and target lists.
 
-use pg_query::protobuf::{Node, SelectStmt, SetOperation, WithClause};
+use pg_query::protobuf::{Node, SelectStmt, SetOperation};
 use pg_query::NodeEnum;
 
-use super::fallback::common_type;
 use super::scope::{Scope, Source};
-use super::{node_location, Analysis, Output};
+use super::{Analysis, Output};
 
 impl Analysis<'_> {
     pub fn statement(&mut self, node: &NodeEnum) -> Vec<Output> {
@@ -15,11 +14,12 @@ impl Analysis<'_> {
             NodeEnum::InsertStmt(s) => self.insert(s, &root),
             NodeEnum::UpdateStmt(s) => self.update(s, &root),
             NodeEnum::DeleteStmt(s) => self.delete(s, &root),
+            NodeEnum::MergeStmt(s) => self.merge(s, &root),
             _ => {
                 self.error_at(
                     0,
                     "0A000",
-                    "checked queries must be SELECT, INSERT, UPDATE or DELETE",
+                    "checked queries must be SELECT, INSERT, UPDATE, DELETE or MERGE",
                     Some("run DDL in a migration instead"),
                 );
                 vec![]
@@ -38,43 +38,6 @@ impl Analysis<'_> {
         }
     }
 
-    /// Registers the CTEs of a WITH clause; returns how many to pop afterwards.
-    pub(super) fn with_clause(&mut self, with: Option<&WithClause>, outer: &Scope<'_>) -> usize {
-        let Some(with) = with else { return 0 };
-        let before = self.ctes.len();
-        for cte in &with.ctes {
-            let Some(NodeEnum::CommonTableExpr(cte)) = &cte.node else {
-                continue;
-            };
-            let Some(query) = cte.ctequery.as_deref() else {
-                continue;
-            };
-            // A recursive CTE refers to itself in its second arm: type the first arm, make the
-            // CTE visible with those columns, then check the second.
-            let recursive_arms = match &query.node {
-                Some(NodeEnum::SelectStmt(sel)) if with.recursive && sel.op() == SetOperation::SetopUnion => {
-                    sel.larg.as_deref().zip(sel.rarg.as_deref())
-                }
-                _ => None,
-            };
-            let mut columns = match recursive_arms {
-                Some((first, _)) => self.select(first, outer),
-                None => self.subquery_columns(query, outer),
-            };
-            rename_columns(columns.iter_mut().map(|c| &mut c.name), &cte.aliascolnames);
-            self.ctes.push((cte.ctename.clone(), columns));
-            if let Some((_, second)) = recursive_arms {
-                let produced = self.select(second, outer);
-                if let Some((_, columns)) = self.ctes.last_mut() {
-                    for (column, other) in columns.iter_mut().zip(produced) {
-                        column.nullable |= other.nullable;
-                    }
-                }
-            }
-        }
-        self.ctes.len() - before
-    }
-
     pub(super) fn pop_ctes(&mut self, n: usize) {
         self.ctes.truncate(self.ctes.len() - n);
     }
@@ -84,16 +47,7 @@ impl Analysis<'_> {
         let outputs = if s.op() != SetOperation::SetopNone && s.op() != SetOperation::Undefined {
             let left = s.larg.as_deref().map(|l| self.select(l, outer)).unwrap_or_default();
             let right = s.rarg.as_deref().map(|r| self.select(r, outer)).unwrap_or_default();
-            left.into_iter()
-                .enumerate()
-                .map(|(i, mut out)| {
-                    if let Some(r) = right.get(i) {
-                        out.nullable |= r.nullable;
-                        out.ty = common_type(out.ty.take(), r.ty.clone());
-                    }
-                    out
-                })
-                .collect()
+            self.set_operation(s.op(), left, &right)
         } else if !s.values_lists.is_empty() {
             self.values(&s.values_lists, outer)
         } else {
@@ -101,6 +55,7 @@ impl Analysis<'_> {
             self.add_from_items(&s.from_clause, &mut scope);
             if let Some(w) = &s.where_clause {
                 self.condition(w, &scope);
+                self.narrow(w, &mut scope);
             }
             let grouping_sets =
                 s.group_clause.iter().any(|g| matches!(g.node, Some(NodeEnum::GroupingSet(_))));
@@ -161,28 +116,28 @@ impl Analysis<'_> {
                 match outputs.get_mut(i) {
                     Some(out) => {
                         out.nullable |= typed.nullable;
-                        out.ty = common_type(out.ty.take(), typed.ty);
+                        let location = super::unify::leftmost_location(item);
+                        out.ty = self.unify("VALUES", &[(out.ty.take(), out.location), (typed.ty, location)]);
                     }
                     None => outputs.push(Output {
                         name: format!("column{}", i + 1),
                         ty: typed.ty,
                         nullable: typed.nullable,
-                        location: node_location(item),
+                        location: super::unify::leftmost_location(item),
                         failed: false,
                         why_nullable: typed.nullable.then(|| "a VALUES row has NULL here".to_string()),
                     }),
                 }
             }
         }
-        // A VALUES column of only NULLs and untyped parameters is text, as on the server.
+        // Untyped parameters take their column's common type; a VALUES column of only NULLs
+        // and untyped parameters is text, as on the server.
         for (i, out) in outputs.iter_mut().enumerate() {
-            if out.ty.is_none() {
-                out.ty = Some(crate::catalog::SqlType::new("text"));
-                for row in rows {
-                    if let Some(NodeEnum::List(list)) = &row.node {
-                        if let Some(item) = list.items.get(i) {
-                            self.infer(item, &crate::catalog::SqlType::new("text"));
-                        }
+            let ty = out.ty.get_or_insert_with(|| crate::catalog::SqlType::new("text"));
+            for row in rows {
+                if let Some(NodeEnum::List(list)) = &row.node {
+                    if let Some(item) = list.items.get(i) {
+                        self.infer(item, ty);
                     }
                 }
             }

@@ -201,7 +201,7 @@ fn syntax_errors_and_multiple_statements() {
     assert_eq!(errors("SELECT 1; SELECT 2")[0], "1:1: a query must be exactly one SQL statement, found 2 [split the statements into separate queries]");
     assert_eq!(
         errors("CREATE TABLE x (a int)")[0],
-        "1:1: checked queries must be SELECT, INSERT, UPDATE or DELETE [run DDL in a migration instead]"
+        "1:1: checked queries must be SELECT, INSERT, UPDATE, DELETE or MERGE [run DDL in a migration instead]"
     );
 }
 

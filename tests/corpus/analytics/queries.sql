@@ -54,3 +54,42 @@ LEFT JOIN daily_rollup r ON r.day = g.day::date AND r.kind = $3;
 
 -- name: AuditTrail :many
 SELECT a.id, a.at, a.note, l.who FROM audit a LEFT JOIN audit_login l ON l.id = a.id ORDER BY a.at;
+
+-- name: EventsWithUsers :many
+SELECT id, user_id, session, props ->> 'path' AS path FROM events WHERE user_id IS NOT NULL AND session IS NOT NULL;
+
+-- name: SessionsEndedFromFrance :many
+SELECT s.id, s.ended_at, s.country, e.amount
+FROM sessions s LEFT JOIN events e ON e.session = s.id AND e.amount > 0
+WHERE s.country = 'FR' AND s.ended_at IS NULL;
+
+-- name: EventsMatchedToSessions :many
+SELECT e.id, s.device, s.ended_at FROM events e LEFT JOIN sessions s ON s.id = e.session WHERE s.started_at < now();
+
+-- name: AmountsOrZero :many
+SELECT id, CASE WHEN amount IS NULL THEN 0 ELSE amount END AS amount, coalesce(user_id, 0) AS uid,
+       greatest(amount, 1) AS at_least_one FROM events;
+
+-- name: KindsEverywhere :many
+SELECT kind FROM events UNION SELECT kind FROM daily_rollup UNION SELECT 'none';
+
+-- name: TotalsInOrder :many
+SELECT day, total FROM daily_rollup WHERE total BETWEEN 0 AND 100 ORDER BY day;
+
+-- name: DaySeries :many
+WITH RECURSIVE days (d, n) AS (
+    SELECT min(day), 0 FROM daily_rollup
+    UNION ALL
+    SELECT d + 1, n + 1 FROM days WHERE n < 3
+)
+SELECT d, n FROM days;
+
+-- name: MergeRollup :exec
+MERGE INTO daily_rollup r
+USING (SELECT occurred_at::date AS day, kind::text AS kind, count(*) AS n, sum(amount) AS total FROM events GROUP BY 1, 2) e
+ON r.day = e.day AND r.kind = e.kind
+WHEN MATCHED THEN UPDATE SET n = e.n, total = e.total
+WHEN NOT MATCHED THEN INSERT (day, kind, n, total) VALUES (e.day, e.kind, e.n, e.total);
+
+-- name: AuditNotesNotNull :many
+SELECT id, note, at FROM audit WHERE note <> '';

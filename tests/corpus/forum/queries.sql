@@ -68,3 +68,93 @@ WHERE x.rn = 1;
 
 -- name: Greeting :many
 SELECT 'hi ' || name AS greeting, concat(name, ' (', coalesce(signature, '-'), ')') AS display, format('%s!', name) AS f FROM forum.users;
+
+-- name: ThreadTree :many
+WITH RECURSIVE tree (id, parent_id, author_id, depth, path) AS (
+    SELECT id, parent_id, author_id, 0, ARRAY[id] FROM forum.posts WHERE parent_id IS NULL AND topic_id = $1
+    UNION ALL
+    SELECT p.id, p.parent_id, p.author_id, t.depth + 1, t.path || p.id
+    FROM forum.posts p JOIN tree t ON p.parent_id = t.id
+)
+SELECT id, parent_id, author_id, depth, path FROM tree ORDER BY path;
+
+-- name: AncestorsOfPost :many
+WITH RECURSIVE up AS (
+    SELECT id, parent_id, body, 1 AS hops FROM forum.posts WHERE id = 3
+    UNION
+    SELECT p.id, p.parent_id, p.body, up.hops + 1 FROM forum.posts p JOIN up ON p.id = up.parent_id
+)
+SELECT id, parent_id, body, hops FROM up;
+
+-- name: NullableOnlyAfterRecursion :many
+WITH RECURSIVE walk (id, prev_author, author) AS (
+    SELECT id, 0, 1 FROM forum.posts WHERE parent_id IS NULL
+    UNION ALL
+    SELECT p.id, w.author, p.author_id FROM forum.posts p JOIN walk w ON p.parent_id = w.id
+)
+SELECT id, prev_author, author FROM walk;
+
+-- name: UntypedSeed :many
+WITH RECURSIVE r (label, n) AS (SELECT NULL, 1 UNION ALL SELECT label, n + 1 FROM r WHERE n < 3)
+SELECT label, n FROM r;
+
+-- name: CountDown :many
+WITH RECURSIVE c (n) AS (SELECT $1::int UNION ALL SELECT n - 1 FROM c WHERE n > 0) SELECT n FROM c;
+
+-- name: MixedNumericUnion :many
+SELECT karma AS v FROM forum.users UNION SELECT score FROM forum.posts UNION SELECT 1;
+
+-- name: CaseAndCoalesceCommonTypes :many
+SELECT CASE WHEN p.score > 1 THEN p.score ELSE u.karma END AS s,
+       coalesce(u.karma, p.score, 0) AS c, greatest(p.id, p.topic_id, 1.5) AS g,
+       ARRAY[p.topic_id, p.id] AS ids
+FROM forum.posts p LEFT JOIN forum.users u ON u.id = p.author_id;
+
+-- name: ValuesCommonType :many
+SELECT v.x, v.y FROM (VALUES (1, NULL), (2.5, 'b'), (3::bigint, NULL)) AS v (x, y);
+
+-- name: IntersectExcept :many
+SELECT author_id FROM forum.posts INTERSECT SELECT id FROM forum.users EXCEPT SELECT 99::bigint;
+
+-- name: SignedUsers :many
+SELECT id, name, signature, last_seen FROM forum.users WHERE signature IS NOT NULL;
+
+-- name: SeenSince :many
+SELECT name, last_seen, signature FROM forum.users WHERE last_seen > '2000-01-01' AND signature LIKE '%';
+
+-- name: NotNarrowedThroughOr :many
+SELECT name, signature FROM forum.users WHERE signature = 'cheers' OR last_seen IS NULL;
+
+-- name: NotNarrowedThroughNot :many
+SELECT name, signature FROM forum.users WHERE NOT (signature IS NULL AND karma > 100);
+
+-- name: PostsOfKnownAuthors :many
+SELECT p.id, p.author_id, u.name, u.signature FROM forum.posts p LEFT JOIN forum.users u ON u.id = p.author_id
+WHERE u.name <> '' ;
+
+-- name: LeftJoinOnDoesNotNarrow :many
+SELECT p.id, u.name, u.signature FROM forum.posts p LEFT JOIN forum.users u ON u.id = p.author_id AND u.signature IS NOT NULL;
+
+-- name: InnerJoinOnNarrows :many
+SELECT p.id, p.author_id, p.parent_id, q.body FROM forum.posts p JOIN forum.posts q ON q.id = p.parent_id;
+
+-- name: StrictFunctionNarrows :many
+SELECT name, signature FROM forum.users WHERE length(signature) > 0 AND upper(name) IN ('ANN', 'BOB');
+
+-- name: EditedRecently :many
+SELECT id, edited_at, author_id FROM forum.posts WHERE edited_at BETWEEN '2000-01-01' AND now() AND author_id = ANY ('{1,2}');
+
+-- name: RightJoinWhere :many
+SELECT u.name, p.id, p.author_id FROM forum.users u RIGHT JOIN forum.posts p ON p.author_id = u.id WHERE u.id > 0;
+
+-- name: CorrelatedFilterDoesNotNarrowOuter :many
+SELECT u.signature, (SELECT count(*) FROM forum.posts p WHERE p.body = u.signature) AS n FROM forum.users u;
+
+-- name: DeleteReturningNarrowed :many
+DELETE FROM forum.posts WHERE author_id IS NOT NULL AND edited_at IS NULL RETURNING id, author_id, edited_at;
+
+-- name: TagsAfterDoBlock :many
+SELECT id, label FROM forum.tags;
+
+-- name: TopicsAfterDoBlock :many
+SELECT id, title, locked, author_id FROM forum.topics;

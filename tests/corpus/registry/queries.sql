@@ -82,3 +82,9 @@ SELECT jsonb_build_object('name', p.name, 'downloads', p.downloads) AS doc, to_j
 
 -- name: LowerNames :many
 SELECT lower(name) AS lname, upper(left(name, 1)) AS initial, length(name) AS len, split_part(name, '-', 1) AS head FROM packages;
+
+-- name: SublinkParamFromColumn :many
+SELECT 1 AS one WHERE $1 = ANY (SELECT 1 UNION SELECT 2);
+
+-- name: SublinkUnknownOutputIsText :many
+SELECT (SELECT $1) AS echoed, ARRAY(SELECT $2) AS arr, EXISTS (SELECT $3) AS e;

@@ -72,3 +72,57 @@ SELECT unnest(enum_range(NULL::invoice_state)) AS state;
 
 -- name: ViewJoin :many
 SELECT a.slug, i.amount_cents FROM active_tenants a JOIN invoices i ON i.tenant_id = a.id WHERE i.state <> 'draft';
+
+-- name: ReportsOfTenant :many
+SELECT r.id, r.period, r.title, r.archived, x.label, x.value
+FROM reporting.reports r LEFT JOIN reporting.report_rows x ON x.report_id = r.id WHERE r.tenant_id = $1;
+
+-- name: ReportSizes :many
+SELECT id, title, n FROM reporting.report_sizes ORDER BY n DESC;
+
+-- name: ReportInvoices :many
+SELECT i.report_id, i.total, i.checked_at, p.memo FROM reporting.invoices i CROSS JOIN invoices p;
+
+-- name: NewReport :one
+INSERT INTO reporting.reports (tenant_id, period, title) VALUES ($1, $2, $3) RETURNING id, generated_at;
+
+-- name: Subscribers :many
+SELECT email FROM report_subscribers;
+
+-- name: UpsertMember :exec
+MERGE INTO members m
+USING (SELECT $1::bigint AS tenant_id, $2::text AS email) s ON m.tenant_id = s.tenant_id AND m.user_email = s.email
+WHEN MATCHED AND m.accepted_at IS NULL THEN UPDATE SET accepted_at = $3
+WHEN NOT MATCHED THEN INSERT (tenant_id, user_email, role) VALUES (s.tenant_id, s.email, $4);
+
+-- name: SeatsFromReports :exec
+MERGE INTO tenants t USING reporting.reports r ON r.tenant_id = t.id
+WHEN MATCHED AND r.title = $1 THEN UPDATE SET seats = t.seats + $2, trial_ends = $3
+WHEN MATCHED THEN DO NOTHING;
+
+-- name: SyncInvoices :exec
+MERGE INTO invoices i USING (VALUES ($1::bigint, $2::bigint)) AS v (tenant_id, cents) ON i.tenant_id = v.tenant_id AND i.paid_at IS NULL
+WHEN MATCHED AND v.cents = 0 THEN DELETE
+WHEN MATCHED THEN UPDATE SET amount_cents = v.cents, memo = $3
+WHEN NOT MATCHED THEN INSERT (tenant_id, amount_cents, issued_on) VALUES (v.tenant_id, v.cents, $4);
+
+-- name: MemberByKey :one
+SELECT role, accepted_at FROM members WHERE (tenant_id, user_email) = ($1, $2);
+
+-- name: MembersByPairs :many
+SELECT user_email FROM members WHERE (tenant_id, role) IN (VALUES ($1, $2), (1, 'owner'));
+
+-- name: MembersByRowList :many
+SELECT user_email FROM members WHERE (tenant_id, role) IN ((1, 'owner'), ($1, $2));
+
+-- name: MembersAfter :many
+SELECT tenant_id, user_email FROM members WHERE (tenant_id, user_email) > ($1, $2) ORDER BY 1, 2 LIMIT 10;
+
+-- name: MembersOfReportTenants :many
+SELECT user_email FROM members WHERE (tenant_id, role) IN (SELECT tenant_id, $1 FROM reporting.reports);
+
+-- name: TenantRows :many
+SELECT row(slug, plan) AS r, (seats, trial_ends) IS NULL AS empty FROM tenants;
+
+-- name: TenantRowAgg :many
+SELECT array_agg(row(m.user_email, m.role)) AS members FROM members m GROUP BY m.tenant_id;
