@@ -6,6 +6,8 @@ mod calls;
 mod catalog_tests;
 mod compound;
 mod dml;
+#[cfg(test)]
+mod enum_tests;
 mod expr;
 mod fallback;
 mod from_functions;
