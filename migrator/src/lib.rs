@@ -60,6 +60,11 @@ pub use postgres_types::ToSql;
 
 #[doc(hidden)]
 pub mod __private {
-    pub use postgres_types::{FromSql, IsNull, Kind, ToSql, Type};
+    pub use postgres_types::private::BytesMut;
+    pub use postgres_types::{to_sql_checked, FromSql, IsNull, Kind, ToSql, Type};
     pub use tokio_postgres::Row;
+
+    pub use crate::types::enums::{
+        accepts_enum, label_from_sql, label_to_sql, same_enum, EnumColumn, EnumLabels, EnumOf,
+    };
 }
