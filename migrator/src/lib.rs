@@ -50,7 +50,7 @@ pub use query::{bind, bind_nullable, query_as, Bind, BindNullable, Executor, Fro
 pub use strata_query_macros::test;
 pub use strata_query_macros::{
     migrate, query, query_as, query_as_unchecked, query_file, query_file_as, query_file_scalar, query_scalar,
-    query_unchecked, FromRow,
+    query_unchecked, FromRow, Type,
 };
 
 /// A row as returned by the driver.

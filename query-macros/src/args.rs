@@ -7,9 +7,9 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Expr, Type};
 
-use strata_analyzer::Param;
+use strata_analyzer::{Catalog, Param};
 
-use crate::columns::rust_syn_type;
+use crate::columns::param_type;
 use crate::pg_type::type_constant;
 
 pub struct Bound {
@@ -30,7 +30,13 @@ fn strip_override(arg: &Expr) -> (&Expr, bool) {
     }
 }
 
-pub fn bind(params: &[Param], args: &[Expr], checked: bool, errors: &mut Vec<syn::Error>) -> Bound {
+pub fn bind(
+    catalog: &Catalog,
+    params: &[Param],
+    args: &[Expr],
+    checked: bool,
+    errors: &mut Vec<syn::Error>,
+) -> Bound {
     let mut binds = Vec::new();
     let mut types = Some(Vec::new());
     for (param, arg) in params.iter().zip(args) {
@@ -44,7 +50,7 @@ pub fn bind(params: &[Param], args: &[Expr], checked: bool, errors: &mut Vec<syn
             binds.push(untyped(value));
             continue;
         }
-        match rust_syn_type(&param.ty) {
+        match param_type(catalog, &param.ty) {
             Ok(ty) if param_allows_null(param) => {
                 binds.push(quote_spanned!(arg.span()=> ::strata::bind_nullable::<#ty, _>(&(#value))))
             }

@@ -294,7 +294,7 @@ pub(crate) fn node_location(node: &Node) -> i32 {
 }
 
 /// The candidate closest to `name` by edit distance, if it is close enough to be a typo.
-pub(crate) fn closest<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
+pub fn closest<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
     let limit = ((name.chars().count() + 1) / 3).max(1);
     candidates
         .iter()
