@@ -43,7 +43,10 @@ pub mod types;
 
 pub use error::Error;
 pub use migrate::{Applied, MigrateError, Migration, Migrator};
-pub use query::{bind, bind_nullable, query_as, Bind, BindNullable, Executor, FromRow, Query, Statement};
+pub use query::{
+    bind, bind_enum, bind_enum_nullable, bind_nullable, query_as, Bind, BindEnum, BindEnumNullable,
+    BindNullable, Executor, FromRow, Query, Statement,
+};
 /// `#[strata::test]`: the test runs in a fresh database cloned from a template that the
 /// migrations built once; see [`testing`].
 #[cfg(feature = "testing")]

@@ -51,10 +51,10 @@ pub fn bind(
             continue;
         }
         match param_type(catalog, &param.ty) {
-            Ok(ty) if param_allows_null(param) => {
-                binds.push(quote_spanned!(arg.span()=> ::strata::bind_nullable::<#ty, _>(&(#value))))
+            Ok(ty) => {
+                let check = bind_fn(catalog, param);
+                binds.push(quote_spanned!(arg.span()=> ::strata::#check::<#ty, _>(&(#value))))
             }
-            Ok(ty) => binds.push(quote_spanned!(arg.span()=> ::strata::bind::<#ty, _>(&(#value)))),
             Err(why) => {
                 errors.push(syn::Error::new(
                     arg.span(),
@@ -79,6 +79,28 @@ pub fn bind(
 
 pub fn untyped(value: &Expr) -> TokenStream {
     quote_spanned!(value.span()=> &(#value) as &(dyn ::strata::ToSql + ::std::marker::Sync))
+}
+
+/// The function checking an argument: `bind`, or `bind_enum` for an enum parameter, `_nullable`
+/// where NULL is accepted.
+fn bind_fn(catalog: &Catalog, param: &Param) -> proc_macro2::Ident {
+    let name = match (crate::enum_types::enum_of(catalog, &param.ty).is_some(), param_allows_null(param)) {
+        (false, false) => "bind",
+        (false, true) => "bind_nullable",
+        (true, false) => "bind_enum",
+        (true, true) => "bind_enum_nullable",
+    };
+    proc_macro2::Ident::new(name, proc_macro2::Span::call_site())
+}
+
+/// The bound of the named form's parameter: `Bind<T>`, `BindNullable<T>`, or their enum twins.
+pub fn bind_trait(catalog: &Catalog, param: &Param, ty: &syn::Type) -> TokenStream {
+    match (crate::enum_types::enum_of(catalog, &param.ty).is_some(), param_allows_null(param)) {
+        (false, false) => quote!(::strata::Bind<#ty>),
+        (false, true) => quote!(::strata::BindNullable<#ty>),
+        (true, false) => quote!(::strata::BindEnum<#ty>),
+        (true, true) => quote!(::strata::BindEnumNullable<#ty>),
+    }
 }
 
 /// Whether `Option<T>` is accepted: where the analyzer says NULL is meaningful (a nullable

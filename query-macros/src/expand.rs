@@ -269,11 +269,7 @@ fn named_params(
         }
         match columns::param_type(catalog, &p.ty) {
             Ok(ty) => {
-                let bound = if args::param_allows_null(p) {
-                    quote!(::strata::BindNullable<#ty>)
-                } else {
-                    quote!(::strata::Bind<#ty>)
-                };
+                let bound = args::bind_trait(catalog, p, &ty);
                 params.push(quote!(#name: &'a (impl #bound + 'a)));
                 binds.push(quote!(#name as &(dyn ::strata::ToSql + ::std::marker::Sync)));
             }

@@ -4,9 +4,6 @@
 
 use postgres_types::ToSql;
 
-use crate::types::enums::EnumOf;
-use crate::types::PgEnum;
-
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be passed for a query parameter of type `{T}`",
     label = "expected `{T}` or a reference to one",
@@ -104,41 +101,3 @@ crate::__bind_impls!(
     chrono::NaiveDate,
     chrono::NaiveTime
 );
-
-/// Enum parameters (see [`crate::types::PgEnum`]) take text...
-macro_rules! bind_label {
-    ($($a:ty),*) => {$(
-        impl<const H: u64> Bind<PgEnum<H>> for $a {}
-        impl<const H: u64> BindNullable<PgEnum<H>> for $a {}
-        impl<const H: u64> BindNullable<PgEnum<H>> for Option<$a> {}
-        impl<const H: u64> BindNullable<PgEnum<H>> for &Option<$a> {}
-    )*};
-}
-bind_label!(String, &String, &str, &&str, Box<str>, std::borrow::Cow<'_, str>);
-
-/// ...and enum arrays lists of text.
-macro_rules! bind_labels {
-    ($($a:ty),*) => {$(
-        impl<'r, const H: u64> Bind<Vec<PgEnum<H>>> for $a {}
-        impl<'r, const H: u64> BindNullable<Vec<PgEnum<H>>> for $a {}
-        impl<'r, const H: u64> BindNullable<Vec<PgEnum<H>>> for Option<$a> {}
-    )*};
-}
-bind_labels!(Vec<String>, &'r Vec<String>, &'r [String], Vec<&'r str>, &'r Vec<&'r str>, &'r [&'r str]);
-
-/// A derived Rust enum of the parameter's enum, in the wrappers a derive in another crate may not
-/// implement foreign traits for (the derive itself implements `Bind` for `E` and `&E`).
-macro_rules! bind_derived {
-    ($($a:ty),*) => {$(
-        impl<'r, const H: u64, E: EnumOf<H>> BindNullable<PgEnum<H>> for $a {}
-    )*};
-}
-bind_derived!(Option<E>, &'r Option<E>);
-macro_rules! bind_derived_list {
-    ($($a:ty),*) => {$(
-        impl<'r, const H: u64, E: EnumOf<H>> Bind<Vec<PgEnum<H>>> for $a {}
-        impl<'r, const H: u64, E: EnumOf<H>> BindNullable<Vec<PgEnum<H>>> for $a {}
-        impl<'r, const H: u64, E: EnumOf<H>> BindNullable<Vec<PgEnum<H>>> for Option<$a> {}
-    )*};
-}
-bind_derived_list!(Vec<E>, &'r Vec<E>, &'r [E]);

@@ -1,5 +1,5 @@
 //! The impls of a derived enum: `ToSql`/`FromSql` by label (accepting only its Postgres enum),
-//! `EnumColumn` (for the `AS "col: Mood"` check), and the `Bind` impls that make it an argument
+//! `EnumColumn` (for the `AS "col: Mood"` check), and the `BindEnum` impls that make it an argument
 //! for parameters of its enum. Without a checked enum (an error was reported) the same impls
 //! accept any enum, so nothing else fails because of it.
 
@@ -72,7 +72,8 @@ pub fn impls(input: &EnumInput<'_>, checked: Option<&Checked>) -> TokenStream {
     }
 }
 
-/// `Bind` for the enum and references to it; `Option`s, `Vec`s and slices come with `EnumOf`.
+/// `BindEnum` for the enum and references to it (`Option`s, `Vec`s and slices come with
+/// `EnumOf`), and `Bind<Mood>` as for every Rust type of a parameter.
 fn binds(ident: &syn::Ident, hash: Option<u64>) -> TokenStream {
     let (generics, hash) = match hash {
         Some(h) => (quote!(), quote!(#h)),
@@ -81,10 +82,10 @@ fn binds(ident: &syn::Ident, hash: Option<u64>) -> TokenStream {
     let param = quote!(::strata::types::PgEnum<#hash>);
     quote! {
         impl #generics ::strata::__private::EnumOf<#hash> for #ident {}
-        impl #generics ::strata::Bind<#param> for #ident {}
-        impl #generics ::strata::Bind<#param> for &#ident {}
-        impl #generics ::strata::BindNullable<#param> for #ident {}
-        impl #generics ::strata::BindNullable<#param> for &#ident {}
+        impl #generics ::strata::BindEnum<#param> for #ident {}
+        impl #generics ::strata::BindEnum<#param> for &#ident {}
+        impl #generics ::strata::BindEnumNullable<#param> for #ident {}
+        impl #generics ::strata::BindEnumNullable<#param> for &#ident {}
         ::strata::__bind_impls!(#ident);
     }
 }

@@ -39,7 +39,8 @@ fn words(name: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut word = String::new();
     for (i, &c) in chars.iter().enumerate() {
-        if c == '_' {
+        // Spaces and hyphens only occur in labels (for which a variant name is suggested).
+        if matches!(c, '_' | ' ' | '-') {
             if !word.is_empty() {
                 words.push(std::mem::take(&mut word));
             }
@@ -82,5 +83,6 @@ mod tests {
         assert_eq!(rename("HTTPServer", "snake_case").unwrap(), "http_server");
         assert_eq!(rename("Level2Cache", "kebab-case").unwrap(), "level2-cache");
         assert_eq!(rename("Happy", "Title Case"), None);
+        assert_eq!(rename("very cloudy", "PascalCase").unwrap(), "VeryCloudy");
     }
 }
