@@ -20,5 +20,5 @@ mod sql;
 pub use catalog::Catalog;
 pub use diagnostic::{Diagnostic, LineIndex, Severity};
 pub use migration::{Migration, MigrationSet};
-pub use query::{describe, Column, Param, QueryDescription};
+pub use query::{closest, describe, Column, Param, QueryDescription};
 pub use sql::{parse_script, Statement, SyntaxError};

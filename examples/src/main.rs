@@ -4,6 +4,14 @@
 
 use std::error::Error;
 
+/// The Postgres enum `author_role`; its variants are checked against the migrations' labels.
+#[derive(Debug, Clone, Copy, PartialEq, strata::Type)]
+#[strata(type_name = "author_role", rename_all = "lowercase")]
+enum Role {
+    Writer,
+    Editor,
+}
+
 fn main() -> Result<(), Box<dyn Error>> {
     let url = std::env::var("DATABASE_URL")
         .unwrap_or_else(|_| "host=/var/run/postgresql user=root dbname=strata_example".to_string());
@@ -14,15 +22,22 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("migrations: {} applied at start-up", applied.len());
 
     let author = strata::query!(
-        "INSERT INTO authors (name, email, bio) VALUES ($1, $2, $3)
-         ON CONFLICT (email) DO UPDATE SET name = excluded.name
-         RETURNING id, name, created_at",
+        r#"INSERT INTO authors (name, email, bio, role) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (email) DO UPDATE SET name = excluded.name, role = excluded.role
+         RETURNING id, name, created_at, role AS "role: Role""#,
         "Ada Lovelace",
         "ada@example.com",
-        None::<&str>
+        None::<&str>,
+        Some(Role::Writer)
     )
     .fetch_one(&mut client)?;
-    println!("author #{}: {} (since {})", author.id, author.name, author.created_at.date());
+    println!(
+        "author #{}: {} (since {}, {:?})",
+        author.id,
+        author.name,
+        author.created_at.date(),
+        author.role
+    );
 
     let post = strata::query!(
         "INSERT INTO posts (author_id, title, body) VALUES ($1, $2, $3) RETURNING id, published_at",

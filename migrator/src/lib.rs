@@ -43,14 +43,17 @@ pub mod types;
 
 pub use error::Error;
 pub use migrate::{Applied, MigrateError, Migration, Migrator};
-pub use query::{bind, bind_nullable, query_as, Bind, BindNullable, Executor, FromRow, Query, Statement};
+pub use query::{
+    bind, bind_enum, bind_enum_nullable, bind_nullable, query_as, Bind, BindEnum, BindEnumNullable,
+    BindNullable, Executor, FromRow, Query, Statement,
+};
 /// `#[strata::test]`: the test runs in a fresh database cloned from a template that the
 /// migrations built once; see [`testing`].
 #[cfg(feature = "testing")]
 pub use strata_query_macros::test;
 pub use strata_query_macros::{
     migrate, query, query_as, query_as_unchecked, query_file, query_file_as, query_file_scalar, query_scalar,
-    query_unchecked, FromRow,
+    query_unchecked, FromRow, Type,
 };
 
 /// A row as returned by the driver.
@@ -60,6 +63,11 @@ pub use postgres_types::ToSql;
 
 #[doc(hidden)]
 pub mod __private {
-    pub use postgres_types::{FromSql, IsNull, Kind, ToSql, Type};
+    pub use postgres_types::private::BytesMut;
+    pub use postgres_types::{to_sql_checked, FromSql, IsNull, Kind, ToSql, Type};
     pub use tokio_postgres::Row;
+
+    pub use crate::types::enums::{
+        accepts_enum, label_from_sql, label_to_sql, same_enum, EnumColumn, EnumLabels, EnumOf,
+    };
 }

@@ -7,9 +7,9 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Expr, Type};
 
-use strata_analyzer::Param;
+use strata_analyzer::{Catalog, Param};
 
-use crate::columns::rust_syn_type;
+use crate::columns::param_type;
 use crate::pg_type::type_constant;
 
 pub struct Bound {
@@ -30,7 +30,13 @@ fn strip_override(arg: &Expr) -> (&Expr, bool) {
     }
 }
 
-pub fn bind(params: &[Param], args: &[Expr], checked: bool, errors: &mut Vec<syn::Error>) -> Bound {
+pub fn bind(
+    catalog: &Catalog,
+    params: &[Param],
+    args: &[Expr],
+    checked: bool,
+    errors: &mut Vec<syn::Error>,
+) -> Bound {
     let mut binds = Vec::new();
     let mut types = Some(Vec::new());
     for (param, arg) in params.iter().zip(args) {
@@ -44,11 +50,11 @@ pub fn bind(params: &[Param], args: &[Expr], checked: bool, errors: &mut Vec<syn
             binds.push(untyped(value));
             continue;
         }
-        match rust_syn_type(&param.ty) {
-            Ok(ty) if param_allows_null(param) => {
-                binds.push(quote_spanned!(arg.span()=> ::strata::bind_nullable::<#ty, _>(&(#value))))
+        match param_type(catalog, &param.ty) {
+            Ok(ty) => {
+                let check = bind_fn(catalog, param);
+                binds.push(quote_spanned!(arg.span()=> ::strata::#check::<#ty, _>(&(#value))))
             }
-            Ok(ty) => binds.push(quote_spanned!(arg.span()=> ::strata::bind::<#ty, _>(&(#value)))),
             Err(why) => {
                 errors.push(syn::Error::new(
                     arg.span(),
@@ -73,6 +79,28 @@ pub fn bind(params: &[Param], args: &[Expr], checked: bool, errors: &mut Vec<syn
 
 pub fn untyped(value: &Expr) -> TokenStream {
     quote_spanned!(value.span()=> &(#value) as &(dyn ::strata::ToSql + ::std::marker::Sync))
+}
+
+/// The function checking an argument: `bind`, or `bind_enum` for an enum parameter, `_nullable`
+/// where NULL is accepted.
+fn bind_fn(catalog: &Catalog, param: &Param) -> proc_macro2::Ident {
+    let name = match (crate::enum_types::enum_of(catalog, &param.ty).is_some(), param_allows_null(param)) {
+        (false, false) => "bind",
+        (false, true) => "bind_nullable",
+        (true, false) => "bind_enum",
+        (true, true) => "bind_enum_nullable",
+    };
+    proc_macro2::Ident::new(name, proc_macro2::Span::call_site())
+}
+
+/// The bound of the named form's parameter: `Bind<T>`, `BindNullable<T>`, or their enum twins.
+pub fn bind_trait(catalog: &Catalog, param: &Param, ty: &syn::Type) -> TokenStream {
+    match (crate::enum_types::enum_of(catalog, &param.ty).is_some(), param_allows_null(param)) {
+        (false, false) => quote!(::strata::Bind<#ty>),
+        (false, true) => quote!(::strata::BindNullable<#ty>),
+        (true, false) => quote!(::strata::BindEnum<#ty>),
+        (true, true) => quote!(::strata::BindEnumNullable<#ty>),
+    }
 }
 
 /// Whether `Option<T>` is accepted: where the analyzer says NULL is meaningful (a nullable

@@ -2,11 +2,13 @@
 //! `name: Type`, `name!: Type`, `name?: Type` taken off) and the Rust type.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 
 use strata_analyzer::rust_types::rust_type;
-use strata_analyzer::Column;
+use strata_analyzer::{Catalog, Column};
+
+use crate::enum_types::{self, enum_of};
 
 pub struct Field {
     pub ident: Ident,
@@ -14,6 +16,23 @@ pub struct Field {
     pub ty: TokenStream,
     /// Position in the row.
     pub index: usize,
+    /// An enum column: read through `EnumText`, which lets text types read it.
+    pub is_enum: bool,
+    /// Items checking the field's type at compile time: that a Rust enum named for an enum
+    /// column is the one derived for that enum.
+    pub check: TokenStream,
+}
+
+impl Field {
+    /// `row.try_get(index)` as the field's type.
+    pub fn read(&self) -> TokenStream {
+        let (i, ty) = (self.index, &self.ty);
+        if self.is_enum {
+            quote!(row.try_get::<usize, ::strata::types::EnumText<#ty>>(#i)?.0)
+        } else {
+            quote!(row.try_get::<usize, #ty>(#i)?)
+        }
+    }
 }
 
 /// A column name's override: the name, forced nullability and a Rust type, if any.
@@ -43,7 +62,12 @@ pub fn parse_override(name: &str) -> Override<'_> {
 
 /// One field per column, or the errors that prevent it; a column that fails still has its
 /// name in `names` for the typed fallback.
-pub fn fields(columns: &[Column], span: Span, errors: &mut Vec<syn::Error>) -> (Vec<Field>, Vec<Ident>) {
+pub fn fields(
+    catalog: &Catalog,
+    columns: &[Column],
+    span: Span,
+    errors: &mut Vec<syn::Error>,
+) -> (Vec<Field>, Vec<Ident>) {
     let mut fields = Vec::new();
     let mut names: Vec<Ident> = Vec::new();
     for (index, column) in columns.iter().enumerate() {
@@ -67,10 +91,13 @@ pub fn fields(columns: &[Column], span: Span, errors: &mut Vec<syn::Error>) -> (
             continue;
         }
         names.push(ident.clone());
+        let pg_enum = enum_of(catalog, &column.ty);
+        let mut check = TokenStream::new();
         let base = match over.ty {
             Some(ty) => syn::parse_str::<syn::Type>(ty).map(|t| quote!(#t)).map_err(|e| {
                 format!("the type override of output column \"{}\" is not a Rust type: {e}", over.name)
             }),
+            None if pg_enum.is_some() => Ok(enum_types::column_type(&column.ty)).map(|t| quote!(#t)),
             None => rust_syn_type(&column.ty).map(|t| quote!(#t)).map_err(|why| {
                 format!(
                     "output column \"{}\" has type {}: {why} in the query, e.g. `(expression)::text AS {}`, \
@@ -79,6 +106,9 @@ pub fn fields(columns: &[Column], span: Span, errors: &mut Vec<syn::Error>) -> (
                 )
             }),
         };
+        if let (Some(e), Some(rust), Ok(base)) = (&pg_enum, over.ty, &base) {
+            check = enum_check(span, over.name, &e.qualified(), rust, base);
+        }
         match base {
             Ok(base) => {
                 let ty = if over.nullable.unwrap_or(column.nullable) {
@@ -86,12 +116,38 @@ pub fn fields(columns: &[Column], span: Span, errors: &mut Vec<syn::Error>) -> (
                 } else {
                     base
                 };
-                fields.push(Field { ident, ty, index });
+                fields.push(Field { ident, ty, index, is_enum: pg_enum.is_some(), check });
             }
             Err(message) => errors.push(syn::Error::new(span, message)),
         }
     }
     (fields, names)
+}
+
+/// `AS "col: Mood"` on an enum column: `Mood` must be derived for that enum (text types read
+/// any). A const assertion, so the query's code stays one item.
+fn enum_check(span: Span, column: &str, qualified: &str, rust: &str, base: &TokenStream) -> TokenStream {
+    let message = format!(
+        "output column \"{column}\" has type {qualified}, but `{rust}` is derived for another enum: \
+         read it as a type with #[strata(type_name = \"{qualified}\")], or as String"
+    )
+    .replace('{', "{{")
+    .replace('}', "}}");
+    quote_spanned! {span=>
+        const _: () = ::std::assert!(
+            ::strata::__private::same_enum(<#base as ::strata::__private::EnumColumn>::TYPE_NAME, #qualified),
+            #message
+        );
+    }
+}
+
+/// The Rust type of a parameter of type `ty`: for an enum, the type text and the enum's derived
+/// Rust type bind to.
+pub fn param_type(catalog: &Catalog, ty: &strata_analyzer::catalog::SqlType) -> Result<syn::Type, String> {
+    match enum_of(catalog, ty) {
+        Some(e) => Ok(enum_types::param_type(&e, ty.array)),
+        None => rust_syn_type(ty),
+    }
 }
 
 /// The Rust type generated code uses for `ty`, or why there is none.

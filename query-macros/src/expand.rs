@@ -6,7 +6,7 @@
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
-use strata_analyzer::{describe, QueryDescription};
+use strata_analyzer::{describe, Catalog, QueryDescription};
 
 use crate::args::{self, types_tokens};
 use crate::columns::{self, Field};
@@ -35,12 +35,13 @@ pub fn expand(request: &Request) -> TokenStream {
                 tracking = migrations::tracking(&dir, loaded);
                 match describe(&loaded.catalog, sql) {
                     Ok(d) => {
-                        if let Some(tokens) = generate(request, sql, &d, &tracking, &mut errors) {
+                        let catalog = &loaded.catalog;
+                        if let Some(tokens) = generate(catalog, request, sql, &d, &tracking, &mut errors) {
                             if errors.is_empty() {
                                 return tokens;
                             }
                         }
-                        known = Some(known_columns(&d, span));
+                        known = Some(known_columns(catalog, &d, span));
                     }
                     Err(ds) => errors.extend(ds.iter().map(|d| syn::Error::new(span, query_error(sql, d)))),
                 }
@@ -57,8 +58,8 @@ pub fn expand(request: &Request) -> TokenStream {
 }
 
 /// The columns of a described query for the fallback: each with its type where it has one.
-fn known_columns(d: &QueryDescription, span: Span) -> Vec<FallbackColumn> {
-    let (fields, _) = columns::fields(&d.columns, span, &mut Vec::new());
+fn known_columns(catalog: &Catalog, d: &QueryDescription, span: Span) -> Vec<FallbackColumn> {
+    let (fields, _) = columns::fields(catalog, &d.columns, span, &mut Vec::new());
     d.columns
         .iter()
         .enumerate()
@@ -102,6 +103,7 @@ pub fn sql_expr(request: &Request, sql: &str) -> TokenStream {
 /// The expansion, with `tracking` (items) placed where an expression can hold it: not in a
 /// block around the `Query`, whose temporaries (the arguments) would then end with the block.
 fn generate(
+    catalog: &Catalog,
     request: &Request,
     sql: &str,
     d: &QueryDescription,
@@ -121,10 +123,11 @@ fn generate(
         ));
     }
     let sql_expr = sql_expr(request, sql);
-    let (fields, _) = columns::fields(&d.columns, span, errors);
+    let (fields, _) = columns::fields(catalog, &d.columns, span, errors);
+    let checks: TokenStream = fields.iter().map(|f| f.check.clone()).collect();
     match &request.output {
         Output::Named { attrs, vis, ident } => {
-            let bound = named_params(d, errors);
+            let bound = named_params(catalog, d, errors);
             let types = types_tokens(&bound.1);
             let decls = fields.iter().map(|f| {
                 let (ident, ty) = (&f.ident, &f.ty);
@@ -134,6 +137,7 @@ fn generate(
             let (params, binds) = bound.0;
             Some(quote! {
                 #tracking
+                #checks
                 #(#attrs)*
                 #[derive(Debug, Clone)]
                 #vis struct #ident { #(#decls),* }
@@ -151,12 +155,12 @@ fn generate(
             })
         }
         output => {
-            let bound = args::bind(&d.params, &request.args, request.checked, errors);
+            let bound = args::bind(catalog, &d.params, &request.args, request.checked, errors);
             let types = types_tokens(&bound.types);
             let binds = &bound.binds;
             let decode = decode(output, &fields, d, span, errors)?;
             Some(quote! {
-                ::strata::Query::new(#sql_expr, ::std::vec![#(#binds),*], #types, { #tracking #decode })
+                ::strata::Query::new(#sql_expr, ::std::vec![#(#binds),*], #types, { #tracking #checks #decode })
             })
         }
     }
@@ -166,8 +170,8 @@ fn reads(fields: &[Field]) -> Vec<TokenStream> {
     fields
         .iter()
         .map(|f| {
-            let (ident, i) = (&f.ident, f.index);
-            quote!(#ident: row.try_get(#i)?)
+            let (ident, read) = (&f.ident, f.read());
+            quote!(#ident: #read)
         })
         .collect()
 }
@@ -207,10 +211,10 @@ fn decode(
             // Field by field with the column's type, so a wrong field type or a missing field is
             // a compile error pointing at the SQL.
             let reads = fields.iter().map(|f| {
-                let (ident, fty, i) = (&f.ident, &f.ty, f.index);
+                let (ident, fty, read) = (&f.ident, &f.ty, f.read());
                 let ident = syn::Ident::new(&ident.to_string(), span);
                 quote::quote_spanned!(span=> #ident: {
-                    let value: #fty = row.try_get(#i)?;
+                    let value: #fty = #read;
                     value
                 })
             });
@@ -234,11 +238,11 @@ fn decode(
                 return None;
             }
             let f = fields.first()?;
-            let fty = &f.ty;
+            let (fty, read) = (&f.ty, f.read());
             let sig = signature(quote!(#fty));
             quote! {
                 fn decode(row: &::strata::Row) -> ::std::result::Result<#fty, ::strata::Error> {
-                    ::std::result::Result::Ok(row.try_get::<usize, #fty>(0)?)
+                    ::std::result::Result::Ok(#read)
                 }
                 decode as #sig
             }
@@ -250,6 +254,7 @@ fn decode(
 /// Parameters of the named form's `query` function: `p1: &'a impl Bind<T>`, and their binds.
 #[allow(clippy::type_complexity)]
 fn named_params(
+    catalog: &Catalog,
     d: &QueryDescription,
     errors: &mut Vec<syn::Error>,
 ) -> ((Vec<TokenStream>, Vec<TokenStream>), Option<Vec<TokenStream>>) {
@@ -262,13 +267,9 @@ fn named_params(
             (Some(list), Some(c)) => list.push(c),
             _ => types = None,
         }
-        match columns::rust_syn_type(&p.ty) {
+        match columns::param_type(catalog, &p.ty) {
             Ok(ty) => {
-                let bound = if args::param_allows_null(p) {
-                    quote!(::strata::BindNullable<#ty>)
-                } else {
-                    quote!(::strata::Bind<#ty>)
-                };
+                let bound = args::bind_trait(catalog, p, &ty);
                 params.push(quote!(#name: &'a (impl #bound + 'a)));
                 binds.push(quote!(#name as &(dyn ::strata::ToSql + ::std::marker::Sync)));
             }

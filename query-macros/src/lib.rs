@@ -4,6 +4,8 @@
 
 mod args;
 mod columns;
+mod derive_type;
+mod enum_types;
 mod expand;
 mod fallback;
 mod from_row;
@@ -81,6 +83,14 @@ pub fn migrate(input: TokenStream) -> TokenStream {
 pub fn derive_from_row(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     from_row::derive(&input).unwrap_or_else(syn::Error::into_compile_error).into()
+}
+
+/// `#[derive(strata::Type)]`: a Rust enum for a Postgres enum of the migrations, its variants
+/// checked against the enum's labels at compile time.
+#[proc_macro_derive(Type, attributes(strata))]
+pub fn derive_type(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    derive_type::derive(&input).into()
 }
 
 /// `#[strata::test]`: a `#[test]` in a fresh database cloned from the migrations' template.

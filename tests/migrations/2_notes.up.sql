@@ -12,3 +12,15 @@ CREATE TABLE files (
     content bytea NOT NULL,
     thumbnail bytea
 );
+-- Enums for checked queries (tests/tests/enums.rs and the ui/enum_*.rs cases).
+CREATE TYPE mood AS ENUM ('sad', 'ok');
+ALTER TYPE mood ADD VALUE 'happy';
+CREATE TYPE weather AS ENUM ('sunny', 'rainy', 'very cloudy');
+CREATE DOMAIN positive AS int CHECK (VALUE > 0);
+CREATE TABLE diary (
+    id bigserial PRIMARY KEY,
+    mood mood NOT NULL,
+    maybe mood,
+    moods mood[] NOT NULL DEFAULT '{}',
+    weather weather
+);

@@ -67,6 +67,17 @@ impl Analysis<'_> {
         }
     }
 
+    /// A string literal where an enum value goes (`'x'::mood`, `INSERT ... VALUES ('x')` into an
+    /// enum column, `SET m = 'x'`, `m IN ('x')`) must be one of its labels, as the server reads it.
+    pub fn check_enum_literal(&mut self, node: &Node, expected: &crate::catalog::SqlType) {
+        let Some(NodeEnum::AConst(c)) = &node.node else { return };
+        let (Some(Val::Sval(s)), false) = (&c.val, expected.array) else { return };
+        let Some(oid) = self.catalog.type_oid(expected) else { return };
+        if self.catalog.enum_labels(oid).is_some() {
+            self.check_literal(&s.sval, oid, c.location);
+        }
+    }
+
     /// 22P02 for a literal the declared type cannot read, as the server reports it.
     pub fn check_literal(&mut self, text: &str, oid: Oid, location: i32) {
         let t = text.trim();

@@ -9,6 +9,8 @@ mod cte;
 mod dml;
 #[cfg(test)]
 mod do_block_tests;
+#[cfg(test)]
+mod enum_tests;
 mod expr;
 mod fallback;
 mod from_functions;
@@ -306,7 +308,7 @@ pub(crate) fn node_location(node: &Node) -> i32 {
 }
 
 /// The candidate closest to `name` by edit distance, if it is close enough to be a typo.
-pub(crate) fn closest<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
+pub fn closest<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
     let limit = ((name.chars().count() + 1) / 3).max(1);
     candidates
         .iter()

@@ -4,6 +4,7 @@ use std::task::{Context, Poll};
 
 use postgres_types::{ToSql, Type};
 
+use crate::types::enums::LabelOrValue;
 use crate::{Error, Row};
 
 /// A statement with its bound parameters, as a [`crate::Query`] hands it to an [`Executor`].
@@ -21,6 +22,17 @@ impl<'a> Statement<'a> {
     fn typed(&self, types: &[Type]) -> Vec<(&'a (dyn ToSql + Sync), Type)> {
         self.params.iter().copied().zip(types.iter().cloned()).collect()
     }
+
+    /// The parameters for the prepared statement: a text value for an enum parameter goes as
+    /// its label (the macros know no OID for the migrations' types, so such queries are
+    /// prepared).
+    fn labels_or_values(&self) -> Vec<LabelOrValue<'a>> {
+        self.params.iter().map(|p| LabelOrValue(*p)).collect()
+    }
+}
+
+fn as_params<'p>(params: &'p [LabelOrValue<'_>]) -> Vec<&'p (dyn ToSql + Sync)> {
+    params.iter().map(|p| p as &(dyn ToSql + Sync)).collect()
 }
 
 /// Where a [`crate::Query`] runs. For blocking clients `Output<T>` is `T`; for async clients it
@@ -47,14 +59,20 @@ impl<'a, C: postgres::GenericClient> Executor<'a> for &'a mut C {
     fn rows(self, s: Statement<'a>) -> Result<Vec<Row>, Error> {
         Ok(match s.types {
             Some(types) => self.query_typed(s.sql, &s.typed(types))?,
-            None => self.query(s.sql, &s.params)?,
+            None => {
+                let prepared = self.prepare(s.sql)?;
+                self.query(&prepared, &as_params(&s.labels_or_values()))?
+            }
         })
     }
 
     fn execute(self, s: Statement<'a>) -> Result<u64, Error> {
         Ok(match s.types {
             Some(types) => self.execute_typed(s.sql, &s.typed(types))?,
-            None => postgres::GenericClient::execute(self, s.sql, &s.params)?,
+            None => {
+                let prepared = self.prepare(s.sql)?;
+                postgres::GenericClient::execute(self, &prepared, &as_params(&s.labels_or_values()))?
+            }
         })
     }
 
@@ -93,7 +111,10 @@ pub(crate) fn rows_async<'a, C: tokio_postgres::GenericClient + Sync>(
     Box::pin(async move {
         Ok(match s.types {
             Some(types) => c.query_typed(s.sql, &s.typed(types)).await?,
-            None => c.query(s.sql, &s.params).await?,
+            None => {
+                let prepared = c.prepare(s.sql).await?;
+                c.query(&prepared, &as_params(&s.labels_or_values())).await?
+            }
         })
     })
 }
@@ -105,7 +126,11 @@ pub(crate) fn execute_async<'a, C: tokio_postgres::GenericClient + Sync>(
     Box::pin(async move {
         Ok(match s.types {
             Some(types) => c.execute_typed(s.sql, &s.typed(types)).await?,
-            None => tokio_postgres::GenericClient::execute(c, s.sql, &s.params).await?,
+            None => {
+                let prepared = c.prepare(s.sql).await?;
+                let params = s.labels_or_values();
+                tokio_postgres::GenericClient::execute(c, &prepared, &as_params(&params)).await?
+            }
         })
     })
 }

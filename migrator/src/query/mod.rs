@@ -3,6 +3,7 @@
 //! that reads it from a row; talking to the driver is compiled once, not once per query.
 
 mod bind;
+mod bind_enum;
 #[doc(hidden)]
 pub mod executor;
 #[cfg(any(feature = "deadpool", feature = "bb8"))]
@@ -11,6 +12,7 @@ mod pools;
 use postgres_types::{ToSql, Type};
 
 pub use bind::{bind, bind_nullable, Bind, BindNullable};
+pub use bind_enum::{bind_enum, bind_enum_nullable, BindEnum, BindEnumNullable};
 pub use executor::{Executor, Statement};
 
 use crate::{Error, Row};

@@ -6,9 +6,11 @@
 //! `xml`) are defined here, so they need no feature.
 #![allow(non_camel_case_types)]
 
+pub(crate) mod enums;
 mod network;
 mod scalars;
 
+pub use enums::{EnumText, PgEnum};
 pub use network::{Inet, MacAddr};
 pub use scalars::{Bits, Interval, Money, Xml};
 

@@ -1,0 +1,2 @@
+ALTER TABLE authors DROP COLUMN role;
+DROP TYPE author_role;
