@@ -95,6 +95,14 @@ impl Catalog {
         self.keys.indexes.values().filter(move |i| i.schema == schema && i.table == table)
     }
 
+    /// The primary key columns of a table, empty when it has none (or one on expressions).
+    pub fn primary_key(&self, (schema, table): &(String, String)) -> Vec<String> {
+        self.indexes_on(schema, table)
+            .find(|i| i.primary)
+            .and_then(|i| i.columns.iter().cloned().collect::<Option<Vec<_>>>())
+            .unwrap_or_default()
+    }
+
     /// Every index, by schema and name.
     pub fn indexes(&self) -> impl Iterator<Item = &Index> {
         self.keys.indexes.values()

@@ -69,13 +69,13 @@ impl Analysis<'_> {
 
     /// A string literal where an enum value goes (`'x'::mood`, `INSERT ... VALUES ('x')` into an
     /// enum column, `SET m = 'x'`, `m IN ('x')`) must be one of its labels, as the server reads it.
-    pub fn check_enum_literal(&mut self, node: &Node, expected: &crate::catalog::SqlType) {
+    /// A string literal where a value of `expected` goes (INSERT VALUES, SET, a comparison, IN,
+    /// BETWEEN) is read as that type, as the server reads it: 22P02 when it cannot be.
+    pub fn check_typed_literal(&mut self, node: &Node, expected: &crate::catalog::SqlType) {
         let Some(NodeEnum::AConst(c)) = &node.node else { return };
         let (Some(Val::Sval(s)), false) = (&c.val, expected.array) else { return };
         let Some(oid) = self.catalog.type_oid(expected) else { return };
-        if self.catalog.enum_labels(oid).is_some() {
-            self.check_literal(&s.sval, oid, c.location);
-        }
+        self.check_literal(&s.sval, oid, c.location);
     }
 
     /// 22P02 for a literal the declared type cannot read, as the server reports it.

@@ -36,10 +36,11 @@ fn unknown_functions_and_operators_are_the_servers_errors() {
 
 #[test]
 fn built_in_functions_come_from_the_generated_catalog() {
+    // Grouped by the primary key: every column may be used, and each group has a row.
     let (cols, params) = shape(
         "SELECT make_interval(days => $1) AS i, set_config('a.b', $2, true) AS s, encode(sha256('x'), 'hex') AS h, \
          avg(created_at - created_at) AS a, date_part('year', created_at) AS y, extract(year FROM created_at) AS x, \
-         pg_notify('c', email) AS n, array_position(ARRAY[1, 2], age) AS p FROM users",
+         pg_notify('c', email) AS n, array_position(ARRAY[1, 2], age) AS p FROM users GROUP BY id",
     );
     assert_eq!(
         cols,
@@ -47,7 +48,7 @@ fn built_in_functions_come_from_the_generated_catalog() {
             "i interval null",
             "s text null",
             "h text",
-            "a interval null",
+            "a interval",
             "y float8",
             "x numeric",
             "n void null",

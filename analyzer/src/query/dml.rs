@@ -49,6 +49,7 @@ impl Analysis<'_> {
                                 None,
                             );
                         }
+                        self.too_few_values(s, list.items.len());
                         for (item, (_, ty, nullable)) in list.items.iter().zip(&columns) {
                             self.param_target(item, *nullable);
                             match ty {
@@ -72,6 +73,7 @@ impl Analysis<'_> {
                         }
                     }
                     let produced = self.subquery_columns(select, outer);
+                    self.too_few_values(s, produced.len());
                     if produced.len() > columns.len() {
                         self.error_at(
                             rv.location,
@@ -100,6 +102,19 @@ impl Analysis<'_> {
         };
         self.pop_ctes(ctes);
         outputs
+    }
+
+    /// With a column list, each listed column needs a value: the server points at the first one
+    /// left without.
+    fn too_few_values(&mut self, s: &InsertStmt, values: usize) {
+        if let Some(first_without) = s.cols.get(values) {
+            self.error_at(
+                node_location(first_without),
+                "42601",
+                "INSERT has more target columns than expressions",
+                None,
+            );
+        }
     }
 
     /// The type of a column named as an INSERT or UPDATE target and whether it allows NULL,

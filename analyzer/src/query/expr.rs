@@ -59,7 +59,7 @@ impl Analysis<'_> {
     /// Types `node` where a value of type `expected` goes, giving untyped parameters that type.
     pub fn expr_expecting(&mut self, node: &Node, scope: &Scope<'_>, expected: &SqlType) -> Typed {
         self.infer(node, expected);
-        self.check_enum_literal(node, expected);
+        self.check_typed_literal(node, expected);
         self.expr(node, scope)
     }
 

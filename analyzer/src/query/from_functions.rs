@@ -85,7 +85,15 @@ impl Analysis<'_> {
             super::statements::rename_columns(columns.iter_mut().map(|c| &mut c.name), &alias.colnames);
         }
         let scalar = scalar_name.is_some() || (columns.len() == 1 && !several);
-        Source { name, columns, nullable_from_join: false, unresolved: false, table: false, scalar }
+        Source {
+            name,
+            columns,
+            nullable_from_join: false,
+            unresolved: false,
+            table: false,
+            scalar,
+            primary_key: Vec::new(),
+        }
     }
 
     /// The columns one call in FROM produces, and whether it is a scalar one that the alias

@@ -15,6 +15,9 @@ mod expr;
 mod fallback;
 mod from_functions;
 mod functions;
+mod grouping;
+#[cfg(test)]
+mod grouping_tests;
 mod merge;
 #[cfg(test)]
 mod merge_tests;

@@ -34,6 +34,9 @@ pub struct Source {
     pub table: bool,
     /// A function in FROM returning one scalar column: its alias alone means that value.
     pub scalar: bool,
+    /// A table's primary key columns (empty for anything else): grouping by them groups every
+    /// column of the table (Postgres's functional dependency rule).
+    pub primary_key: Vec<String>,
 }
 
 /// The system columns every table has, with their types.
@@ -219,6 +222,7 @@ impl Analysis<'_> {
                         unresolved: true,
                         table: false,
                         scalar: false,
+                        primary_key: Vec::new(),
                     };
                     return vec![unresolved];
                 };
@@ -232,6 +236,7 @@ impl Analysis<'_> {
                     unresolved: false,
                     table: false,
                     scalar: false,
+                    primary_key: Vec::new(),
                 }]
             }
             Some(NodeEnum::RangeFunction(rf)) => vec![self.range_function(rf, outer)],
@@ -270,6 +275,7 @@ impl Analysis<'_> {
                     unresolved: false,
                     table: false,
                     scalar: false,
+                    primary_key: Vec::new(),
                 });
             }
         }
@@ -291,6 +297,7 @@ impl Analysis<'_> {
                     unresolved: true,
                     table: false,
                     scalar: false,
+                    primary_key: Vec::new(),
                 });
             }
             let known: Vec<&str> = self.catalog.tables().map(|t| t.name.as_str()).collect();
@@ -306,6 +313,7 @@ impl Analysis<'_> {
                 unresolved: true,
                 table: false,
                 scalar: false,
+                primary_key: Vec::new(),
             });
         };
         let key = self.catalog.relation_key(schema, &rv.relname);
@@ -330,6 +338,7 @@ impl Analysis<'_> {
             unresolved: false,
             table: relation.is_table,
             scalar: false,
+            primary_key: if relation.is_table { self.catalog.primary_key(&key) } else { Vec::new() },
         })
     }
 

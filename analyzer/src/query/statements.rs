@@ -61,6 +61,9 @@ impl Analysis<'_> {
                 s.group_clause.iter().any(|g| matches!(g.node, Some(NodeEnum::GroupingSet(_))));
             self.grouped.push(!s.group_clause.is_empty() && !grouping_sets);
             let mut outputs = self.target_list(&s.target_list, &scope);
+            if !grouping_sets {
+                self.check_grouping(s, &scope);
+            }
             // ROLLUP, CUBE and GROUPING SETS rows have NULL for the columns they group away.
             if grouping_sets {
                 for out in &mut outputs {

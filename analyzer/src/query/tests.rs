@@ -109,7 +109,7 @@ fn expressions_aggregates_and_overrides() {
         "SELECT count(*) AS n, max(age) AS oldest, lower(email) AS e, now() AS t, \
          coalesce(name, email) AS display, EXISTS (SELECT 1 FROM posts) AS any_posts, \
          (SELECT count(*) FROM posts p WHERE p.author_id = u.id) AS \"posts!\", \
-         age::int8 AS age8, 1 AS one, 'x' AS lit, name AS \"name?\" FROM users u",
+         age::int8 AS age8, 1 AS one, 'x' AS lit, name AS \"name?\" FROM users u GROUP BY u.id",
     );
     assert_eq!(
         cols,

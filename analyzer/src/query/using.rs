@@ -63,6 +63,7 @@ impl Analysis<'_> {
             unresolved: false,
             table: false,
             scalar: false,
+            primary_key: Vec::new(),
         })
     }
 }
