@@ -41,6 +41,23 @@ impl LockMode {
         }
     }
 
+    /// From `pg_locks.mode`: `AccessExclusiveLock` → `AccessExclusive`.
+    pub fn from_pg_locks_name(name: &str) -> Option<LockMode> {
+        use LockMode::*;
+        [
+            AccessShare,
+            RowShare,
+            RowExclusive,
+            ShareUpdateExclusive,
+            Share,
+            ShareRowExclusive,
+            Exclusive,
+            AccessExclusive,
+        ]
+        .into_iter()
+        .find(|m| m.pg_locks_name() == name)
+    }
+
     /// As `pg_locks.mode` shows it: `AccessExclusiveLock`.
     pub fn pg_locks_name(self) -> &'static str {
         match self {

@@ -137,7 +137,7 @@ fn observe(
         tx.batch_execute(sql).map_err(|e| db_message(&e))?;
         for row in tx.query(LOCKS, &[]).map_err(|e| db_message(&e))? {
             let table: TableKey = (row.get(0), row.get(1));
-            let Some(mode) = mode_of(row.get(2)) else { continue };
+            let Some(mode) = LockMode::from_pg_locks_name(row.get(2)) else { continue };
             if existing.contains_key(&table) {
                 let strongest = locks.entry(table).or_insert(mode);
                 *strongest = (*strongest).max(mode);
@@ -161,22 +161,6 @@ fn relfilenodes(db: &mut postgres::Client) -> Result<BTreeMap<TableKey, i64>, St
         .iter()
         .map(|r| ((r.get(0), r.get(1)), r.get(2)))
         .collect())
-}
-
-fn mode_of(pg_locks_mode: &str) -> Option<LockMode> {
-    use LockMode::*;
-    [
-        AccessShare,
-        RowShare,
-        RowExclusive,
-        ShareUpdateExclusive,
-        Share,
-        ShareRowExclusive,
-        Exclusive,
-        AccessExclusive,
-    ]
-    .into_iter()
-    .find(|m| m.pg_locks_name() == pg_locks_mode)
 }
 
 /// Where the observation and the prediction disagree, one sentence each.

@@ -115,12 +115,7 @@ impl Migrator {
             lease_ttl: None,
             heartbeat: None,
             strict: false,
-            policy: timeouts::Policy {
-                lock: None,
-                statement: None,
-                retries: 5,
-                retry_delay: Duration::from_secs(1),
-            },
+            policy: timeouts::DEFAULT_POLICY,
             observer: None,
         }
     }
@@ -133,12 +128,7 @@ impl Migrator {
             lease_ttl: None,
             heartbeat: None,
             strict: false,
-            policy: timeouts::Policy {
-                lock: None,
-                statement: None,
-                retries: 5,
-                retry_delay: Duration::from_secs(1),
-            },
+            policy: timeouts::DEFAULT_POLICY,
             observer: None,
         }
     }

@@ -110,9 +110,12 @@ pub(crate) struct Policy {
 
 pub(crate) const MAX_RETRY_DELAY: Duration = Duration::from_secs(30);
 
+pub(crate) const DEFAULT_POLICY: Policy =
+    Policy { lock: None, statement: None, retries: 5, retry_delay: Duration::from_secs(1) };
+
 impl Default for Policy {
     fn default() -> Self {
-        Policy { lock: None, statement: None, retries: 5, retry_delay: Duration::from_secs(1) }
+        DEFAULT_POLICY
     }
 }
 
