@@ -50,6 +50,12 @@ pub(crate) fn create(
 
 /// `YYYYMMDDHHMMSS` in UTC.
 pub(crate) fn utc_timestamp(t: SystemTime) -> i64 {
+    let (year, month, day, h, m, s) = utc_civil(t);
+    ((((year * 100 + month) * 100 + day) * 100 + h) * 100 + m) * 100 + s
+}
+
+/// (year, month, day, hour, minute, second) in UTC, without a date library.
+pub(crate) fn utc_civil(t: SystemTime) -> (i64, i64, i64, i64, i64, i64) {
     let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     // Howard Hinnant's civil_from_days.
@@ -62,8 +68,7 @@ pub(crate) fn utc_timestamp(t: SystemTime) -> i64 {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    let (h, m, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
-    ((((year * 100 + month) * 100 + day) * 100 + h) * 100 + m) * 100 + s
+    (year, month, day, rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
 #[cfg(test)]
