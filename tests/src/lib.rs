@@ -263,3 +263,43 @@ pub fn strata_url(url: &str, dir: &MigrationsDir, args: &[&str]) -> Run {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
+
+/// A database of its own with the test migrations (`tests/migrations`) applied as plain SQL and
+/// no extension, for tests about queries rather than the ledger; dropped at the end.
+pub struct PlainDb {
+    pub name: String,
+}
+
+impl PlainDb {
+    /// `strata_<test>_<pid>`: `test` names the test, unique within the test binaries.
+    pub fn new(test: &str) -> PlainDb {
+        let name = format!("strata_{test}_{}", std::process::id());
+        let mut admin = admin();
+        admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).unwrap();
+        admin.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+        let db = PlainDb { name };
+        let mut client = db.client();
+        let set =
+            strata_analyzer::MigrationSet::load(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations")).unwrap();
+        for m in &set.migrations {
+            client.batch_execute(&m.up.text).unwrap();
+        }
+        db
+    }
+
+    pub fn url(&self) -> String {
+        server_url(&self.name)
+    }
+
+    pub fn client(&self) -> postgres::Client {
+        postgres::Client::connect(&self.url(), postgres::NoTls).unwrap()
+    }
+}
+
+impl Drop for PlainDb {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = postgres::Client::connect(&server_url("postgres"), postgres::NoTls) {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        }
+    }
+}

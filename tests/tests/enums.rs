@@ -2,41 +2,7 @@
 //! and as a `#[derive(strata::Type)]` Rust enum, as parameters and columns, NULL, arrays and
 //! renamed variants, sync and async.
 
-use strata_e2e::server_url;
-
-/// A database of its own with the test migrations applied as plain SQL, dropped at the end.
-struct Db {
-    name: String,
-}
-
-impl Db {
-    fn new(test: &str) -> Db {
-        let name = format!("strata_enum_{test}_{}", std::process::id());
-        let mut admin = postgres::Client::connect(&server_url("postgres"), postgres::NoTls).unwrap();
-        admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).unwrap();
-        admin.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-        let db = Db { name };
-        let mut client = db.client();
-        let set =
-            strata_analyzer::MigrationSet::load(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations")).unwrap();
-        for m in &set.migrations {
-            client.batch_execute(&m.up.text).unwrap();
-        }
-        db
-    }
-
-    fn client(&self) -> postgres::Client {
-        postgres::Client::connect(&server_url(&self.name), postgres::NoTls).unwrap()
-    }
-}
-
-impl Drop for Db {
-    fn drop(&mut self) {
-        if let Ok(mut admin) = postgres::Client::connect(&server_url("postgres"), postgres::NoTls) {
-            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
-        }
-    }
-}
+use strata_e2e::PlainDb;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strata::Type)]
 #[strata(type_name = "mood", rename_all = "lowercase")]
@@ -58,7 +24,7 @@ enum Weather {
 
 #[test]
 fn enums_as_strings_by_default() {
-    let db = Db::new("text");
+    let db = PlainDb::new("enum_text");
     let mut client = db.client();
     let id = strata::query_scalar!(
         "INSERT INTO diary (mood, maybe, moods, weather) VALUES ($1, $2, $3, $4) RETURNING id",
@@ -98,7 +64,7 @@ fn enums_as_strings_by_default() {
 
 #[test]
 fn derived_enums_as_parameters_and_columns() {
-    let db = Db::new("derived");
+    let db = PlainDb::new("enum_derived");
     let mut client = db.client();
     let id = strata::query_scalar!(
         "INSERT INTO diary (mood, maybe, moods, weather) VALUES ($1, $2, $3, $4) RETURNING id",
@@ -173,11 +139,10 @@ strata::query! {
 
 #[test]
 fn enums_async_and_in_named_rows() {
-    let db = Db::new("async");
+    let db = PlainDb::new("enum_async");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
-        let (client, connection) =
-            tokio_postgres::connect(&server_url(&db.name), tokio_postgres::NoTls).await.unwrap();
+        let (client, connection) = tokio_postgres::connect(&db.url(), tokio_postgres::NoTls).await.unwrap();
         tokio::spawn(connection);
         strata::query!(
             "INSERT INTO diary (mood, weather) VALUES ($1, $2)",

@@ -2,46 +2,7 @@
 //! `query_unchecked!`, the named row type, sqlx's overrides, `bytea` and `Option` parameters,
 //! sync and async, in and out of transactions.
 
-use strata_e2e::server_url;
-
-/// A database of its own with the test migrations applied as plain SQL (these tests are about
-/// queries, not the ledger), dropped at the end.
-struct Db {
-    name: String,
-}
-
-impl Db {
-    fn new(test: &str) -> Db {
-        let name = format!("strata_q_{test}_{}", std::process::id());
-        let mut admin = postgres::Client::connect(&server_url("postgres"), postgres::NoTls).unwrap();
-        admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).unwrap();
-        admin.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-        let db = Db { name };
-        let mut client = db.client();
-        let set =
-            strata_analyzer::MigrationSet::load(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations")).unwrap();
-        for m in &set.migrations {
-            client.batch_execute(&m.up.text).unwrap();
-        }
-        db
-    }
-
-    fn url(&self) -> String {
-        server_url(&self.name)
-    }
-
-    fn client(&self) -> postgres::Client {
-        postgres::Client::connect(&self.url(), postgres::NoTls).unwrap()
-    }
-}
-
-impl Drop for Db {
-    fn drop(&mut self) {
-        if let Ok(mut admin) = postgres::Client::connect(&server_url("postgres"), postgres::NoTls) {
-            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
-        }
-    }
-}
+use strata_e2e::PlainDb;
 
 /// A hand-written struct, filled by `query_as!` field by field.
 #[derive(Debug, PartialEq)]
@@ -77,7 +38,7 @@ fn seed(client: &mut postgres::Client) {
 
 #[test]
 fn query_as_scalar_file_and_named_rows() {
-    let db = Db::new("family");
+    let db = PlainDb::new("q_family");
     let mut client = db.client();
     seed(&mut client);
 
@@ -137,7 +98,7 @@ fn query_as_scalar_file_and_named_rows() {
 
 #[test]
 fn sqlx_overrides_for_columns_and_arguments() {
-    let db = Db::new("overrides");
+    let db = PlainDb::new("q_overrides");
     let mut client = db.client();
     seed(&mut client);
     let row = strata::query!(
@@ -168,7 +129,7 @@ fn sqlx_overrides_for_columns_and_arguments() {
 
 #[test]
 fn bytea_and_string_parameters() {
-    let db = Db::new("bytea");
+    let db = PlainDb::new("q_bytea");
     let mut client = db.client();
     let content: Vec<u8> = vec![0, 1, 2, 255];
     let slice: &[u8] = &content;
@@ -199,7 +160,7 @@ fn bytea_and_string_parameters() {
 
 #[test]
 fn async_queries_run_in_one_round_trip_and_in_transactions() {
-    let db = Db::new("async");
+    let db = PlainDb::new("q_async");
     let mut sync = db.client();
     seed(&mut sync);
     tokio::runtime::Runtime::new().unwrap().block_on(async {
@@ -237,7 +198,7 @@ fn async_queries_run_in_one_round_trip_and_in_transactions() {
 
 #[test]
 fn interval_network_money_bits_and_xml_round_trip() {
-    let db = Db::new("types");
+    let db = PlainDb::new("q_types");
     let mut client = db.client();
     let ip: std::net::IpAddr = "10.1.2.3".parse().unwrap();
     let net = strata::types::Inet { addr: "192.168.0.0".parse().unwrap(), prefix: 16 };
