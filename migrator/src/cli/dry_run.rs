@@ -18,11 +18,7 @@ pub(crate) fn run(
     migrator: &Migrator,
     as_json: bool,
 ) -> Result<ExitCode, String> {
-    let plan = migrator.status(client).map_err(|e| e.to_string())?;
-    if let Some(p) = plan.iter().find(|e| e.status.blocks()) {
-        return Err(format!("{} {}: {}\n  nothing would be applied", p.version, p.name, p.status.explain()));
-    }
-    let pending: Vec<i64> = plan.iter().filter(|e| e.status == Status::Pending).map(|e| e.version).collect();
+    let pending = pending(client, migrator, "nothing would be applied")?;
     let sizes = table_sizes(client)?;
     let mut setting = |name: &str| -> Result<String, String> {
         let row = client.query_one(&format!("SHOW {name}"), &[]).map_err(|e| crate::connect::describe(&e))?;
@@ -37,6 +33,19 @@ pub(crate) fn run(
         print_text(&migrations, &timeouts);
     }
     Ok(if pending.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(exit::PENDING) })
+}
+
+/// The pending versions, or why `up` would refuse (`then`: what that means for this command).
+pub(crate) fn pending(
+    client: &mut postgres::Client,
+    migrator: &Migrator,
+    then: &str,
+) -> Result<Vec<i64>, String> {
+    let plan = migrator.status(client).map_err(|e| e.to_string())?;
+    if let Some(p) = plan.iter().find(|e| e.status.blocks()) {
+        return Err(format!("{} {}: {}\n  {then}", p.version, p.name, p.status.explain()));
+    }
+    Ok(plan.iter().filter(|e| e.status == Status::Pending).map(|e| e.version).collect())
 }
 
 fn describe(

@@ -12,7 +12,7 @@ use strata_analyzer::lint::{self, display_table, LintOptions, LockMode, TableKey
 use strata_analyzer::{Catalog, MigrationSet};
 
 use super::exit;
-use crate::migrate::{Migrator, Status};
+use crate::migrate::Migrator;
 use crate::schema::{apply_up, db_message, ScratchDb};
 
 /// The tables of the scratch database: (schema, name) → relfilenode.
@@ -35,11 +35,7 @@ pub(crate) fn run(
     migrator: &Migrator,
     as_json: bool,
 ) -> Result<ExitCode, String> {
-    let plan = migrator.status(client).map_err(|e| e.to_string())?;
-    if let Some(p) = plan.iter().find(|e| e.status.blocks()) {
-        return Err(format!("{} {}: {}\n  nothing was traced", p.version, p.name, p.status.explain()));
-    }
-    let pending: Vec<i64> = plan.iter().filter(|e| e.status == Status::Pending).map(|e| e.version).collect();
+    let pending = super::dry_run::pending(client, migrator, "nothing was traced")?;
     let scratch = ScratchDb::create(url, "strata_trace")?;
     let mut db = scratch.connect()?;
     let rules = rules_by_statement(set, &pending);
