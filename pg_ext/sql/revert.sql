@@ -16,7 +16,6 @@ DECLARE
     l strata.lease_state;
     h strata.history;
     newer strata.history;
-    changed strata.audit;
     event bigint;
 BEGIN
     l := strata.hold('strata.revert', token);
@@ -26,13 +25,8 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Pass the version and the raw SHA-256 digest of the .down.sql file (32 bytes).';
     END IF;
-    SELECT * INTO changed FROM strata.audit a WHERE a.xid = pg_current_xact_id() ORDER BY a.id LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'strata.revert: the down of migration % changed strata.% directly (%)', version,
-                changed.table_name, changed.operation
-            USING ERRCODE = 'insufficient_privilege',
-                  HINT = 'Down files must not write the strata schema; nothing of this down was applied.';
-    END IF;
+    PERFORM strata.refuse_direct_writes('strata.revert', 'the down of migration ' || version,
+        'Down files must not write the strata schema; nothing of this down was applied.');
     IF l.last_xact = pg_current_xact_id() THEN
         RAISE EXCEPTION 'strata.revert: the down of migration % wrote the strata ledger itself', version
             USING ERRCODE = 'insufficient_privilege',

@@ -504,6 +504,35 @@ COMMENT ON FUNCTION strata.break_lock(text) IS
 -- failure. Non-transactional migrations (`-- strata:no-transaction`):
 -- strata.start, then strata.step around each statement, then strata.finish.
 
+-- A migration (or a down) that wrote strata.* directly (possible only for
+-- the owner or a superuser: the trigger audited it in this transaction) is
+-- refused before it commits, so the forged or deleted rows never land. what
+-- names it in the message ('migration 5'), hint says what to do.
+CREATE FUNCTION strata.refuse_direct_writes(caller text, what text, hint text)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    changed strata.audit;
+BEGIN
+    SELECT * INTO changed FROM strata.audit a
+    WHERE a.xid = pg_current_xact_id()
+    ORDER BY a.id LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION '%: % changed strata.% directly (%)', caller, what,
+                changed.table_name, changed.operation
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = format('old row: %s; new row: %s', coalesce(changed.old_row::text, '-'),
+                                  coalesce(changed.new_row::text, '-')),
+                  HINT = hint;
+    END IF;
+END
+$$;
+
+COMMENT ON FUNCTION strata.refuse_direct_writes(text, text, text) IS
+    'Raise 42501 when this transaction changed strata.* outside the API (the audit trigger saw it). Internal.';
+
 -- The checks every new history row needs. caller names the public function
 -- in the messages.
 CREATE FUNCTION strata.check_new_entry(caller text, version bigint, checksum bytea)
@@ -515,7 +544,6 @@ DECLARE
     new_version  ALIAS FOR $2;
     new_checksum ALIAS FOR $3;
     previous strata.history;
-    changed strata.audit;
 BEGIN
     IF new_version IS NULL OR new_checksum IS NULL OR octet_length(new_checksum) <> 32 THEN
         RAISE EXCEPTION '%: checksum of version % is % bytes, expected 32',
@@ -523,20 +551,8 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Pass the version and the raw SHA-256 digest of the .up.sql file (32 bytes), not its hex text.';
     END IF;
-    -- A migration that wrote strata.* directly (possible only for the owner
-    -- or a superuser: the trigger audited it in this transaction) is refused
-    -- before it commits, so the forged or deleted rows never land.
-    SELECT * INTO changed FROM strata.audit a
-    WHERE a.xid = pg_current_xact_id()
-    ORDER BY a.id LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION '%: migration % changed strata.% directly (%)', caller, new_version,
-                changed.table_name, changed.operation
-            USING ERRCODE = 'insufficient_privilege',
-                  DETAIL = format('old row: %s; new row: %s', coalesce(changed.old_row::text, '-'),
-                                  coalesce(changed.new_row::text, '-')),
-                  HINT = 'Migrations must not write the strata schema; nothing of this migration was applied. A DBA repairs the ledger with strata.repair().';
-    END IF;
+    PERFORM strata.refuse_direct_writes(caller, 'migration ' || new_version,
+        'Migrations must not write the strata schema; nothing of this migration was applied. A DBA repairs the ledger with strata.repair().');
     SELECT * INTO previous FROM strata.history h WHERE h.version = new_version;
     IF FOUND THEN
         RAISE EXCEPTION '%: version % (%) is already recorded as % at % by %',
@@ -2755,7 +2771,6 @@ DECLARE
     l strata.lease_state;
     h strata.history;
     newer strata.history;
-    changed strata.audit;
     event bigint;
 BEGIN
     l := strata.hold('strata.revert', token);
@@ -2765,13 +2780,8 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Pass the version and the raw SHA-256 digest of the .down.sql file (32 bytes).';
     END IF;
-    SELECT * INTO changed FROM strata.audit a WHERE a.xid = pg_current_xact_id() ORDER BY a.id LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'strata.revert: the down of migration % changed strata.% directly (%)', version,
-                changed.table_name, changed.operation
-            USING ERRCODE = 'insufficient_privilege',
-                  HINT = 'Down files must not write the strata schema; nothing of this down was applied.';
-    END IF;
+    PERFORM strata.refuse_direct_writes('strata.revert', 'the down of migration ' || version,
+        'Down files must not write the strata schema; nothing of this down was applied.');
     IF l.last_xact = pg_current_xact_id() THEN
         RAISE EXCEPTION 'strata.revert: the down of migration % wrote the strata ledger itself', version
             USING ERRCODE = 'insufficient_privilege',

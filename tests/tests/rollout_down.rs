@@ -153,3 +153,23 @@ fn a_syntax_error_in_migration_3_applies_nothing_and_names_file_line_and_column(
     assert_eq!(db.history(), [1, 2]);
     assert!(!db.table_exists("c") && !db.table_exists("d"));
 }
+
+#[test]
+fn a_down_that_writes_the_ledger_itself_is_refused_and_rolled_back() {
+    let db = TestDb::new();
+    let dir = MigrationsDir::new(&[
+        ("1_a.up.sql", "CREATE TABLE a (id int);"),
+        // Only the owner or a superuser could: the audit trigger sees it in the down's transaction.
+        ("1_a.down.sql", "DROP TABLE a;\nUPDATE strata.history SET name = 'gone' WHERE version = 1;"),
+    ]);
+    ok(&run(&db, &dir, &["up"]));
+    let r = strata_e2e::strata(&db, &dir, &["down"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("strata.revert: the down of migration 1 changed strata.history directly (UPDATE)"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(db.history(), [1]);
+    assert!(db.table_exists("a"), "the down was rolled back with its ledger write");
+}

@@ -177,6 +177,7 @@ mod tests {
             ("put_history", "v"),
             ("rechain", "v"),
             ("record", "v"),
+            ("refuse_direct_writes", "v"),
             ("release", "v"),
             ("renew", "v"),
             ("repair", "v"),
