@@ -45,7 +45,7 @@ pub use error::Error;
 pub use migrate::{Applied, MigrateError, Migration, Migrator};
 pub use query::{
     bind, bind_enum, bind_enum_nullable, bind_nullable, query_as, Bind, BindEnum, BindEnumNullable,
-    BindNullable, Executor, FromRow, Query, Statement,
+    BindNullable, Cached, CachingClient, Executor, FromRow, Query, RetryStale, Statement, StatementCache,
 };
 /// `#[strata::test]`: the test runs in a fresh database cloned from a template that the
 /// migrations built once; see [`testing`].

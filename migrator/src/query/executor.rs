@@ -26,12 +26,12 @@ impl<'a> Statement<'a> {
     /// The parameters for the prepared statement: a text value for an enum parameter goes as
     /// its label (the macros know no OID for the migrations' types, so such queries are
     /// prepared).
-    fn labels_or_values(&self) -> Vec<LabelOrValue<'a>> {
+    pub(crate) fn labels_or_values(&self) -> Vec<LabelOrValue<'a>> {
         self.params.iter().map(|p| LabelOrValue(*p)).collect()
     }
 }
 
-fn as_params<'p>(params: &'p [LabelOrValue<'_>]) -> Vec<&'p (dyn ToSql + Sync)> {
+pub(crate) fn as_params<'p>(params: &'p [LabelOrValue<'_>]) -> Vec<&'p (dyn ToSql + Sync)> {
     params.iter().map(|p| p as &(dyn ToSql + Sync)).collect()
 }
 

@@ -4,6 +4,7 @@
 
 mod bind;
 mod bind_enum;
+mod cached;
 #[doc(hidden)]
 pub mod executor;
 #[cfg(any(feature = "deadpool", feature = "bb8"))]
@@ -13,6 +14,7 @@ use postgres_types::{ToSql, Type};
 
 pub use bind::{bind, bind_nullable, Bind, BindNullable};
 pub use bind_enum::{bind_enum, bind_enum_nullable, BindEnum, BindEnumNullable};
+pub use cached::{Cached, CachingClient, RetryStale, StatementCache};
 pub use executor::{Executor, Statement};
 
 use crate::{Error, Row};
