@@ -5,7 +5,6 @@ use pg_query::NodeEnum;
 
 use super::expr::Typed;
 use super::scope::Scope;
-use super::unify::leftmost_location;
 use super::Analysis;
 use crate::catalog::SqlType;
 
@@ -119,17 +118,16 @@ impl Analysis<'_> {
             }
             if let Some(r) = w.result.as_deref() {
                 let typed = self.expr(r, scope);
-                results.push((typed.ty.clone(), leftmost_location(r)));
                 nullable |= typed.nullable;
+                results.push((r, typed));
             }
         }
-        let default = c.defresult.as_deref().map(|d| (self.expr(d, scope), leftmost_location(d)));
-        nullable |= default.as_ref().is_none_or(|(d, _)| d.nullable);
+        let default = c.defresult.as_deref().map(|d| (d, self.expr(d, scope)));
+        nullable |= default.as_ref().is_none_or(|(_, d)| d.nullable);
         // transformCaseExpr puts the ELSE result first when it picks the common type.
-        let mut candidates: Vec<(Option<SqlType>, i32)> =
-            default.map(|(d, l)| (d.ty, l)).into_iter().collect();
-        candidates.extend(results);
-        let ty = self.unify("CASE", &candidates);
+        let candidates: Vec<(&Node, &Typed)> =
+            default.iter().chain(results.iter()).map(|(n, t)| (*n, t)).collect();
+        let ty = self.unify_exprs("CASE", &candidates);
         Typed { ty, nullable, name: Some("case".into()) }
     }
 }

@@ -66,8 +66,12 @@ impl Analysis<'_> {
             }
             // ROLLUP, CUBE and GROUPING SETS rows have NULL for the columns they group away.
             if grouping_sets {
-                for out in &mut outputs {
-                    if !out.nullable {
+                let values = target_values(&s.target_list);
+                let aligned = values.len() == outputs.len() && values.iter().all(Option::is_some);
+                for (i, out) in outputs.iter_mut().enumerate() {
+                    // An aggregate's or GROUPING()'s value is computed for every grouping set.
+                    let per_set = aligned && values[i].is_some_and(|v| self.is_aggregate_result(v));
+                    if !out.nullable && !per_set {
                         out.nullable = true;
                         out.why_nullable =
                             Some("GROUPING SETS / ROLLUP / CUBE rows leave grouped columns NULL".into());
@@ -81,6 +85,7 @@ impl Analysis<'_> {
             }
             if let Some(h) = &s.having_clause {
                 self.condition(h, &scope);
+                self.narrow_outputs(h, &s.target_list, &mut outputs);
             }
             self.order_by(&s.sort_clause, &scope, &outputs);
             self.grouped.pop();
@@ -307,6 +312,20 @@ fn is_aggregate(name: &str) -> bool {
 }
 
 /// GROUP BY and ORDER BY may name an output column by alias or position.
+/// The select list's expressions, `None` for a `*` (which may stand for several outputs).
+fn target_values(targets: &[Node]) -> Vec<Option<&Node>> {
+    targets
+        .iter()
+        .map(|t| match &t.node {
+            Some(NodeEnum::ResTarget(rt)) => rt.val.as_deref().filter(|v| {
+                !matches!(&v.node, Some(NodeEnum::ColumnRef(c))
+                    if c.fields.iter().any(|f| matches!(f.node, Some(NodeEnum::AStar(_)))))
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
 fn names_output(node: &Node, outputs: &[Output]) -> bool {
     match &node.node {
         Some(NodeEnum::AConst(_)) => true,

@@ -126,3 +126,453 @@ SELECT row(slug, plan) AS r, (seats, trial_ends) IS NULL AS empty FROM tenants;
 
 -- name: TenantRowAgg :many
 SELECT array_agg(row(m.user_email, m.role)) AS members FROM members m GROUP BY m.tenant_id;
+
+-- name: CreateProject :one
+INSERT INTO projects (tenant_id, name, description, budget_cents, tags)
+VALUES ($1, $2, $3, $4, $5) RETURNING id, tenant_id, name, description, budget_cents, tags, metadata, created_at, archived_at;
+
+-- name: UpsertProject :one
+INSERT INTO projects (tenant_id, name, description) VALUES ($1, $2, $3)
+ON CONFLICT (tenant_id, name) DO UPDATE SET description = EXCLUDED.description, archived_at = NULL
+RETURNING id, (xmax = 0) AS inserted;
+
+-- name: UpsertProjectKeepDescription :one
+INSERT INTO projects AS p (tenant_id, name, description) VALUES ($1, $2, $3)
+ON CONFLICT ON CONSTRAINT projects_tenant_id_name_key
+DO UPDATE SET description = coalesce(EXCLUDED.description, p.description) WHERE p.archived_at IS NULL
+RETURNING p.*;
+
+-- name: ProjectsPage :many
+SELECT id, name, created_at FROM projects WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3;
+
+-- name: ProjectsAfter :many
+SELECT id, name, created_at FROM projects
+WHERE tenant_id = $1 AND (created_at, id) < ($2, $3)
+ORDER BY created_at DESC, id DESC LIMIT 20;
+
+-- name: ProjectsFiltered :many
+SELECT id, name, description, archived_at FROM projects
+WHERE ($1::bigint IS NULL OR tenant_id = $1)
+  AND ($2::text IS NULL OR name ILIKE '%' || $2 || '%')
+  AND ($3::boolean IS NULL OR (archived_at IS NOT NULL) = $3)
+ORDER BY name;
+
+-- name: ProjectsByIds :many
+SELECT id, name FROM projects WHERE id = ANY($1::bigint[]);
+
+-- name: ProjectsWithTag :many
+SELECT id, name, tags FROM projects WHERE tags @> ARRAY[$1::text] OR $1 IS NULL;
+
+-- name: ProjectsOverlappingTags :many
+SELECT id, name FROM projects WHERE tags && $1::text[];
+
+-- name: ArchiveProject :one
+UPDATE projects SET archived_at = now() WHERE id = $1 AND archived_at IS NULL RETURNING id, archived_at;
+
+-- name: RenameProject :exec
+UPDATE projects SET name = $2, description = COALESCE($3, description) WHERE id = $1;
+
+-- name: DeleteProject :one
+DELETE FROM projects WHERE id = $1 RETURNING id, name, archived_at;
+
+-- name: ProjectMetadata :many
+SELECT id, metadata -> 'owner' AS owner, metadata ->> 'color' AS color, metadata #>> '{owner,email}' AS owner_email,
+       jsonb_typeof(metadata) AS kind, metadata IS NULL AS no_metadata
+FROM projects;
+
+-- name: SetProjectColor :exec
+UPDATE projects SET metadata = jsonb_set(coalesce(metadata, '{}'), '{color}', to_jsonb($2::text)) WHERE id = $1;
+
+-- name: MergeProjectMetadata :one
+UPDATE projects SET metadata = coalesce(metadata, '{}'::jsonb) || $2::jsonb WHERE id = $1 RETURNING metadata;
+
+-- name: ProjectsWithMetadataKey :many
+SELECT id, name FROM projects WHERE metadata ? $1 OR metadata @> $2::jsonb;
+
+-- name: RemoveMetadataKey :exec
+UPDATE projects SET metadata = metadata - $2::text WHERE id = $1;
+
+-- name: CreateTask :one
+INSERT INTO tasks (project_id, title, assignee, priority, due_on, estimate)
+VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, status, priority, position, created_at;
+
+-- name: BulkCreateTasks :many
+INSERT INTO tasks (project_id, title, position)
+SELECT $1, t.title, t.ord::int FROM unnest($2::text[]) WITH ORDINALITY AS t(title, ord)
+RETURNING id, title, position;
+
+-- name: BulkCreateTasksZip :many
+INSERT INTO tasks (project_id, title, assignee)
+SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])
+RETURNING id;
+
+-- name: TasksOfProject :many
+SELECT id, title, status, assignee, priority, due_on, estimate, position, completed_at
+FROM tasks WHERE project_id = $1 ORDER BY position, id;
+
+-- name: TasksByStatus :many
+SELECT id, title FROM tasks WHERE status = ANY($1::task_status[]) ORDER BY id;
+
+-- name: CompleteTask :one
+UPDATE tasks SET status = 'done', completed_at = now() WHERE id = $1 RETURNING id, status, completed_at;
+
+-- name: ReopenTask :exec
+UPDATE tasks SET status = 'todo', completed_at = NULL WHERE id = $1 AND status = 'done';
+
+-- name: AssignTask :one
+UPDATE tasks SET assignee = $2 WHERE id = $1 RETURNING id, assignee;
+
+-- name: MoveTasks :exec
+UPDATE tasks t SET position = v.pos
+FROM unnest($1::bigint[], $2::int[]) AS v(id, pos) WHERE t.id = v.id;
+
+-- name: TaskCountsByStatus :many
+SELECT status, count(*) AS n FROM tasks GROUP BY status ORDER BY status;
+
+-- name: TaskCountsPerProject :many
+SELECT p.name, count(t.id) AS total,
+       count(*) FILTER (WHERE t.status = 'done') AS done,
+       count(*) FILTER (WHERE t.status <> 'done') AS open
+FROM projects p LEFT JOIN tasks t ON t.project_id = p.id GROUP BY p.id, p.name ORDER BY p.name;
+
+-- name: StatusRollup :many
+SELECT p.tenant_id, t.status, count(*) AS n
+FROM tasks t JOIN projects p ON p.id = t.project_id
+GROUP BY ROLLUP (p.tenant_id, t.status) ORDER BY 1, 2;
+
+-- name: StatusGroupingSets :many
+SELECT p.tenant_id, t.assignee, t.status, count(*) AS n, GROUPING(p.tenant_id, t.assignee) AS level
+FROM tasks t JOIN projects p ON p.id = t.project_id
+GROUP BY GROUPING SETS ((p.tenant_id), (t.assignee), (t.status), ());
+
+-- name: StatusCube :many
+SELECT t.status, t.priority, count(*) FROM tasks t GROUP BY CUBE (t.status, t.priority);
+
+-- name: AssigneeLoad :many
+SELECT assignee, count(*) AS tasks, sum(estimate) AS estimated, min(due_on) AS next_due
+FROM tasks WHERE status <> 'done' GROUP BY assignee HAVING count(*) > 0 ORDER BY tasks DESC;
+
+-- name: AssigneesWithDueDates :many
+SELECT assignee, max(due_on) AS last_due FROM tasks GROUP BY assignee HAVING max(due_on) IS NOT NULL;
+
+-- name: AssigneesNotNull :many
+SELECT assignee, count(*) FROM tasks GROUP BY assignee HAVING assignee IS NOT NULL;
+
+-- name: TaskRankInProject :many
+SELECT id, project_id, title,
+       row_number() OVER w AS n,
+       rank() OVER (PARTITION BY project_id ORDER BY priority) AS priority_rank,
+       dense_rank() OVER (ORDER BY status) AS status_rank,
+       lag(title) OVER w AS previous,
+       lead(title, 1, '(last)') OVER w AS next,
+       first_value(title) OVER w AS first,
+       count(*) OVER (PARTITION BY project_id) AS siblings
+FROM tasks WINDOW w AS (PARTITION BY project_id ORDER BY position, id);
+
+-- name: RunningEstimate :many
+SELECT id, estimate, sum(estimate) OVER (PARTITION BY project_id ORDER BY position ROWS UNBOUNDED PRECEDING) AS running,
+       percent_rank() OVER (ORDER BY priority) AS pr, cume_dist() OVER (ORDER BY priority) AS cd,
+       nth_value(title, 2) OVER (PARTITION BY project_id ORDER BY position) AS second
+FROM tasks;
+
+-- name: LatestTaskPerProject :many
+SELECT DISTINCT ON (project_id) project_id, id, title, created_at FROM tasks ORDER BY project_id, created_at DESC, id DESC;
+
+-- name: ProjectWithTasksJson :many
+SELECT p.id, p.name,
+       coalesce(jsonb_agg(jsonb_build_object('id', t.id, 'title', t.title, 'status', t.status) ORDER BY t.position)
+                FILTER (WHERE t.id IS NOT NULL), '[]') AS tasks
+FROM projects p LEFT JOIN tasks t ON t.project_id = p.id GROUP BY p.id;
+
+-- name: ProjectTaskTitles :many
+SELECT p.name, string_agg(t.title, ', ' ORDER BY t.position) AS titles,
+       array_agg(t.id ORDER BY t.id) FILTER (WHERE t.status = 'done') AS done_ids,
+       array_agg(DISTINCT t.assignee) AS assignees
+FROM projects p LEFT JOIN tasks t ON t.project_id = p.id GROUP BY p.name;
+
+-- name: ProjectsLateral :many
+SELECT p.id, p.name, last.title AS last_task, last.created_at AS last_at
+FROM projects p LEFT JOIN LATERAL (
+    SELECT title, created_at FROM tasks WHERE project_id = p.id ORDER BY created_at DESC LIMIT 1
+) last ON true;
+
+-- name: ProjectsInnerLateral :many
+SELECT p.id, top.title, top.priority FROM projects p
+CROSS JOIN LATERAL (SELECT title, priority FROM tasks WHERE project_id = p.id ORDER BY priority LIMIT 2) top;
+
+-- name: ProjectsWithOpenTasks :many
+SELECT id, name FROM projects p WHERE EXISTS (SELECT 1 FROM tasks t WHERE t.project_id = p.id AND t.status <> 'done');
+
+-- name: ProjectsWithoutTasks :many
+SELECT id, name FROM projects p WHERE NOT EXISTS (SELECT FROM tasks t WHERE t.project_id = p.id);
+
+-- name: ProjectsOfPaidTenants :many
+SELECT id, name FROM projects WHERE tenant_id IN (SELECT tenant_id FROM invoices WHERE paid_at IS NOT NULL);
+
+-- name: ProjectOpenCount :many
+SELECT p.id, (SELECT count(*) FROM tasks t WHERE t.project_id = p.id AND t.status <> 'done') AS open,
+       (SELECT max(due_on) FROM tasks t WHERE t.project_id = p.id) AS last_due,
+       (SELECT title FROM tasks t WHERE t.project_id = p.id ORDER BY priority LIMIT 1) AS top_task
+FROM projects p;
+
+-- name: OverdueReport :many
+SELECT id, title, due_on, current_date - due_on AS days_late, age(now(), due_on::timestamptz) AS late_by,
+       extract(dow FROM due_on) AS weekday, date_part('week', due_on) AS week
+FROM tasks WHERE due_on < current_date AND status <> 'done';
+
+-- name: DueThisWeek :many
+SELECT id, title, due_on FROM tasks
+WHERE due_on BETWEEN date_trunc('week', now())::date AND (date_trunc('week', now()) + interval '6 days')::date;
+
+-- name: TasksPerWeek :many
+SELECT w::date AS week, count(t.id) AS created
+FROM generate_series(date_trunc('week', $1::timestamptz), $2::timestamptz, interval '1 week') AS w
+LEFT JOIN tasks t ON date_trunc('week', t.created_at) = w
+GROUP BY w ORDER BY w;
+
+-- name: EstimateHours :many
+SELECT id, extract(epoch FROM estimate) / 3600 AS hours, estimate * 2 AS doubled, estimate + interval '30 minutes' AS padded,
+       justify_interval(estimate * 20) AS j
+FROM tasks;
+
+-- name: TaskLabels :many
+SELECT id, concat_ws(' | ', title, assignee, status::text) AS label, format('%s (%s)', title, coalesce(assignee, 'unassigned')) AS f,
+       upper(left(title, 1)) || substr(title, 2) AS capitalized, initcap(title) AS initcap, length(title) AS len,
+       position('a' IN title) AS pos, replace(title, 'a', 'A') AS replaced, reverse(title) AS rev, repeat('*', priority) AS stars
+FROM tasks;
+
+-- name: AssigneeDomains :many
+SELECT split_part(assignee, '@', 2) AS domain, count(*) FROM tasks WHERE assignee IS NOT NULL GROUP BY 1;
+
+-- name: AssigneeLocalParts :many
+SELECT id, regexp_replace(assignee, '@.*$', '') AS local, substring(assignee FROM '@(.*)$') AS host,
+       lower(trim(assignee)) AS normalized, btrim(title, 'x') AS trimmed, lpad(id::text, 6, '0') AS padded
+FROM tasks;
+
+-- name: PriorityBands :many
+SELECT id, CASE WHEN priority <= 2 THEN 'high' WHEN priority = 3 THEN 'normal' ELSE 'low' END AS band,
+       CASE status WHEN 'done' THEN 0 WHEN 'doing' THEN 1 END AS sort_key,
+       NULLIF(assignee, '') AS assignee, GREATEST(priority, 2) AS at_least_two, LEAST(due_on, current_date) AS capped
+FROM tasks;
+
+-- name: TaskCasts :many
+SELECT id::text AS id_text, priority::int AS prio, status::text AS status_text, due_on::timestamp AS due_ts,
+       CAST(position AS numeric(10, 2)) AS pos, estimate::text AS est, assignee::text AS email
+FROM tasks;
+
+-- name: StatusesFromText :many
+SELECT id FROM tasks WHERE status = $1::text::task_status;
+
+-- name: EnumOrder :many
+SELECT status, status > 'todo' AS started, enum_first(NULL::task_status) AS first, enum_last(status) AS last FROM tasks;
+
+-- name: DomainParam :many
+SELECT id FROM tasks WHERE assignee = $1 AND priority = $2;
+
+-- name: OpenTasksView :many
+SELECT id, title, status, assignee, due_on, project, tenant_id FROM open_tasks WHERE tenant_id = $1 ORDER BY due_on NULLS LAST;
+
+-- name: ProjectStatsView :many
+SELECT id, name, tasks, done, last_completed, done::float / nullif(tasks, 0) AS ratio FROM project_stats;
+
+-- name: TenantActivity :many
+SELECT tenant_id, day, events FROM tenant_activity WHERE day >= $1 ORDER BY day;
+
+-- name: RefreshActivity :exec
+REFRESH MATERIALIZED VIEW tenant_activity;
+
+-- name: Progress :many
+SELECT id, name, project_progress(id) AS progress FROM projects;
+
+-- name: Overdue :many
+SELECT id, title, due_on, status FROM overdue_tasks($1);
+
+-- name: OverdueAsRow :many
+SELECT o.id, o.project_id FROM overdue_tasks(1) o WHERE o.priority < 3;
+
+-- name: Summary :one
+SELECT projects, open_tasks, last_activity FROM tenant_summary($1);
+
+-- name: SummaryStar :one
+SELECT * FROM tenant_summary(1);
+
+-- name: LogAction :one
+SELECT log_action($1, $2, 'login') AS id;
+
+-- name: CreateApiKey :one
+INSERT INTO api_keys (tenant_id, label, prefix, secret_hash, scopes, expires_at)
+VALUES ($1, $2, $3, sha256($4::bytea), $5, now() + $6::interval) RETURNING id, prefix, expires_at;
+
+-- name: ApiKeyByPrefix :one
+SELECT k.id, k.tenant_id, t.slug, k.scopes, k.expires_at FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
+WHERE k.prefix = $1 AND NOT k.revoked AND (k.expires_at IS NULL OR k.expires_at > now());
+
+-- name: TouchApiKey :exec
+UPDATE api_keys SET last_used_at = now() WHERE id = $1;
+
+-- name: RevokeKeys :many
+UPDATE api_keys SET revoked = true WHERE tenant_id = $1 AND ($2::uuid[] IS NULL OR id = ANY($2)) RETURNING id, label;
+
+-- name: KeysWithScope :many
+SELECT id, label, array_length(scopes, 1) AS n_scopes, array_to_string(scopes, ',') AS scope_list,
+       'write' = ANY(scopes) AS can_write, array_position(scopes, 'read') AS read_at
+FROM api_keys;
+
+-- name: KeyScopes :many
+SELECT k.id, s.scope FROM api_keys k CROSS JOIN LATERAL unnest(k.scopes) AS s(scope);
+
+-- name: StaleKeys :many
+SELECT id, label, coalesce(last_used_at, '-infinity') AS last_used, now() - last_used_at AS idle FROM api_keys
+WHERE last_used_at IS NULL OR last_used_at < now() - interval '90 days';
+
+-- name: AuditPage :many
+SELECT id, actor, action, payload, at FROM audit_log
+WHERE ($1::bigint IS NULL OR tenant_id = $1) AND ($2::text IS NULL OR action LIKE $2 || '%')
+ORDER BY at DESC, id DESC LIMIT coalesce($3, 50);
+
+-- name: AuditAfterCursor :many
+SELECT id, action, at FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2;
+
+-- name: AuditWithTenant :many
+SELECT a.id, a.action, t.slug, t.plan FROM audit_log a LEFT JOIN tenants t ON t.id = a.tenant_id ORDER BY a.id;
+
+-- name: AuditPayloadKeys :many
+SELECT a.id, k.key, k.value FROM audit_log a, jsonb_each_text(a.payload) AS k;
+
+-- name: AuditPayloadFields :many
+SELECT id, payload ->> 'name' AS name, (payload ->> 'minutes')::int AS minutes, payload -> 'reason' AS reason,
+       jsonb_strip_nulls(payload) AS stripped, jsonb_pretty(payload) AS pretty
+FROM audit_log;
+
+-- name: RecordAudit :one
+INSERT INTO audit_log (tenant_id, actor, action, target_id, payload)
+VALUES ($1, $2, $3, $4, jsonb_build_object('ip', $5::text, 'agent', $6::text)) RETURNING id, at;
+
+-- name: RecordAuditDefaultId :one
+INSERT INTO audit_log (id, action) OVERRIDING SYSTEM VALUE VALUES (DEFAULT, 'noop') RETURNING id;
+
+-- name: PurgeAudit :execrows
+DELETE FROM audit_log WHERE at < now() - make_interval(days => $1);
+
+-- name: PurgeAuditOfDeletedTenants :exec
+DELETE FROM audit_log a USING tenants t WHERE t.id = a.tenant_id AND t.deleted_at IS NOT NULL;
+
+-- name: ArchiveTenantProjects :many
+WITH archived AS (
+    UPDATE projects SET archived_at = now() WHERE tenant_id = $1 AND archived_at IS NULL RETURNING id, name
+), logged AS (
+    INSERT INTO audit_log (tenant_id, action, target_id) SELECT $1, 'project.archive', id FROM archived RETURNING id
+)
+SELECT a.id, a.name, (SELECT count(*) FROM logged) AS logged FROM archived a;
+
+-- name: MoveDoneTasksToAudit :many
+WITH done AS (DELETE FROM tasks WHERE status = 'done' AND completed_at < $1 RETURNING id, project_id, title)
+INSERT INTO audit_log (action, target_id, payload)
+SELECT 'task.purge', id, jsonb_build_object('project', project_id, 'title', title) FROM done
+RETURNING id, target_id;
+
+-- name: CopyProject :one
+WITH src AS (SELECT * FROM projects WHERE id = $1),
+     copy AS (INSERT INTO projects (tenant_id, name, description, tags)
+              SELECT tenant_id, name || ' (copy)', description, tags FROM src RETURNING id)
+INSERT INTO tasks (project_id, title, priority, position)
+SELECT copy.id, t.title, t.priority, t.position FROM copy, tasks t WHERE t.project_id = $1
+RETURNING project_id;
+
+-- name: MergeTaskImport :exec
+MERGE INTO tasks t
+USING (SELECT * FROM unnest($1::bigint[], $2::text[], $3::task_status[]) AS x(id, title, status)) s ON t.id = s.id
+WHEN MATCHED AND s.status = 'done' THEN UPDATE SET status = s.status, completed_at = now()
+WHEN MATCHED THEN UPDATE SET title = s.title, status = s.status
+WHEN NOT MATCHED THEN INSERT (project_id, title, status) VALUES (1, s.title, s.status);
+
+-- name: TenantOverview :many
+SELECT t.slug, t.plan, count(DISTINCT p.id) AS projects, count(DISTINCT m.user_email) AS members,
+       coalesce(sum(DISTINCT i.amount_cents), 0) AS billed, bool_or(i.paid_at IS NULL) AS has_unpaid
+FROM tenants t
+LEFT JOIN projects p ON p.tenant_id = t.id
+LEFT JOIN members m ON m.tenant_id = t.id
+LEFT JOIN invoices i ON i.tenant_id = t.id
+WHERE t.deleted_at IS NULL
+GROUP BY t.id ORDER BY t.slug;
+
+-- name: TenantSettingsJson :many
+SELECT slug, settings -> 'limits' ->> 'api' AS api_limit, (settings #>> '{limits,api}')::int AS api_limit_int,
+       settings ?| ARRAY['theme', 'locale'] AS customized, settings ?& ARRAY['theme'] AS themed,
+       jsonb_object_keys(settings) AS key
+FROM tenants;
+
+-- name: TenantsAsJson :many
+SELECT row_to_json(t) AS doc, to_json(t.slug) AS slug_json, json_build_object('id', t.id) AS obj,
+       jsonb_build_array(t.id, t.slug, t.plan) AS arr
+FROM tenants t;
+
+-- name: TenantsAggregatedJson :one
+SELECT json_agg(slug ORDER BY slug) AS slugs, jsonb_object_agg(slug, seats) AS seats_by_slug FROM tenants;
+
+-- name: InvoiceLineTotals :many
+SELECT i.id, sum((l.value ->> 'qty')::int) AS qty, jsonb_agg(l.value ->> 'sku') AS skus
+FROM invoices i CROSS JOIN LATERAL jsonb_array_elements(i.lines) AS l GROUP BY i.id;
+
+-- name: InvoiceLinesRecordset :many
+SELECT i.id, x.sku, x.qty FROM invoices i, jsonb_to_recordset(i.lines) AS x(sku text, qty int);
+
+-- name: InvoicesByMonthAndState :many
+SELECT to_char(issued_on, 'YYYY-MM') AS month, state, sum(amount_cents - discount) AS net, avg(amount_cents)::bigint AS mean
+FROM invoices GROUP BY 1, 2 ORDER BY 1, 2;
+
+-- name: InvoiceRunningTotals :many
+SELECT id, tenant_id, amount_cents,
+       sum(amount_cents) OVER (PARTITION BY tenant_id ORDER BY issued_on) AS running,
+       amount_cents - lag(amount_cents) OVER (PARTITION BY tenant_id ORDER BY issued_on) AS delta,
+       avg(amount_cents) OVER () AS overall_mean
+FROM invoices ORDER BY tenant_id, issued_on;
+
+-- name: VoidStaleDrafts :many
+UPDATE invoices i SET state = 'void' FROM tenants t
+WHERE t.id = i.tenant_id AND i.state = 'draft' AND (t.deleted_at IS NOT NULL OR i.issued_on < $1)
+RETURNING i.id, t.slug, i.state;
+
+-- name: InvoiceStateCounts :many
+SELECT s.state, count(i.id) AS n FROM unnest(enum_range(NULL::invoice_state)) AS s(state)
+LEFT JOIN invoices i ON i.state = s.state GROUP BY s.state ORDER BY s.state;
+
+-- name: TenantsNotInvoiced :many
+SELECT slug FROM tenants EXCEPT SELECT t.slug FROM tenants t JOIN invoices i ON i.tenant_id = t.id;
+
+-- name: EmailsEverywhere :many
+SELECT user_email AS email FROM members UNION SELECT assignee FROM tasks UNION SELECT actor FROM audit_log ORDER BY 1;
+
+-- name: SystemColumns :many
+SELECT ctid, xmin, tableoid::regclass AS tbl, id FROM projects WHERE id = $1;
+
+-- name: TenantColumns :many
+SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns
+WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position;
+
+-- name: EnumLabelsFromCatalog :many
+SELECT e.enumlabel, e.enumsortorder FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid
+WHERE t.typname = $1 ORDER BY e.enumsortorder;
+
+-- name: TableSizes :many
+SELECT c.relname, c.reltuples, pg_total_relation_size(c.oid) AS bytes, pg_size_pretty(pg_total_relation_size(c.oid)) AS pretty
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r';
+
+-- name: LockTenant :one
+SELECT id, seats FROM tenants WHERE id = $1 FOR UPDATE;
+
+-- name: NextTaskToWork :one
+SELECT id, title FROM tasks WHERE status = 'todo' ORDER BY priority, id LIMIT 1 FOR UPDATE SKIP LOCKED;
+
+-- name: AdvisoryLock :one
+SELECT pg_try_advisory_xact_lock($1) AS locked;
+
+-- name: CountTasks :one
+SELECT count(*) AS n, count(assignee) AS assigned, count(DISTINCT project_id) AS projects FROM tasks WHERE project_id = $1;
+
+-- name: TaskExists :one
+SELECT EXISTS (SELECT 1 FROM tasks WHERE project_id = $1 AND title = $2) AS found;
+
+-- name: MembersAndAssignees :many
+SELECT m.user_email, m.role, t.id AS task_id, t.title
+FROM members m FULL JOIN tasks t ON t.assignee = m.user_email ORDER BY 1, 3;
