@@ -1,6 +1,9 @@
 //! Types a query against a [`Catalog`]: its parameters and its output columns, with
 //! nullability, as Postgres would describe a prepared statement.
 
+mod assign;
+#[cfg(test)]
+mod assign_tests;
 mod calls;
 #[cfg(test)]
 mod catalog_tests;
