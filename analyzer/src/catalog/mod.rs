@@ -17,6 +17,7 @@ mod opaque;
 mod polymorphic;
 mod relations;
 pub mod resolve;
+mod row_types;
 mod search_path;
 mod table;
 pub mod types;
@@ -88,6 +89,8 @@ pub struct Catalog {
     domains: BTreeMap<builtin::Oid, DomainDetails>,
     /// The attributes of composite types the migrations create.
     composites: BTreeMap<builtin::Oid, Vec<Column>>,
+    /// The row type of each table and view (see [`row_types`]).
+    row_types: BTreeMap<(String, String), builtin::Oid>,
     next_oid: builtin::Oid,
     /// Indexes, constraints and declared type modifiers (see [`index`]).
     keys: index::Keys,
@@ -116,6 +119,7 @@ impl Default for Catalog {
             enum_labels: BTreeMap::new(),
             opaque_functions: false,
             composites: BTreeMap::new(),
+            row_types: BTreeMap::new(),
             domains: BTreeMap::new(),
             // Above any oid the built-ins or the extensions' dump use.
             next_oid: 1_000_000,
@@ -291,7 +295,7 @@ impl Catalog {
 
     /// The attributes of a composite type.
     pub fn composite_columns(&self, oid: builtin::Oid) -> Option<&[Column]> {
-        self.composites.get(&oid).map(Vec::as_slice)
+        self.composites.get(&oid).map(Vec::as_slice).or_else(|| self.row_type_columns(oid))
     }
 
     /// The types the migrations create (not their array types), by `(schema, name)`.

@@ -220,3 +220,27 @@ fn a_domain_stays_a_domain_where_postgres_keeps_it() {
     // (The server describes a domain-typed column by its base type.)
     assert_eq!(cols, ["b email[]", "c text null", "d text"]);
 }
+
+#[test]
+fn tables_and_views_have_row_types() {
+    let c = catalog_with(
+        "CREATE FUNCTION recent_posts(n int) RETURNS SETOF posts LANGUAGE sql AS $$ SELECT * FROM posts LIMIT n $$;
+         CREATE VIEW titles AS SELECT id, title FROM posts;
+         ALTER TABLE posts RENAME TO articles;
+         ALTER TABLE articles ADD COLUMN draft boolean NOT NULL DEFAULT true;",
+    );
+    // The function follows the rename and sees the new column; a function's rows are not
+    // checked against the table's NOT NULLs.
+    let (cols, params) = shape_in(&c, "SELECT id, title, draft FROM recent_posts($1)");
+    assert_eq!(cols, ["id int4 null", "title varchar null", "draft bool null"]);
+    assert_eq!(params, ["$1 int4"]);
+    // A FROM item's name alone is its whole row: the relation's row type, else a record.
+    let (cols, _) = shape_in(
+        &c,
+        "SELECT a, row_to_json(a) AS j, t, x FROM articles a LEFT JOIN titles t ON t.id = a.id, (SELECT 1) x",
+    );
+    assert_eq!(cols, ["a articles", "j json", "t titles null", "x record"]);
+    let (cols, _) =
+        shape_in(&c, "SELECT (NULL::articles).title AS t, jsonb_populate_record(NULL::titles, '{}') AS r");
+    assert_eq!(cols, ["t varchar null", "r titles null"]);
+}

@@ -92,6 +92,12 @@ impl Analysis<'_> {
                 }
             }
         }
+        // `(row).field` of a table's or a composite type's row, named after the field.
+        if let ([item], Some(t)) = (ind.indirection.as_slice(), &base.ty) {
+            if let Some(NodeEnum::String(field)) = &item.node {
+                return self.field_of(t, &field.sval, ind.arg.as_deref());
+            }
+        }
         let ty = match base.ty {
             Some(t) if t.array && subscripts == ind.indirection.len() && subscripts > 0 => {
                 Some(if slice { t } else { t.element() })
@@ -99,6 +105,21 @@ impl Analysis<'_> {
             _ => None,
         };
         Typed { ty, nullable: true, name: base.name }
+    }
+
+    fn field_of(&mut self, row: &SqlType, field: &str, arg: Option<&Node>) -> Typed {
+        let columns =
+            self.catalog.type_oid(row).filter(|_| !row.array).and_then(|o| self.catalog.composite_columns(o));
+        match columns.and_then(|cols| cols.iter().find(|c| c.name == field)) {
+            Some(c) => Typed { ty: Some(c.ty.clone()), nullable: true, name: Some(field.to_string()) },
+            None if columns.is_some() => {
+                let msg = format!("column \"{field}\" not found in data type {row}");
+                let location = arg.map_or(-1, super::node_location);
+                self.error_at(location, "42703", &msg, None);
+                Typed::unknown()
+            }
+            None => Typed { ty: None, nullable: true, name: Some(field.to_string()) },
+        }
     }
 
     pub(super) fn case(&mut self, c: &pg_query::protobuf::CaseExpr, scope: &Scope<'_>) -> Typed {

@@ -21,6 +21,7 @@ mod functions;
 mod grouping;
 #[cfg(test)]
 mod grouping_tests;
+mod maintenance;
 mod merge;
 #[cfg(test)]
 mod merge_tests;

@@ -15,11 +15,13 @@ impl Analysis<'_> {
             NodeEnum::UpdateStmt(s) => self.update(s, &root),
             NodeEnum::DeleteStmt(s) => self.delete(s, &root),
             NodeEnum::MergeStmt(s) => self.merge(s, &root),
+            NodeEnum::RefreshMatViewStmt(s) => self.refresh(s),
+            NodeEnum::TruncateStmt(s) => self.truncate(s),
             _ => {
                 self.error_at(
                     0,
                     "0A000",
-                    "checked queries must be SELECT, INSERT, UPDATE, DELETE or MERGE",
+                    "checked queries must be SELECT, INSERT, UPDATE, DELETE, MERGE, REFRESH MATERIALIZED VIEW or TRUNCATE",
                     Some("run DDL in a migration instead"),
                 );
                 vec![]

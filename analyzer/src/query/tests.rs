@@ -201,7 +201,7 @@ fn syntax_errors_and_multiple_statements() {
     assert_eq!(errors("SELECT 1; SELECT 2")[0], "1:1: a query must be exactly one SQL statement, found 2 [split the statements into separate queries]");
     assert_eq!(
         errors("CREATE TABLE x (a int)")[0],
-        "1:1: checked queries must be SELECT, INSERT, UPDATE, DELETE or MERGE [run DDL in a migration instead]"
+        "1:1: checked queries must be SELECT, INSERT, UPDATE, DELETE, MERGE, REFRESH MATERIALIZED VIEW or TRUNCATE [run DDL in a migration instead]"
     );
 }
 
@@ -309,4 +309,29 @@ fn aggregated_arrays_know_when_elements_may_be_null() {
     .unwrap();
     let elements: Vec<bool> = d.columns.iter().map(|c| c.ty.element_nullable).collect();
     assert_eq!(elements, [true, false, true]);
+}
+
+#[test]
+fn refresh_and_truncate_name_relations_of_their_kind() {
+    let c = super::catalog_tests::catalog_with(
+        "CREATE MATERIALIZED VIEW post_counts AS SELECT author_id, count(*) AS n FROM posts GROUP BY 1;",
+    );
+    for sql in [
+        "REFRESH MATERIALIZED VIEW post_counts",
+        "REFRESH MATERIALIZED VIEW CONCURRENTLY public.post_counts",
+        "TRUNCATE posts, users",
+    ] {
+        let d = describe(&c, sql).unwrap_or_else(|e| panic!("{sql}: {e:?}"));
+        assert!(d.params.is_empty() && d.columns.is_empty());
+    }
+    let messages = |sql: &str| -> Vec<String> {
+        describe(&c, sql)
+            .expect_err(sql)
+            .iter()
+            .map(|d| format!("{}:{}: {}", d.line, d.column, d.message))
+            .collect()
+    };
+    assert_eq!(messages("REFRESH MATERIALIZED VIEW posts"), ["1:27: \"posts\" is not a materialized view"]);
+    assert_eq!(messages("TRUNCATE post_counts"), ["1:10: \"post_counts\" is not a table"]);
+    assert_eq!(messages("TRUNCATE nope"), ["1:10: relation \"nope\" does not exist"]);
 }

@@ -576,3 +576,24 @@ SELECT EXISTS (SELECT 1 FROM tasks WHERE project_id = $1 AND title = $2) AS foun
 -- name: MembersAndAssignees :many
 SELECT m.user_email, m.role, t.id AS task_id, t.title
 FROM members m FULL JOIN tasks t ON t.assignee = m.user_email ORDER BY 1, 3;
+
+-- name: TenantRowsWhole :many
+SELECT t, to_jsonb(t) AS doc, (t).slug AS slug FROM tenants t;
+
+-- name: ProjectsWithTenantRow :many
+SELECT p.id, t AS tenant FROM projects p LEFT JOIN tenants t ON t.id = p.tenant_id AND t.deleted_at IS NULL;
+
+-- name: PopulateProject :one
+SELECT (jsonb_populate_record(NULL::projects, $1)).name AS name, jsonb_populate_record(NULL::tasks, '{"title": "x"}') AS task;
+
+-- name: TaskRecordsAsJson :many
+SELECT json_agg(t ORDER BY t.id) AS tasks FROM tasks t WHERE t.project_id = $1;
+
+-- name: OverdueRows :many
+SELECT o FROM overdue_tasks($1) o;
+
+-- name: TruncateAudit :exec
+TRUNCATE audit_log;
+
+-- name: RefreshRevenue :exec
+REFRESH MATERIALIZED VIEW monthly_revenue;
