@@ -19,6 +19,7 @@ mod relations;
 pub mod resolve;
 mod row_types;
 mod search_path;
+mod session_path;
 mod table;
 pub mod types;
 mod typesys;
@@ -97,6 +98,11 @@ pub struct Catalog {
     /// The `search_path` a migration set for the rest of its file; `None` is the default
     /// `"$user", public` (see [`search_path`]).
     search_path: Option<Vec<String>>,
+    /// The `search_path` new sessions start with, from `ALTER DATABASE ... SET search_path`
+    /// (see [`session_path`]); `None` is the server default.
+    session_search_path: Option<Vec<String>>,
+    /// Inside [`Catalog::apply_script`]: names resolve as in the runner's session.
+    replaying: bool,
     /// Relations a DO block may have changed: their NOT NULLs are not trusted (see [`opaque`]).
     doubts: BTreeMap<(String, String), opaque::Doubt>,
 }
@@ -125,6 +131,8 @@ impl Default for Catalog {
             next_oid: 1_000_000,
             keys: index::Keys::default(),
             search_path: None,
+            session_search_path: None,
+            replaying: false,
             doubts: BTreeMap::new(),
         }
     }
@@ -167,9 +175,22 @@ impl Catalog {
         // Each file starts and ends with the default path: the runner resets the session after
         // every migration file, so a SET search_path never reaches the next one.
         self.search_path = None;
+        self.replaying = true;
+        let applied = self.apply_statements(text, file, statements);
+        self.replaying = false;
+        self.search_path = None;
+        applied
+    }
+
+    fn apply_statements(
+        &mut self,
+        text: &str,
+        file: &Path,
+        statements: &[Statement],
+    ) -> Result<(), Diagnostic> {
         for statement in statements {
             let src = Source { text, file, statement };
-            if self.apply_search_path(&src).is_some() {
+            if self.apply_search_path(&src).is_some() || self.apply_session_setting(&src).is_some() {
                 continue;
             }
             let qualified = self.qualify_names(&src)?.map(|node| Statement { node, ..*statement });
@@ -179,7 +200,6 @@ impl Catalog {
             self.settle_doubts(&src.statement.node);
             index::apply(self, &src);
         }
-        self.search_path = None;
         Ok(())
     }
 

@@ -244,3 +244,45 @@ fn tables_and_views_have_row_types() {
         shape_in(&c, "SELECT (NULL::articles).title AS t, jsonb_populate_record(NULL::titles, '{}') AS r");
     assert_eq!(cols, ["t varchar null", "r titles null"]);
 }
+
+#[test]
+fn alter_database_set_search_path_is_the_path_of_the_applications_sessions() {
+    let schema = "CREATE SCHEMA app;
+         CREATE TABLE app.items (id int NOT NULL, label text);
+         CREATE TABLE items (id bigint);
+         ALTER DATABASE appdb SET search_path TO app, public;
+         ALTER DATABASE appdb SET statement_timeout = '5s';
+         CREATE TABLE later (x int);";
+    let c = catalog_with(schema);
+    // The migration's own session keeps its path: `later` is created in public.
+    assert!(c.tables().any(|t| t.schema == "public" && t.name == "later"));
+    let (cols, _) = shape_in(&c, "SELECT id, label FROM items");
+    assert_eq!(cols, ["id int4", "label text null"]);
+    let (cols, _) = shape_in(&c, "SELECT x FROM later JOIN public.items p ON p.id = x");
+    assert_eq!(cols, ["x int4"]);
+    assert!(c.unsupported.is_empty(), "{:?}", c.unsupported);
+    let c = catalog_with(&format!("{schema}\nALTER DATABASE appdb RESET search_path;"));
+    let (cols, _) = shape_in(&c, "SELECT id FROM items");
+    assert_eq!(cols, ["id int8 null"]);
+}
+
+#[test]
+fn alter_role_set_search_path_is_reported_as_not_modelled() {
+    let c = catalog_with(
+        "CREATE SCHEMA app;
+         CREATE TABLE app.items (id int NOT NULL);
+         CREATE TABLE items (id bigint);
+         ALTER ROLE app_user SET search_path TO app, public;
+         ALTER ROLE app_user SET work_mem = '64MB';",
+    );
+    assert_eq!(c.unsupported.len(), 1);
+    assert!(
+        c.unsupported[0].message.starts_with("ALTER ROLE ... SET search_path"),
+        "{}",
+        c.unsupported[0].message
+    );
+    // Queries keep the database's path, and the catalog is still trusted for everything else.
+    let (cols, _) = shape_in(&c, "SELECT id FROM items");
+    assert_eq!(cols, ["id int8 null"]);
+    assert!(describe(&c, "SELECT * FROM nope").is_err());
+}
