@@ -409,3 +409,106 @@ JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'forum' ORDER BY
 
 -- name: HavingActiveUsers :many
 SELECT author_id, max(edited_at) AS last_edit FROM forum.posts GROUP BY author_id HAVING max(edited_at) IS NOT NULL AND author_id IS NOT NULL;
+
+-- name: SignatureInList :many
+SELECT u.name, u.id IN (SELECT p.author_id FROM forum.posts p) AS has_posted,
+       u.id NOT IN (SELECT p.author_id FROM forum.posts p) AS never_posted,
+       u.id = ANY (SELECT p.author_id FROM forum.posts p) AS any_post,
+       u.karma > ALL (SELECT p.score FROM forum.posts p WHERE p.author_id IS NULL) AS beats_anonymous
+FROM forum.users u;
+
+-- name: EmptyAggregates :one
+SELECT max(id) AS top, count(*) AS n, sum(score) AS total, array_agg(id) AS ids, string_agg(body, ',') AS bodies,
+       bool_and(score > 0) AS all_positive, jsonb_agg(id) AS j, jsonb_object_agg(id, body) AS o
+FROM forum.posts WHERE id < 0;
+
+-- name: ScalarSubqueryMissing :many
+SELECT u.name, (SELECT p.body FROM forum.posts p WHERE p.author_id = u.id ORDER BY p.id LIMIT 1) AS first_post,
+       (SELECT count(*) FROM forum.posts p WHERE p.author_id = u.id) AS posts,
+       (SELECT max(p.score) FROM forum.posts p WHERE p.author_id = u.id) AS best
+FROM forum.users u;
+
+-- name: WindowNulls :many
+SELECT id, author_id, lag(id) OVER w AS prev, lead(id, 1, 0::bigint) OVER w AS next_or_zero,
+       first_value(body) OVER w AS first_body, last_value(author_id) OVER w AS last_author,
+       nth_value(id, 3) OVER w AS third, sum(score) OVER w AS running, count(author_id) OVER w AS authored,
+       max(edited_at) OVER w AS last_edit, row_number() OVER w AS rn, percent_rank() OVER w AS pr
+FROM forum.posts WINDOW w AS (PARTITION BY topic_id ORDER BY id);
+
+-- name: OuterJoinsBothSides :many
+SELECT u.id AS uid, u.name, p.id AS pid, p.body, t.title
+FROM forum.users u FULL JOIN forum.posts p ON p.author_id = u.id RIGHT JOIN forum.topics t ON t.id = p.topic_id;
+
+-- name: LateralMaybeEmpty :many
+SELECT t.id, x.body, x.n FROM forum.topics t
+LEFT JOIN LATERAL (SELECT p.body, count(*) OVER () AS n FROM forum.posts p WHERE p.topic_id = t.id LIMIT 1) x ON true;
+
+-- name: UnionWithNull :many
+SELECT name, signature FROM forum.users UNION ALL SELECT 'anonymous', NULL;
+
+-- name: CaseWithoutElse :many
+SELECT id, CASE WHEN score > 0 THEN 'up' WHEN score < 0 THEN 'down' END AS direction,
+       CASE WHEN author_id IS NULL THEN 'gone' ELSE body END AS shown,
+       nullif(body, 'first') AS not_first, coalesce(author_id, parent_id) AS someone,
+       greatest(author_id, 0) AS g
+FROM forum.posts;
+
+-- name: UnnestWithNulls :many
+SELECT x FROM unnest(ARRAY[1, NULL, 3]) AS x;
+
+-- name: ArrayAggWithNullElements :many
+SELECT topic_id, array_agg(author_id ORDER BY id) AS authors, array_agg(edited_at) AS edits FROM forum.posts GROUP BY topic_id;
+
+-- name: JsonFieldsMaybeMissing :many
+SELECT id, data ->> 'from' AS from_name, data -> 'value' AS value, (data ->> 'value')::int AS n, data #> '{a,b}' AS deep FROM forum.notifications;
+
+-- name: RecursiveWithNullParent :many
+WITH RECURSIVE up (id, parent_id, depth) AS (
+    SELECT id, parent_id, 0 FROM forum.posts WHERE id = 3
+    UNION ALL
+    SELECT p.id, p.parent_id, up.depth + 1 FROM forum.posts p JOIN up ON p.id = up.parent_id
+)
+SELECT id, parent_id, depth FROM up;
+
+-- name: InsertReturningDefaults :one
+INSERT INTO forum.tags (label) VALUES ('new-tag') RETURNING id, label;
+
+-- name: UpdateFromReturning :many
+UPDATE forum.topics t SET views = t.views + 1 FROM forum.users u WHERE u.id = t.author_id RETURNING t.id, t.pinned_until, u.signature, u.last_seen;
+
+-- name: DeleteUsingReturning :many
+DELETE FROM forum.bookmarks b USING forum.topics t WHERE t.id = b.topic_id AND t.locked = false RETURNING b.note, b.last_read_post, t.pinned_until;
+
+-- name: ConflictDoNothingReturning :many
+INSERT INTO forum.tags (label) VALUES ('meta') ON CONFLICT (label) DO NOTHING RETURNING id;
+
+-- name: SubqueryInFromWithAggregate :many
+SELECT s.author_id, s.n, s.last FROM (SELECT author_id, count(*) AS n, max(edited_at) AS last FROM forum.posts GROUP BY author_id) s;
+
+-- name: DistinctOnNulls :many
+SELECT DISTINCT ON (author_id) author_id, edited_at, body FROM forum.posts ORDER BY author_id, edited_at DESC NULLS LAST;
+
+-- name: ExceptKeepsNulls :many
+SELECT author_id FROM forum.posts EXCEPT SELECT id FROM forum.users WHERE moderator;
+
+-- name: ValuesJoin :many
+SELECT v.label, g.id FROM (VALUES ('meta'), ('nope'), (NULL)) AS v(label) LEFT JOIN forum.tags g ON g.label = v.label;
+
+-- name: GenerateSeriesJoin :many
+SELECT n, p.body FROM generate_series(1, 6) AS n LEFT JOIN forum.posts p ON p.id = n;
+
+-- name: StringFunctionsOfNullable :many
+SELECT id, upper(signature) AS up, length(signature) AS len, concat(signature, '!') AS c, signature || '!' AS cat,
+       format('%s', signature) AS f, coalesce(signature, '') || '' AS safe, concat_ws(',', name, signature) AS cw
+FROM forum.users;
+
+-- name: DateMathOfNullable :many
+SELECT id, last_seen + interval '1 day' AS next_day, date_trunc('day', last_seen) AS day, extract(year FROM last_seen) AS y,
+       age(last_seen) AS age, last_seen::date AS d, to_char(last_seen, 'YYYY') AS yr
+FROM forum.users;
+
+-- name: NotNarrowedByIsNotDistinct :many
+SELECT id, signature FROM forum.users WHERE signature IS NOT DISTINCT FROM signature;
+
+-- name: NarrowedByEquality :many
+SELECT p.id, p.author_id, p.edited_at FROM forum.posts p WHERE p.author_id = 1 AND p.edited_at > '2000-01-01';
