@@ -175,6 +175,22 @@ impl Analysis<'_> {
                 n.arg.as_deref().map_or_else(Typed::unknown, |a| self.expr(a, scope))
             }
             NodeEnum::SetToDefault(_) => Typed::unknown(),
+            // xmlelement, xmlforest, xmlconcat, xmlpi, xmlroot, xmlparse; IS DOCUMENT is a test.
+            NodeEnum::XmlExpr(x) => {
+                use pg_query::protobuf::XmlExprOp as Op;
+                x.args.iter().chain(&x.named_args).for_each(|a| drop(self.expr(a, scope)));
+                let (ty, name) = match x.op() {
+                    Op::IsXmlconcat => ("xml", "xmlconcat"),
+                    Op::IsXmlelement => ("xml", "xmlelement"),
+                    Op::IsXmlforest => ("xml", "xmlforest"),
+                    Op::IsXmlparse => ("xml", "xmlparse"),
+                    Op::IsXmlpi => ("xml", "xmlpi"),
+                    Op::IsXmlroot => ("xml", "xmlroot"),
+                    Op::IsDocument => ("bool", "?column?"),
+                    Op::IsXmlserialize | Op::Undefined => return Typed::unknown(),
+                };
+                Typed::of(ty, true).named(name)
+            }
             // GROUPING(a, b): a bit mask of which arguments this row's grouping set leaves out.
             NodeEnum::GroupingFunc(g) => {
                 g.args.iter().for_each(|a| drop(self.expr(a, scope)));

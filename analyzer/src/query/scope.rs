@@ -250,6 +250,17 @@ impl Analysis<'_> {
                 }]
             }
             Some(NodeEnum::RangeFunction(rf)) => vec![self.range_function(rf, outer)],
+            // `t TABLESAMPLE method (args) [REPEATABLE (seed)]`: t's rows, some of them.
+            Some(NodeEnum::RangeTableSample(ts)) => {
+                let plain = Scope::child(outer);
+                for arg in &ts.args {
+                    self.expr_expecting(arg, &plain, &SqlType::new("float4"));
+                }
+                if let Some(seed) = ts.repeatable.as_deref() {
+                    self.expr_expecting(seed, &plain, &SqlType::new("float8"));
+                }
+                ts.relation.as_deref().map(|r| self.range_item(r, outer)).unwrap_or_default()
+            }
             Some(_) => {
                 self.error_at(
                     super::node_location(item),

@@ -335,3 +335,43 @@ fn refresh_and_truncate_name_relations_of_their_kind() {
     assert_eq!(messages("TRUNCATE post_counts"), ["1:10: \"post_counts\" is not a table"]);
     assert_eq!(messages("TRUNCATE nope"), ["1:10: relation \"nope\" does not exist"]);
 }
+
+#[test]
+fn tablesample_and_xml_expressions() {
+    let (cols, params) =
+        shape("SELECT id FROM users TABLESAMPLE BERNOULLI ($1) REPEATABLE ($2) WHERE id > 0");
+    assert_eq!(
+        (cols, params),
+        (vec!["id int8".to_string()], vec!["$1 float4".to_string(), "$2 float8".to_string()])
+    );
+    let (cols, _) = shape("SELECT xmlelement(name user, email) AS x, xmlforest(name, age), '<a/>'::xml IS DOCUMENT AS d FROM users");
+    assert_eq!(cols, ["x xml null", "xmlforest xml null", "d bool null"]);
+}
+
+#[test]
+fn strict_functions_that_return_null_for_some_values_are_nullable() {
+    // Checked on PostgreSQL 15: array_dims('{}') and array_ndims('{}') are NULL, so is
+    // date_part('month', 'infinity'::timestamp), to_char('infinity'::timestamp, 'YYYY'), and
+    // to_char(interval '1h', '').
+    let (cols, _) = shape(
+        "SELECT array_dims(ARRAY[id]) AS d, array_ndims(ARRAY[id]) AS n, extract(month FROM at) AS m,
+                extract(epoch FROM at) AS e, date_part('year', at) AS y, extract(hour FROM interval '1h') AS h,
+                to_char(at, 'YYYY') AS c, to_char(interval '1h', 'HH24') AS i, to_char(interval '1h', $1) AS f,
+                to_char(id, '') AS num FROM events",
+    );
+    assert_eq!(
+        cols,
+        [
+            "d text null",
+            "n int4 null",
+            "m numeric null",
+            "e numeric",
+            "y float8",
+            "h numeric",
+            "c text null",
+            "i text",
+            "f text null",
+            "num text"
+        ]
+    );
+}

@@ -112,3 +112,12 @@ fn coalesce_case_and_array_are_typed_from_their_arguments_not_their_context() {
     let (_, params) = shape("SELECT id FROM events WHERE id = ANY (ARRAY[$1, $2]::int8[])");
     assert_eq!(params, ["$1 int8", "$2 int8"]);
 }
+
+#[test]
+fn an_array_next_to_an_unknown_literal_takes_it_as_an_array() {
+    // func_select_candidate's last rule assumes the known type for the unknown side, and the
+    // polymorphic arguments must still agree: array || array, not array || element.
+    let (cols, _) = shape("SELECT tags || '{x}' AS a, tags || 'x'::text AS b FROM posts");
+    assert_eq!(cols, ["a text[] null", "b text[] null"]);
+    assert_eq!(errors("SELECT tags || 'x' FROM posts"), ["1:16: malformed array literal: \"x\""]);
+}

@@ -597,3 +597,185 @@ TRUNCATE audit_log;
 
 -- name: RefreshRevenue :exec
 REFRESH MATERIALIZED VIEW monthly_revenue;
+
+-- name: NaturalJoinMembersTenants :many
+SELECT * FROM members NATURAL JOIN (SELECT id AS tenant_id, slug FROM tenants) t;
+
+-- name: FullJoinUsing :many
+SELECT tenant_id, m.user_email, i.id AS invoice FROM members m FULL JOIN invoices i USING (tenant_id);
+
+-- name: FetchFirst :many
+SELECT id, slug FROM tenants ORDER BY id OFFSET $1 ROWS FETCH FIRST $2 ROWS ONLY;
+
+-- name: LimitAll :many
+SELECT id FROM tenants ORDER BY id LIMIT ALL OFFSET 1;
+
+-- name: LimitCast :many
+SELECT id FROM projects ORDER BY id LIMIT $1::int;
+
+-- name: MaterializedCte :many
+WITH p AS MATERIALIZED (SELECT id, tenant_id FROM projects), q AS NOT MATERIALIZED (SELECT * FROM p WHERE tenant_id = 1)
+SELECT p.id, q.tenant_id FROM p LEFT JOIN q ON q.id = p.id;
+
+-- name: CteUsedTwice :many
+WITH counts AS (SELECT project_id, count(*) AS n FROM tasks GROUP BY project_id)
+SELECT a.project_id, a.n, (SELECT max(n) FROM counts) AS most FROM counts a WHERE a.n = (SELECT max(n) FROM counts);
+
+-- name: ForShareOf :many
+SELECT t.id, p.name FROM tasks t JOIN projects p ON p.id = t.project_id FOR SHARE OF t;
+
+-- name: InsertDefaultValues :one
+INSERT INTO audit_log (action) VALUES ('ping') RETURNING *;
+
+-- name: InsertExplicitDefault :one
+INSERT INTO tasks (id, project_id, title, status, priority) VALUES (DEFAULT, $1, $2, DEFAULT, DEFAULT) RETURNING id, status, priority;
+
+-- name: UpdateMultiAssignSubquery :exec
+UPDATE projects p SET (budget_cents, description) = (SELECT sum(amount_cents), max(memo) FROM invoices i WHERE i.tenant_id = p.tenant_id) WHERE p.id = $1;
+
+-- name: UpdateMultiAssignRow :one
+UPDATE tasks SET (title, priority) = ($2, $3) WHERE id = $1 RETURNING title, priority;
+
+-- name: DeleteReturningStar :many
+DELETE FROM api_keys WHERE revoked RETURNING *;
+
+-- name: ArrayBits :many
+SELECT id, '{}'::text[] AS empty, ARRAY[]::int[] AS none, tags || 'new'::text AS appended, tags || ARRAY['a', 'b'] AS concatenated,
+       array_cat(tags, tags) AS doubled, array_dims(tags) AS dims, array_upper(tags, 1) AS upper, tags[1:1] AS head,
+       array_prepend('x', tags) AS prepended, array_replace(tags, 'web', 'www') AS replaced, ARRAY(SELECT unnest(tags) ORDER BY 1) AS sorted
+FROM projects;
+
+-- name: DateArithmetic :many
+SELECT id, due_on + 7 AS week_later, due_on - 1 AS day_before, due_on - current_date AS days_left, due_on + interval '1 month' AS month_later,
+       created_at - interval '1 hour' AS hour_before, now() - created_at AS age, created_at::time AS at_time, due_on + time '09:00' AS due_at,
+       extract(epoch FROM estimate) AS est_seconds, to_char(estimate, 'HH24:MI') AS est_text, make_interval(hours => priority) AS prio_hours,
+       (created_at, interval '1 day') OVERLAPS (now(), interval '1 day') AS recent
+FROM tasks;
+
+-- name: NumericOps :many
+SELECT id, amount_cents / 100 AS int_div, amount_cents / 100.0 AS exact, amount_cents % 100 AS cents, div(amount_cents, 7) AS d, mod(amount_cents, 7) AS m,
+       power(amount_cents, 2) AS sq, sqrt(amount_cents) AS root, ln(amount_cents + 1) AS ln, floor(amount_cents / 3.0) AS fl, ceil(amount_cents / 3.0) AS ce,
+       sign(amount_cents - 5000) AS sg, abs(-amount_cents) AS ab, round(amount_cents::numeric / 3, 2) AS r2, amount_cents::float8 / 3 AS f,
+       -amount_cents AS neg, amount_cents >> 1 AS half, amount_cents & 255 AS low_byte, width_bucket(amount_cents, 0, 200000, 4) AS bucket
+FROM invoices;
+
+-- name: TypeIntrospection :many
+SELECT pg_typeof(seats) AS t, 'tenants'::regclass AS rel, 'int4'::regtype AS ty, pg_typeof(settings)::text AS name,
+       current_user AS usr, session_user AS sess, current_schema AS sch, current_catalog AS cat
+FROM tenants LIMIT 1;
+
+-- name: RowComparisons :many
+SELECT tenant_id, user_email, (tenant_id, role) = (1, 'owner') AS is_first_owner, ROW(tenant_id, accepted_at) IS NULL AS all_null,
+       accepted_at IS DISTINCT FROM invited_at AS differs, (accepted_at IS NOT NULL) IS TRUE AS accepted,
+       (accepted_at > invited_at) IS UNKNOWN AS unknown, (role = 'owner') IS NOT FALSE AS maybe_owner
+FROM members;
+
+-- name: JsonMore :many
+SELECT id, metadata -> 'owner' -> 'email' AS email_json, metadata #- '{owner}' AS without_owner,
+       jsonb_insert(coalesce(metadata, '{}'), '{added}', 'true') AS inserted, jsonb_set_lax(metadata, '{color}', NULL) AS lax,
+       jsonb_path_query_array(metadata, '$.**') AS all_values, json_typeof(metadata::json) AS jt,
+       jsonb_build_object('tags', tags) -> 'tags' -> 0 AS first_tag, to_jsonb(tags) ->> 1 AS second_tag,
+       metadata @? '$.color' AS has_color
+FROM projects;
+
+-- name: JsonRecordLateral :many
+SELECT a.id, r.name, r.minutes FROM audit_log a, LATERAL jsonb_to_record(a.payload) AS r(name text, minutes int);
+
+-- name: Pg15Regexp :many
+SELECT id, regexp_count(title, '[aeiou]') AS vowels, regexp_like(title, '^[a-z]+$') AS simple, regexp_substr(title, '[a-z]+') AS word,
+       regexp_instr(title, 'a') AS first_a, string_to_table(title, 'i') AS piece
+FROM tasks;
+
+-- name: Ranges :many
+SELECT id, tstzrange(created_at, completed_at) AS active, daterange(due_on, due_on + 7) AS window,
+       tstzrange(created_at, completed_at) @> now() AS open_now, lower(tstzrange(created_at, completed_at)) AS started,
+       upper(daterange(due_on, due_on + 7)) AS until, isempty(int4range(priority, priority)) AS empty,
+       int4range(1, 10) && int4range(priority, 6) AS overlaps
+FROM tasks;
+
+-- name: RangeAgg :many
+SELECT project_id, range_agg(daterange(due_on, due_on + 1)) AS due_days FROM tasks WHERE due_on IS NOT NULL GROUP BY project_id;
+
+-- name: TextSearch :many
+SELECT id, to_tsvector('english', title) AS doc, setweight(to_tsvector('simple', title), 'A') AS weighted,
+       ts_rank_cd(to_tsvector('english', title), to_tsquery('english', 'design | build')) AS rank,
+       to_tsvector('english', title) @@ plainto_tsquery('english', $1) AS matches
+FROM tasks;
+
+-- name: CollationAndLike :many
+SELECT title FROM tasks WHERE title COLLATE "C" > 'b' AND title LIKE '%\_%' ESCAPE '\' OR title ILIKE ANY (ARRAY['%build%', '%launch%'])
+  OR title SIMILAR TO '(des|lau)%' ORDER BY title COLLATE "C";
+
+-- name: SrfInSelectList :many
+SELECT id, generate_series(1, 2) AS n, jsonb_array_elements_text(coalesce(to_jsonb(tags), '[]')) AS tag FROM projects;
+
+-- name: ValuesStatement :many
+VALUES (1, 'one'), (2, 'two');
+
+-- name: OrderByAliasAndPosition :many
+SELECT assignee AS who, count(*) AS n FROM tasks GROUP BY who ORDER BY n DESC, 1 NULLS FIRST;
+
+-- name: WindowFrames :many
+SELECT id, sum(priority) OVER (ORDER BY id GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW EXCLUDE CURRENT ROW) AS prev_sum,
+       count(*) FILTER (WHERE status = 'done') OVER () AS done_total,
+       avg(priority) OVER (PARTITION BY project_id ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS smooth
+FROM tasks;
+
+-- name: ParamOperands :many
+SELECT $1::int + $2 AS total, $3 || title AS prefixed FROM tasks WHERE $4 = project_id AND title LIKE $5 || '%';
+
+-- name: ParamAnyUuid :many
+SELECT id, label FROM api_keys WHERE id = ANY($1) AND tenant_id = ANY($2);
+
+-- name: ConflictPartialTarget :one
+INSERT INTO members (tenant_id, user_email, role) VALUES ($1, $2, 'member')
+ON CONFLICT (tenant_id, user_email) WHERE role <> 'owner' DO UPDATE SET role = EXCLUDED.role RETURNING *;
+
+-- name: TableSample :many
+SELECT id FROM audit_log TABLESAMPLE SYSTEM (50) REPEATABLE (1);
+
+-- name: ExistsInSelect :many
+SELECT t.slug, EXISTS (SELECT 1 FROM projects p WHERE p.tenant_id = t.id) AS has_projects,
+       NOT EXISTS (SELECT 1 FROM invoices i WHERE i.tenant_id = t.id AND i.paid_at IS NULL) AS all_paid,
+       CASE WHEN EXISTS (SELECT 1 FROM members m WHERE m.tenant_id = t.id) THEN (SELECT count(*) FROM members m WHERE m.tenant_id = t.id) END AS members
+FROM tenants t;
+
+-- name: AtTimeZoneParam :many
+SELECT id, created_at AT TIME ZONE $1 AS local FROM tasks;
+
+-- name: SeriesOfTimestamps :many
+SELECT g AS hour, count(a.id) AS events FROM generate_series(date_trunc('hour', now()) - interval '3 hours', date_trunc('hour', now()), interval '1 hour') AS g
+LEFT JOIN audit_log a ON date_trunc('hour', a.at) = g GROUP BY g ORDER BY g;
+
+-- name: WithOrdinality :many
+SELECT p.id, t.tag, t.n FROM projects p, unnest(p.tags) WITH ORDINALITY AS t(tag, n);
+
+-- name: NestedDataModifying :many
+WITH new_tenant AS (INSERT INTO tenants (slug) VALUES ($1) RETURNING id),
+     new_project AS (INSERT INTO projects (tenant_id, name) SELECT id, 'default' FROM new_tenant RETURNING id, tenant_id),
+     first_task AS (INSERT INTO tasks (project_id, title) SELECT id, 'welcome' FROM new_project RETURNING id, project_id)
+SELECT t.id AS tenant, p.id AS project, f.id AS task FROM new_tenant t JOIN new_project p ON p.tenant_id = t.id JOIN first_task f ON f.project_id = p.id;
+
+-- name: BooleanAggregates :many
+SELECT project_id, bool_and(completed_at IS NOT NULL) AS all_done, bool_or(assignee IS NULL) AS some_unassigned, every(priority < 4) AS all_urgent
+FROM tasks GROUP BY project_id;
+
+-- name: StatsAggregates :one
+SELECT corr(priority, position) AS c, regr_slope(priority, position) AS slope, covar_pop(priority, position) AS cov,
+       stddev_samp(priority) AS sd, var_pop(priority) AS vp, bit_and(priority) AS ba, count(DISTINCT status) AS statuses
+FROM tasks;
+
+-- name: OrderedSetAggregates :one
+SELECT percentile_cont(ARRAY[0.25, 0.5]) WITHIN GROUP (ORDER BY priority) AS quartiles, percentile_disc(0.5) WITHIN GROUP (ORDER BY due_on) AS median_due,
+       mode() WITHIN GROUP (ORDER BY status) AS common_status, rank(3) WITHIN GROUP (ORDER BY priority) AS rank_of_3
+FROM tasks;
+
+-- name: XmlAndMisc :many
+SELECT id, xmlelement(name task, title) AS x, md5(title) AS h, encode(convert_to(title, 'UTF8'), 'escape') AS e, chr(65) AS a, ascii(title) AS code,
+       to_number('12.5', '99.9') AS num, to_date('2024-01-02', 'YYYY-MM-DD') AS d, to_timestamp('2024-01-02', 'YYYY-MM-DD') AS ts
+FROM tasks;
+
+-- name: KeyExpiryParts :many
+SELECT id, extract(month FROM expires_at) AS month, extract(year FROM expires_at) AS year, date_trunc('month', expires_at) AS since,
+       to_char(expires_at, 'YYYY-MM') AS ym, expires_at = 'infinity' AS never, isfinite(expires_at) AS finite
+FROM api_keys WHERE expires_at IS NOT NULL;

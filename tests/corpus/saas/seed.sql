@@ -32,3 +32,5 @@ INSERT INTO audit_log (tenant_id, actor, action, target_id, payload, at) VALUES
   (2, 'x@tiny.io', 'project.archive', 3, '{"reason": null}', '2024-01-01 09:00+00');
 REFRESH MATERIALIZED VIEW tenant_activity;
 INSERT INTO reporting.reports (tenant_id, period, title, generated_at, archived) VALUES (1, 'week', 'weekly', '2024-01-07', true);
+INSERT INTO api_keys (tenant_id, label, prefix, secret_hash, scopes, last_used_at, expires_at) VALUES
+  (1, 'forever', 'ak_inf00', '\x01', '{admin}', '-infinity', 'infinity');
