@@ -240,12 +240,7 @@ impl Analysis<'_> {
             // that grow with time are ±Infinity). Times and intervals are always finite.
             (_, "date_part" | "extract") if !self.extract_total(proc, f) => true,
             // to_char of an infinite timestamp is NULL, and of an interval with an empty format.
-            (_, "to_char")
-                if !self.is_numeric_arg(proc)
-                    && !(self.is_interval_arg(proc) && nonempty_literal(f.args.get(1))) =>
-            {
-                true
-            }
+            (_, "to_char") if !self.to_char_total(proc, f) => true,
             _ if proc.strict && TOTAL_WHEN_STRICT.contains(&name) => any_nullable,
             _ => true,
         }
@@ -266,6 +261,12 @@ impl Analysis<'_> {
             _ => return false,
         };
         MONOTONIC_FIELDS.contains(&field.as_str())
+    }
+
+    /// to_char is NULL for an infinite timestamp or date, and for an interval with an empty
+    /// format; numbers always format.
+    fn to_char_total(&self, proc: &Proc, f: &FuncCall) -> bool {
+        self.is_numeric_arg(proc) || (self.is_interval_arg(proc) && nonempty_literal(f.args.get(1)))
     }
 
     fn is_interval_arg(&self, proc: &Proc) -> bool {
