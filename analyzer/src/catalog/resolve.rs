@@ -155,16 +155,18 @@ impl Catalog {
         for &i in &unknown_slots {
             let mut category: Option<u8> = None;
             let mut preferred = false;
+            // A conflict between categories only fails when no candidate offers a string one.
+            let mut conflict = false;
             for c in &viable {
                 let (cat, pref) = (self.category(c.declared[i]), self.is_preferred(c.declared[i]));
                 match category {
                     None => (category, preferred) = (Some(cat), pref),
                     Some(current) if current == cat => preferred |= pref,
                     Some(_) if cat == b'S' => (category, preferred) = (Some(cat), pref),
-                    Some(current) if current != b'S' => resolved = false,
-                    Some(_) => {}
+                    Some(_) => conflict = true,
                 }
             }
+            resolved &= !(conflict && category != Some(b'S'));
             slots.push((i, category.unwrap_or(b'X'), preferred));
         }
         if resolved {

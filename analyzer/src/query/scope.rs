@@ -236,6 +236,9 @@ impl Analysis<'_> {
                     return vec![unresolved];
                 };
                 let mut columns = self.subquery_columns(query, outer);
+                if let Some(NodeEnum::SelectStmt(select)) = &query.node {
+                    self.unknown_outputs_as_text(select, &mut columns);
+                }
                 rename_columns(columns.iter_mut().map(|c| &mut c.name), &alias.colnames);
                 let name = alias.aliasname.clone();
                 vec![Source {

@@ -10,7 +10,12 @@ impl Analysis<'_> {
     pub fn statement(&mut self, node: &NodeEnum) -> Vec<Output> {
         let root = Scope::default();
         match node {
-            NodeEnum::SelectStmt(s) => self.select(s, &root),
+            // resolveTargetListUnknowns: a SELECT's untyped `$n` outputs are text.
+            NodeEnum::SelectStmt(s) => {
+                let mut outputs = self.select(s, &root);
+                self.unknown_outputs_as_text(s, &mut outputs);
+                outputs
+            }
             NodeEnum::InsertStmt(s) => self.insert(s, &root),
             NodeEnum::UpdateStmt(s) => self.update(s, &root),
             NodeEnum::DeleteStmt(s) => self.delete(s, &root),
@@ -93,7 +98,8 @@ impl Analysis<'_> {
             self.grouped.pop();
             outputs
         };
-        for limit in [&s.limit_count, &s.limit_offset].into_iter().flatten() {
+        // transformSelectStmt types OFFSET before LIMIT (which matters for shared parameters).
+        for limit in [&s.limit_offset, &s.limit_count].into_iter().flatten() {
             self.expr_expecting(limit, &Scope::child(outer), &crate::catalog::SqlType::new("int8"));
         }
         self.pop_ctes(ctes);

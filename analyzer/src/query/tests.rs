@@ -375,3 +375,14 @@ fn strict_functions_that_return_null_for_some_values_are_nullable() {
         ]
     );
 }
+
+#[test]
+fn untyped_parameters_resolve_as_the_server_resolves_them() {
+    // A SELECT's untyped outputs are text (resolveTargetListUnknowns), in FROM subqueries too.
+    assert_eq!(shape("SELECT $1 AS echo"), (vec!["echo text null".to_string()], vec!["$1 text".to_string()]));
+    assert_eq!(shape("SELECT s.x FROM (SELECT $1 AS x) s").1, ["$1 text"]);
+    // unknown = unknown: a conflict of categories is settled by the string one (text = text).
+    assert_eq!(shape("SELECT id FROM users ORDER BY CASE WHEN $1 = 'name' THEN name END").1, ["$1 text"]);
+    // OFFSET is typed before LIMIT.
+    assert_eq!(errors("SELECT id FROM users LIMIT $1 OFFSET $2 * $1")[0], "1:41: operator is not unique: unknown * unknown [Could not choose a best candidate operator. You might need to add explicit type casts.]");
+}
