@@ -779,3 +779,362 @@ FROM tasks;
 SELECT id, extract(month FROM expires_at) AS month, extract(year FROM expires_at) AS year, date_trunc('month', expires_at) AS since,
        to_char(expires_at, 'YYYY-MM') AS ym, expires_at = 'infinity' AS never, isfinite(expires_at) AS finite
 FROM api_keys WHERE expires_at IS NOT NULL;
+
+-- Parameter inference, joins, CTEs and grouping as application code writes them.
+
+-- name: EchoParam :one
+SELECT $1 AS echo;
+
+-- name: OptionalTitle :many
+SELECT id FROM tasks WHERE $1::text IS NULL OR title = $1;
+
+-- name: ParamConcatLeft :one
+SELECT $1 || 'x' AS s;
+
+-- name: ParamConcatRight :one
+SELECT 'x' || $1 AS s;
+
+-- name: ParamPlusOne :one
+SELECT $1 + 1 AS n;
+
+-- name: TitleAnyUntyped :many
+SELECT id FROM tasks WHERE title = ANY($1);
+
+-- name: PriorityInUnnest :many
+SELECT id FROM tasks WHERE priority IN (SELECT unnest($1::int[]));
+
+-- name: CreatedWithinInterval :one
+SELECT count(*) FROM tasks WHERE created_at > now() - $1::interval;
+
+-- name: CoalesceParamDefault :one
+SELECT coalesce($1, 'default') AS v;
+
+-- name: SortByParamChoice :many
+SELECT id FROM tasks ORDER BY CASE WHEN $1 = 'title' THEN title END, id;
+
+-- name: StatusAsText :many
+SELECT id FROM tasks WHERE status::text = $1;
+
+-- name: OptionalStatus :many
+SELECT id FROM tasks WHERE (status = $1 OR $1 IS NULL);
+
+-- name: ParamArrayLength :one
+SELECT array_length($1::int[], 1) AS n;
+
+-- name: DueInWeekFrom :many
+SELECT id FROM tasks WHERE due_on BETWEEN $1 AND $1 + 7;
+
+-- name: AddToEstimate :many
+UPDATE tasks SET estimate = estimate + $1 WHERE id = $2 RETURNING estimate;
+
+-- name: GreatestParam :one
+SELECT greatest($1, 5) AS g;
+
+-- name: IdOrTitle :many
+SELECT id, title FROM tasks WHERE id = $1 OR title = $1::text;
+
+-- name: TaskPairsIn :many
+SELECT * FROM tasks WHERE (project_id, position) IN (SELECT unnest($1::bigint[]), unnest($2::int[]));
+
+-- name: JsonParamFields :one
+SELECT $1::jsonb ->> 'a' AS a, $2::jsonb -> 'b' AS b;
+
+-- name: ExistsAndFlag :one
+SELECT EXISTS (SELECT 1 FROM tasks WHERE id = $1) AND $2 AS both;
+
+-- name: NotFlagAndDone :many
+SELECT id FROM tasks WHERE NOT ($1 AND status = 'done');
+
+-- name: AssigneeLowered :many
+SELECT id FROM tasks WHERE assignee = lower($1);
+
+-- name: TitleFromScalarParam :many
+SELECT id FROM tasks t WHERE t.title = (SELECT $1);
+
+-- name: TruncByParamUnit :many
+SELECT date_trunc($1, created_at) AS d FROM tasks;
+
+-- name: CreatedOnDate :many
+SELECT id FROM tasks WHERE created_at::date = $1;
+
+-- name: ParseTsQuery :one
+SELECT to_tsquery($1) AS q;
+
+-- name: Notify :one
+SELECT pg_notify($1, $2);
+
+-- name: SetTenantSetting :one
+SELECT set_config('app.tenant', $1, true);
+
+-- name: CurrentTenantSetting :one
+SELECT current_setting('app.tenant', true) AS tenant;
+
+-- name: IdPositive :many
+SELECT id FROM tasks WHERE id = $1::bigint AND $1 > 0;
+
+-- name: TypmodCasts :one
+SELECT $1::numeric(10, 2) AS amount, $2::varchar(20) AS code, $3::timestamp(0) AS ts, $4::char AS c, $5::bit(3) AS b;
+
+-- name: RecursiveNumbers :many
+WITH RECURSIVE nums AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM nums WHERE n < 5) SELECT n, n * 2 AS d FROM nums;
+
+-- name: ChainedCtes :many
+WITH a AS (SELECT id FROM tasks), b AS (SELECT id FROM a WHERE id > 1) SELECT * FROM b;
+
+-- name: UpdateCteStats :many
+WITH upd AS (UPDATE tasks SET position = position + 1 WHERE project_id = $1 RETURNING *) SELECT count(*) AS n, max(position) AS top FROM upd;
+
+-- name: DeleteCteCount :many
+WITH del AS (DELETE FROM audit_log WHERE at < $1 RETURNING id) SELECT count(*) FROM del;
+
+-- name: InsertCteThenUpdate :exec
+WITH ins AS (INSERT INTO audit_log (action) VALUES ('a') RETURNING id) UPDATE tenants SET seats = seats WHERE id IN (SELECT id FROM ins);
+
+-- name: CountPerTenantLateral :many
+SELECT t.id, c.cnt FROM tenants t CROSS JOIN LATERAL (SELECT count(*) AS cnt FROM projects p WHERE p.tenant_id = t.id) c;
+
+-- name: CountPerTenantLeftLateral :many
+SELECT t.id, c.cnt FROM tenants t LEFT JOIN LATERAL (SELECT count(*) AS cnt FROM projects p WHERE p.tenant_id = t.id) c ON true;
+
+-- name: LateralOnFalse :many
+SELECT t.id, c.max_due FROM tenants t LEFT JOIN LATERAL (SELECT max(due_on) AS max_due FROM tasks) c ON false;
+
+-- name: SelfJoinPairs :many
+SELECT a.id, b.id AS other FROM tasks a JOIN tasks b ON a.project_id = b.project_id AND a.id < b.id;
+
+-- name: LatestPerProjectCorrelated :many
+SELECT a.id FROM tasks a WHERE a.id = (SELECT max(id) FROM tasks b WHERE b.project_id = a.project_id);
+
+-- name: TopPriorityPerProject :many
+SELECT DISTINCT ON (t.project_id) t.project_id, t.title, p.name FROM tasks t JOIN projects p ON p.id = t.project_id ORDER BY t.project_id, t.priority;
+
+-- name: MinPriorityCorrelated :many
+SELECT project_id, title FROM tasks t1 WHERE priority = (SELECT min(priority) FROM tasks t2 WHERE t2.project_id = t1.project_id);
+
+-- name: ProjectTaskCounts :many
+SELECT p.id, coalesce(s.n, 0) AS n FROM projects p LEFT JOIN (SELECT project_id, count(*) AS n FROM tasks GROUP BY 1) s ON s.project_id = p.id;
+
+-- name: ValuesFiltered :many
+SELECT x, y FROM (VALUES (1, 'a'), (2, NULL)) v(x, y) WHERE y IS NOT NULL;
+
+-- name: GreatestAcrossJoin :many
+SELECT greatest(t.priority, p.budget_cents) AS g FROM tasks t JOIN projects p ON p.id = t.project_id;
+
+-- name: TasksOfWebProjects :many
+SELECT t.id FROM tasks t WHERE EXISTS (SELECT FROM projects p WHERE p.id = t.project_id AND p.tags && ARRAY['web']);
+
+-- name: PaidAndTotal :many
+SELECT tenant_id, sum(amount_cents) FILTER (WHERE paid_at IS NOT NULL) AS paid, sum(amount_cents) AS total FROM invoices GROUP BY tenant_id;
+
+-- name: TenantsOverThreshold :many
+SELECT tenant_id, count(*) AS n FROM invoices GROUP BY tenant_id HAVING sum(amount_cents) > 1000 ORDER BY count(*) DESC;
+
+-- name: InvoiceShare :many
+SELECT i.tenant_id, i.amount_cents, i.amount_cents * 100.0 / sum(i.amount_cents) OVER (PARTITION BY i.tenant_id) AS pct FROM invoices i;
+
+-- name: RowNumberWindow :many
+SELECT * FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM tasks) s WHERE rn BETWEEN $1 AND $2;
+
+-- name: CountOverAll :many
+SELECT id, title, count(*) OVER () AS total FROM tasks ORDER BY id LIMIT 10;
+
+-- name: EmailsPerTenant :many
+SELECT m.tenant_id, string_agg(m.user_email, ',' ORDER BY m.user_email) AS emails FROM members m GROUP BY m.tenant_id;
+
+-- name: MergeSeatsFromValues :many
+MERGE INTO tenants t USING (VALUES ('acme', 5)) AS s(slug, seats) ON t.slug = s.slug WHEN MATCHED THEN UPDATE SET seats = s.seats;
+
+-- name: TitleRegex :many
+SELECT id FROM tasks WHERE title ~ $1 AND title !~* $2;
+
+-- name: UnassignedDueSoon :many
+SELECT id FROM tasks WHERE assignee IS NULL AND due_on IS NOT NULL ORDER BY due_on LIMIT 5;
+
+-- name: AssignedNonEmpty :many
+SELECT t.id, t.assignee FROM tasks t WHERE t.assignee IS NOT NULL AND t.assignee <> '';
+
+-- name: ProjectsWithoutTasksRightJoin :many
+SELECT t.title, p.name FROM tasks t RIGHT JOIN projects p ON p.id = t.project_id WHERE t.id IS NULL;
+
+-- name: TitleOrNone :many
+SELECT coalesce(t.title, '(none)') AS title, p.name FROM projects p LEFT JOIN tasks t ON t.project_id = p.id;
+
+-- name: InvoicesOfKnownTenants :many
+SELECT i.id, t.slug FROM invoices i LEFT JOIN tenants t ON t.id = i.tenant_id WHERE t.slug IS NOT NULL;
+
+-- name: TenantSettingsMatch :many
+SELECT id, settings FROM tenants WHERE settings = '{}'::jsonb OR settings @> '{"theme": "dark"}';
+
+-- name: TenantsJsonDoc :one
+SELECT json_build_object('tenants', (SELECT json_agg(t) FROM tenants t)) AS doc;
+
+-- name: TenantIdsAndCount :one
+SELECT (SELECT array_agg(id ORDER BY id) FROM tenants) AS ids, (SELECT count(*) FROM tenants) AS n;
+
+-- name: TagCounts :many
+SELECT unnest(tags) AS tag, count(*) FROM projects GROUP BY 1;
+
+-- name: TagsLeftLateral :many
+SELECT p.id, t.tag FROM projects p LEFT JOIN LATERAL unnest(p.tags) AS t(tag) ON true;
+
+-- name: JoinedTags :many
+SELECT id, (SELECT string_agg(t, ' ') FROM unnest(tags) t) AS joined FROM projects;
+
+-- name: MergedTags :many
+SELECT id, array(SELECT DISTINCT unnest(tags || ARRAY['x'])) AS merged FROM projects;
+
+-- name: SlugStateCube :many
+SELECT t.slug, i.state, count(*) FROM tenants t JOIN invoices i ON i.tenant_id = t.id GROUP BY CUBE (t.slug, i.state);
+
+-- name: MonthlyRollupPerTenant :many
+SELECT tenant_id, date_trunc('month', issued_on) AS m, sum(amount_cents) FROM invoices GROUP BY tenant_id, ROLLUP (date_trunc('month', issued_on));
+
+-- name: TenantOrRoleSets :many
+SELECT tenant_id, role, count(*) FROM members GROUP BY GROUPING SETS (tenant_id, role);
+
+-- name: DistinctTenantCount :one
+SELECT count(*) FROM (SELECT DISTINCT tenant_id FROM members) s;
+
+-- name: TasksWithProjectName :many
+SELECT t.*, p.name FROM tasks t JOIN projects p ON p.id = t.project_id;
+
+-- name: ProjectsWithTaskCountStar :many
+SELECT p.*, count(t.*) AS n FROM projects p LEFT JOIN tasks t ON t.project_id = p.id GROUP BY p.id;
+
+-- name: TaskRowJson :many
+SELECT row_to_json(t.*) AS j FROM tasks t;
+
+-- name: TaskRowField :many
+SELECT (t).title FROM tasks t;
+
+-- name: CountHaving :many
+SELECT count(*) AS n FROM tasks HAVING count(*) > 0;
+
+-- name: EmptyGroupingSet :many
+SELECT 1 AS one FROM tasks GROUP BY ();
+
+-- name: DistinctStatuses :many
+SELECT DISTINCT status FROM tasks ORDER BY status;
+
+-- name: StatusInLiterals :many
+SELECT id FROM tasks WHERE status IN ('todo', 'doing');
+
+-- name: StatusCountsHaving :many
+SELECT status, count(*) FROM tasks GROUP BY 1 HAVING status <> 'done';
+
+-- name: MeanInvoice :many
+SELECT sum(amount_cents)::numeric / nullif(count(*), 0) AS mean FROM invoices;
+
+-- name: InvoiceSlugLateral :many
+SELECT i.*, t.slug FROM invoices i, LATERAL (SELECT slug FROM tenants WHERE id = i.tenant_id) t;
+
+-- name: MembersRenamed :many
+SELECT * FROM tenant_members(1) AS m(email, role);
+
+-- name: SeriesOrdinality :many
+SELECT * FROM generate_series(1, 3) WITH ORDINALITY AS g(n, i);
+
+-- name: RowsFrom :many
+SELECT * FROM ROWS FROM (generate_series(1, 2), unnest(ARRAY['a', 'b', 'c'])) AS r(n, s);
+
+-- name: DoneTasksJson :many
+SELECT jsonb_agg(t) FILTER (WHERE t.status = 'done') AS done FROM tasks t;
+
+-- name: TitleSearch :many
+SELECT id, title FROM tasks WHERE to_tsvector('english', title) @@ to_tsquery('english', $1);
+
+-- name: LongEstimates :many
+SELECT id FROM tasks WHERE estimate > '1 hour';
+
+-- name: DateLiterals :many
+SELECT id FROM tasks WHERE due_on > '2024-01-01' AND created_at < '2030-01-01T00:00:00Z';
+
+-- name: IdFromTextLiteral :many
+SELECT id FROM tasks WHERE id = '5';
+
+-- name: IdPrefix :many
+SELECT id FROM tasks WHERE id::text LIKE '1%';
+
+-- name: IdTitleLabel :many
+SELECT CAST(id AS text) || ':' || title AS label FROM tasks;
+
+-- name: ColorAndOwner :many
+SELECT id FROM projects WHERE metadata->>'color' = $1 AND (metadata->'owner'->>'email') IS NOT NULL;
+
+-- name: MetadataAnyKey :many
+SELECT id FROM projects WHERE metadata ?| $1;
+
+-- name: TagsContain :many
+SELECT id FROM projects WHERE tags @> $1;
+
+-- name: HasTag :many
+SELECT id FROM projects WHERE $1 = ANY(tags);
+
+-- name: LacksTag :many
+SELECT id FROM projects WHERE NOT ($1 = ANY(tags));
+
+-- name: TagsWithin :many
+SELECT id FROM projects WHERE tags <@ $1::text[];
+
+-- name: InsertProjectIfNew :one
+INSERT INTO projects (tenant_id, name) VALUES ($1, $2) ON CONFLICT (tenant_id, name) DO NOTHING RETURNING id;
+
+-- name: InsertProjectMetadata :one
+INSERT INTO projects (tenant_id, name, metadata) VALUES ($1, $2, $3) RETURNING metadata -> 'a' AS a;
+
+-- name: AddMetadataCounter :one
+UPDATE projects SET metadata = metadata || jsonb_build_object('k', $2::int) WHERE id = $1 RETURNING metadata;
+
+-- name: AppendTag :one
+UPDATE projects SET tags = array_append(tags, $2) WHERE id = $1 RETURNING tags;
+
+-- name: ConcatTags :one
+UPDATE projects SET tags = tags || $2 WHERE id = $1 RETURNING tags;
+
+-- name: CompleteIf :one
+UPDATE tasks SET completed_at = CASE WHEN $2 THEN now() END WHERE id = $1 RETURNING completed_at;
+
+-- name: BumpPriority :one
+UPDATE tasks SET priority = priority + 1 WHERE id = $1 RETURNING priority;
+
+-- name: DoneRatio :one
+SELECT count(*) FILTER (WHERE status = 'done')::float / greatest(count(*), 1) AS ratio FROM tasks;
+
+-- name: TasksPerUtcDay :many
+SELECT date_trunc('day', created_at AT TIME ZONE 'UTC') AS day, count(*) FROM tasks GROUP BY 1;
+
+-- name: CreatedOnDay :many
+SELECT id FROM tasks WHERE created_at >= $1::date AND created_at < $1::date + 1;
+
+-- name: SecondsToComplete :many
+SELECT id, EXTRACT(EPOCH FROM (completed_at - created_at))::int AS secs FROM tasks;
+
+-- name: MembersOfSlug :many
+SELECT m.user_email FROM members m WHERE m.tenant_id = (SELECT id FROM tenants WHERE slug = $1);
+
+-- name: PlanFromText :many
+SELECT id FROM tenants WHERE plan = $1::text::plan;
+
+-- name: PlansAsText :many
+SELECT id FROM tenants WHERE plan::text = ANY($1::text[]);
+
+-- name: PlansAny :many
+SELECT id FROM tenants WHERE plan = ANY($1::plan[]);
+
+-- name: PaidPlans :many
+SELECT id, plan FROM tenants WHERE plan > 'free' ORDER BY plan DESC;
+
+-- name: PlanAggregates :one
+SELECT array_agg(plan ORDER BY plan) AS plans, min(plan) AS lowest FROM tenants;
+
+-- name: CurrencyMatch :many
+SELECT id FROM invoices WHERE currency = 'EUR' AND currency = $1;
+
+-- name: CurrencyText :many
+SELECT id, currency || '!' AS c, length(currency) AS l FROM invoices;
+
+-- name: RecordsetLiteral :many
+SELECT x.* FROM jsonb_to_recordset('[{"a":1,"b":"x"}]') AS x(a int, b text);
+
+-- name: EachTextLiteral :many
+SELECT key, value FROM jsonb_each_text('{"a":"1"}');
