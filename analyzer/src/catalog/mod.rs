@@ -17,7 +17,9 @@ mod opaque;
 mod polymorphic;
 mod relations;
 pub mod resolve;
+mod row_types;
 mod search_path;
+mod session_path;
 mod table;
 pub mod types;
 mod typesys;
@@ -88,12 +90,19 @@ pub struct Catalog {
     domains: BTreeMap<builtin::Oid, DomainDetails>,
     /// The attributes of composite types the migrations create.
     composites: BTreeMap<builtin::Oid, Vec<Column>>,
+    /// The row type of each table and view (see [`row_types`]).
+    row_types: BTreeMap<(String, String), builtin::Oid>,
     next_oid: builtin::Oid,
     /// Indexes, constraints and declared type modifiers (see [`index`]).
     keys: index::Keys,
     /// The `search_path` a migration set for the rest of its file; `None` is the default
     /// `"$user", public` (see [`search_path`]).
     search_path: Option<Vec<String>>,
+    /// The `search_path` new sessions start with, from `ALTER DATABASE ... SET search_path`
+    /// (see [`session_path`]); `None` is the server default.
+    session_search_path: Option<Vec<String>>,
+    /// Inside [`Catalog::apply_script`]: names resolve as in the runner's session.
+    replaying: bool,
     /// Relations a DO block may have changed: their NOT NULLs are not trusted (see [`opaque`]).
     doubts: BTreeMap<(String, String), opaque::Doubt>,
 }
@@ -116,11 +125,14 @@ impl Default for Catalog {
             enum_labels: BTreeMap::new(),
             opaque_functions: false,
             composites: BTreeMap::new(),
+            row_types: BTreeMap::new(),
             domains: BTreeMap::new(),
             // Above any oid the built-ins or the extensions' dump use.
             next_oid: 1_000_000,
             keys: index::Keys::default(),
             search_path: None,
+            session_search_path: None,
+            replaying: false,
             doubts: BTreeMap::new(),
         }
     }
@@ -163,9 +175,22 @@ impl Catalog {
         // Each file starts and ends with the default path: the runner resets the session after
         // every migration file, so a SET search_path never reaches the next one.
         self.search_path = None;
+        self.replaying = true;
+        let applied = self.apply_statements(text, file, statements);
+        self.replaying = false;
+        self.search_path = None;
+        applied
+    }
+
+    fn apply_statements(
+        &mut self,
+        text: &str,
+        file: &Path,
+        statements: &[Statement],
+    ) -> Result<(), Diagnostic> {
         for statement in statements {
             let src = Source { text, file, statement };
-            if self.apply_search_path(&src).is_some() {
+            if self.apply_search_path(&src).is_some() || self.apply_session_setting(&src).is_some() {
                 continue;
             }
             let qualified = self.qualify_names(&src)?.map(|node| Statement { node, ..*statement });
@@ -175,7 +200,6 @@ impl Catalog {
             self.settle_doubts(&src.statement.node);
             index::apply(self, &src);
         }
-        self.search_path = None;
         Ok(())
     }
 
@@ -291,7 +315,7 @@ impl Catalog {
 
     /// The attributes of a composite type.
     pub fn composite_columns(&self, oid: builtin::Oid) -> Option<&[Column]> {
-        self.composites.get(&oid).map(Vec::as_slice)
+        self.composites.get(&oid).map(Vec::as_slice).or_else(|| self.row_type_columns(oid))
     }
 
     /// The types the migrations create (not their array types), by `(schema, name)`.

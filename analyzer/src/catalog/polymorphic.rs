@@ -28,12 +28,15 @@ impl Catalog {
                 }
             }
         };
-        for (d, i) in declared.iter().zip(inputs) {
-            let Some(i) = i.map(|i| self.base_type(i)) else { continue };
+        for (d, &actual) in declared.iter().zip(inputs) {
+            let Some(actual) = actual else { continue };
+            // anyelement binds a domain as itself (array_agg of a domain is an array of it);
+            // anyarray and anyrange look through domains, as enforce_generic_type_consistency does.
+            let i = self.base_type(actual);
             match *d {
-                oids::ANYELEMENT => bind(i)?,
-                oids::ANYNONARRAY if !self.is_array(i) => bind(i)?,
-                oids::ANYENUM if self.type_info(i).is_some_and(|t| t.typtype == b'e') => bind(i)?,
+                oids::ANYELEMENT => bind(actual)?,
+                oids::ANYNONARRAY if !self.is_array(i) => bind(actual)?,
+                oids::ANYENUM if self.type_info(i).is_some_and(|t| t.typtype == b'e') => bind(actual)?,
                 oids::ANYARRAY => bind(self.element_of(i).ok_or(())?)?,
                 oids::ANYRANGE => bind(self.range(i).ok_or(())?.0)?,
                 oids::ANYMULTIRANGE => {

@@ -57,6 +57,18 @@ impl Catalog {
         Some(Relation { columns: columns.into(), is_table: !name.starts_with("pg_stat") })
     }
 
+    /// What `[schema.]name` is among the migrations' relations, modelled or not.
+    pub fn relation_kind(&self, schema: Option<&str>, name: &str) -> Option<RelationKind> {
+        let key = self.relation_key(schema, name);
+        if self.tables.contains_key(&key) {
+            return Some(RelationKind::Table);
+        }
+        if let Some(v) = self.views.get(&key) {
+            return Some(if v.materialized { RelationKind::MaterializedView } else { RelationKind::View });
+        }
+        self.other_relations.get(&key).map(|o| o.kind)
+    }
+
     /// Records a relation that a statement creates without a modelled column list.
     pub(crate) fn create_other(
         &mut self,
@@ -134,6 +146,7 @@ impl Catalog {
         }
         let old = key(rv);
         let new = (s.newschema.clone(), old.1.clone());
+        self.move_row_type(&old, &new);
         if let Some(mut table) = self.tables.remove(&old) {
             table.schema = s.newschema.clone();
             self.tables.insert(new, table);

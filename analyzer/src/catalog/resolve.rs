@@ -155,16 +155,18 @@ impl Catalog {
         for &i in &unknown_slots {
             let mut category: Option<u8> = None;
             let mut preferred = false;
+            // A conflict between categories only fails when no candidate offers a string one.
+            let mut conflict = false;
             for c in &viable {
                 let (cat, pref) = (self.category(c.declared[i]), self.is_preferred(c.declared[i]));
                 match category {
                     None => (category, preferred) = (Some(cat), pref),
                     Some(current) if current == cat => preferred |= pref,
                     Some(_) if cat == b'S' => (category, preferred) = (Some(cat), pref),
-                    Some(current) if current != b'S' => resolved = false,
-                    Some(_) => {}
+                    Some(_) => conflict = true,
                 }
             }
+            resolved &= !(conflict && category != Some(b'S'));
             slots.push((i, category.unwrap_or(b'X'), preferred));
         }
         if resolved {
@@ -191,8 +193,15 @@ impl Catalog {
         let known: Vec<Oid> = inputs.iter().flatten().copied().collect();
         if let Some(&first) = known.first() {
             if known.iter().all(|k| *k == first) {
+                // can_coerce_type over the whole call, so polymorphic arguments must still agree
+                // (`text[] || 'x'` is array || array: anycompatible cannot also be text[]).
+                let assumed: Vec<Option<Oid>> = vec![Some(first); inputs.len()];
                 let fits: Vec<usize> = (0..viable.len())
-                    .filter(|&k| unknown_slots.iter().all(|&i| self.can_coerce(first, viable[k].declared[i])))
+                    .filter(|&k| {
+                        let declared = &viable[k].declared;
+                        unknown_slots.iter().all(|&i| self.can_coerce(first, declared[i]))
+                            && self.polymorphic_consistent(declared, &assumed)
+                    })
                     .collect();
                 if let [one] = fits.as_slice() {
                     return Ok(viable.swap_remove(*one));

@@ -61,8 +61,9 @@ impl Catalog {
     /// The schemas unqualified names are looked up in, in order (`"$user"` names no schema the
     /// analyzer can know of, so it is left out).
     fn path(&self) -> impl Iterator<Item = &str> {
-        let path: &[String] = self.search_path.as_deref().unwrap_or(&[]);
-        let default = self.search_path.is_none().then_some(DEFAULT_SCHEMA);
+        let set = self.search_path.as_deref().or_else(|| self.session_default_path());
+        let path: &[String] = set.unwrap_or(&[]);
+        let default = set.is_none().then_some(DEFAULT_SCHEMA);
         path.iter().map(String::as_str).chain(default).filter(|s| *s != "$user")
     }
 
@@ -289,7 +290,7 @@ fn string_node(s: &str) -> Node {
     Node { node: Some(NodeEnum::String(pg_query::protobuf::String { sval: s.to_string() })) }
 }
 
-fn const_string(node: &Node) -> Option<&str> {
+pub(super) fn const_string(node: &Node) -> Option<&str> {
     match &node.node {
         Some(NodeEnum::AConst(c)) => match &c.val {
             Some(a_const::Val::Sval(s)) => Some(s.sval.as_str()),

@@ -162,6 +162,7 @@ impl Catalog {
                 }
             }
         }
+        self.add_row_type(&key);
         self.tables.insert(key.clone(), Table { schema: key.0, name: key.1, columns });
         Ok(())
     }
@@ -194,6 +195,7 @@ impl Catalog {
         match s.remove_type() {
             ObjectType::ObjectTable => {
                 for key in keys.collect::<Vec<_>>() {
+                    self.drop_row_type(&key);
                     if self.tables.remove(&key).is_none()
                         && self.other_relations.remove(&key).is_none()
                         && !s.missing_ok
@@ -208,6 +210,7 @@ impl Catalog {
             | ObjectType::ObjectSequence
             | ObjectType::ObjectForeignTable => {
                 for key in keys.collect::<Vec<_>>() {
+                    self.drop_row_type(&key);
                     let found =
                         self.views.remove(&key).is_some() | self.other_relations.remove(&key).is_some();
                     if !found && !s.missing_ok && !self.opaque_statements_seen {
@@ -300,6 +303,7 @@ impl Catalog {
                     let msg = format!("relation \"{}\" already exists", display(&new_key));
                     return Err(src.error(-1, "42P07", msg));
                 }
+                self.move_row_type(&old, &new_key);
                 if let Some(table) = self.tables.remove(&old) {
                     self.tables.insert(new_key, Table { name: s.newname.clone(), ..table });
                 } else if let Some(mut view) = self.views.remove(&old) {

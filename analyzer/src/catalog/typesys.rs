@@ -32,6 +32,9 @@ impl Catalog {
                 return Some(t.oid);
             }
         }
+        if let Some(oid) = self.row_type_named(name) {
+            return Some(oid);
+        }
         b.type_names.get(&format!("information_schema.{name}")).copied()
     }
 

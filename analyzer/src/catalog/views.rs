@@ -78,6 +78,7 @@ impl Catalog {
             .collect();
         let table = Table { schema: key.0.clone(), name: key.1.clone(), columns };
         self.other_relations.remove(&key);
+        self.add_row_type(&key);
         match made {
             Made::Table => {
                 self.tables.insert(key, table);

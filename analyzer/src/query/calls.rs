@@ -97,6 +97,8 @@ impl Analysis<'_> {
                 let hex: String = t.trim_matches(['{', '}']).chars().filter(|c| *c != '-').collect();
                 hex.len() == 32 && hex.chars().all(|c| c.is_ascii_hexdigit())
             }
+            // array_in: braces, or dimensions first (`[1:2]={a,b}`).
+            Some(name) if name.starts_with('_') => t.starts_with(['{', '[']),
             _ => match self.catalog.enum_labels(oid) {
                 Some(labels) => labels.iter().any(|l| l == text),
                 None => true,
@@ -108,6 +110,8 @@ impl Analysis<'_> {
         let shown = self.catalog.format_type(Some(oid));
         let msg = if self.catalog.enum_labels(oid).is_some() {
             format!("invalid input value for enum {shown}: \"{text}\"")
+        } else if self.catalog.element_of(self.catalog.base_type(oid)).is_some() {
+            format!("malformed array literal: \"{text}\"")
         } else {
             format!("invalid input syntax for type {shown}: \"{text}\"")
         };

@@ -5,7 +5,6 @@ use pg_query::NodeEnum;
 
 use super::expr::Typed;
 use super::scope::Scope;
-use super::unify::leftmost_location;
 use super::Analysis;
 use crate::catalog::SqlType;
 
@@ -93,6 +92,12 @@ impl Analysis<'_> {
                 }
             }
         }
+        // `(row).field` of a table's or a composite type's row, named after the field.
+        if let ([item], Some(t)) = (ind.indirection.as_slice(), &base.ty) {
+            if let Some(NodeEnum::String(field)) = &item.node {
+                return self.field_of(t, &field.sval, ind.arg.as_deref());
+            }
+        }
         let ty = match base.ty {
             Some(t) if t.array && subscripts == ind.indirection.len() && subscripts > 0 => {
                 Some(if slice { t } else { t.element() })
@@ -100,6 +105,21 @@ impl Analysis<'_> {
             _ => None,
         };
         Typed { ty, nullable: true, name: base.name }
+    }
+
+    fn field_of(&mut self, row: &SqlType, field: &str, arg: Option<&Node>) -> Typed {
+        let columns =
+            self.catalog.type_oid(row).filter(|_| !row.array).and_then(|o| self.catalog.composite_columns(o));
+        match columns.and_then(|cols| cols.iter().find(|c| c.name == field)) {
+            Some(c) => Typed { ty: Some(c.ty.clone()), nullable: true, name: Some(field.to_string()) },
+            None if columns.is_some() => {
+                let msg = format!("column \"{field}\" not found in data type {row}");
+                let location = arg.map_or(-1, super::node_location);
+                self.error_at(location, "42703", &msg, None);
+                Typed::unknown()
+            }
+            None => Typed { ty: None, nullable: true, name: Some(field.to_string()) },
+        }
     }
 
     pub(super) fn case(&mut self, c: &pg_query::protobuf::CaseExpr, scope: &Scope<'_>) -> Typed {
@@ -119,17 +139,16 @@ impl Analysis<'_> {
             }
             if let Some(r) = w.result.as_deref() {
                 let typed = self.expr(r, scope);
-                results.push((typed.ty.clone(), leftmost_location(r)));
                 nullable |= typed.nullable;
+                results.push((r, typed));
             }
         }
-        let default = c.defresult.as_deref().map(|d| (self.expr(d, scope), leftmost_location(d)));
-        nullable |= default.as_ref().is_none_or(|(d, _)| d.nullable);
+        let default = c.defresult.as_deref().map(|d| (d, self.expr(d, scope)));
+        nullable |= default.as_ref().is_none_or(|(_, d)| d.nullable);
         // transformCaseExpr puts the ELSE result first when it picks the common type.
-        let mut candidates: Vec<(Option<SqlType>, i32)> =
-            default.map(|(d, l)| (d.ty, l)).into_iter().collect();
-        candidates.extend(results);
-        let ty = self.unify("CASE", &candidates);
+        let candidates: Vec<(&Node, &Typed)> =
+            default.iter().chain(results.iter()).map(|(n, t)| (*n, t)).collect();
+        let ty = self.unify_exprs("CASE", &candidates);
         Typed { ty, nullable, name: Some("case".into()) }
     }
 }

@@ -3,6 +3,7 @@
 use pg_query::protobuf::{DeleteStmt, InsertStmt, Node, ResTarget, UpdateStmt, WithClause};
 use pg_query::NodeEnum;
 
+use super::assign;
 use super::scope::{Scope, Source};
 use super::{node_location, Analysis, Output};
 use crate::catalog::SqlType;
@@ -50,10 +51,10 @@ impl Analysis<'_> {
                             );
                         }
                         self.too_few_values(s, list.items.len());
-                        for (item, (_, ty, nullable)) in list.items.iter().zip(&columns) {
+                        for (item, (name, ty, nullable)) in list.items.iter().zip(&columns) {
                             self.param_target(item, *nullable);
                             match ty {
-                                Some(ty) => self.expr_expecting(item, &plain, ty),
+                                Some(ty) => self.assigned(item, &plain, name, ty),
                                 None => self.expr(item, &plain),
                             };
                         }
@@ -73,6 +74,20 @@ impl Analysis<'_> {
                         }
                     }
                     let produced = self.subquery_columns(select, outer);
+                    // A select list's string literals stay unknown here and read as the column's
+                    // type; only a simple list lines up with the outputs.
+                    if let Some(NodeEnum::SelectStmt(sel)) = &select.node {
+                        let values = assign::select_values(sel);
+                        if values.len() == produced.len() {
+                            for ((value, out), (name, ty, _)) in values.iter().zip(&produced).zip(&columns) {
+                                if let (Some(from), Some(to), false) =
+                                    (&out.ty, ty, assign::is_unknown(value))
+                                {
+                                    self.check_assignment(from, to, name, out.location);
+                                }
+                            }
+                        }
+                    }
                     self.too_few_values(s, produced.len());
                     if produced.len() > columns.len() {
                         self.error_at(
@@ -173,7 +188,7 @@ impl Analysis<'_> {
             if let Some(val) = rt.val.as_deref() {
                 self.param_target(val, nullable);
                 match &ty {
-                    Some(ty) => self.expr_expecting(val, scope, ty),
+                    Some(ty) => self.assigned(val, scope, &rt.name, ty),
                     None => self.expr(val, scope),
                 };
             }

@@ -34,9 +34,9 @@ impl Typed {
     }
 }
 
-/// Each value's type with where it starts, for [`Analysis::unify`].
-pub(super) fn located(nodes: &[Node], typed: &[Typed]) -> Vec<(Option<SqlType>, i32)> {
-    nodes.iter().zip(typed).map(|(n, t)| (t.ty.clone(), super::unify::leftmost_location(n))).collect()
+/// Each value with its type, for [`Analysis::unify_exprs`].
+fn paired<'a>(nodes: &'a [Node], typed: &'a [Typed]) -> Vec<(&'a Node, &'a Typed)> {
+    nodes.iter().zip(typed).collect()
 }
 
 fn string(node: &Node) -> Option<&str> {
@@ -63,30 +63,30 @@ impl Analysis<'_> {
         self.expr(node, scope)
     }
 
+    /// Gives an untyped parameter the type of the place it goes. COALESCE, CASE and ARRAY[...]
+    /// are typed from their own arguments, not from where they go (`LIMIT coalesce($1, 50)`
+    /// makes `$1` int4), as in Postgres; see [`Analysis::unify_exprs`].
     pub(super) fn infer(&mut self, node: &Node, expected: &SqlType) {
+        if let Some(NodeEnum::ParamRef(p)) = &node.node {
+            let n = usize::try_from(p.number).unwrap_or(0);
+            self.params.entry(n).or_insert_with(|| expected.clone());
+        }
+    }
+
+    /// A cast passes its array type down into an `ARRAY[...]` it applies to
+    /// (transformTypeCast): `ARRAY[$1, $2]::int8[]` makes both parameters int8.
+    fn infer_cast(&mut self, node: &Node, target: &SqlType) {
         match &node.node {
-            Some(NodeEnum::ParamRef(p)) => {
-                let n = usize::try_from(p.number).unwrap_or(0);
-                self.params.entry(n).or_insert_with(|| expected.clone());
-            }
-            Some(NodeEnum::AArrayExpr(a)) if expected.array => {
-                let element = expected.element();
-                a.elements.iter().for_each(|e| self.infer(e, &element));
-            }
-            Some(NodeEnum::CoalesceExpr(c)) => c.args.iter().for_each(|a| self.infer(a, expected)),
-            Some(NodeEnum::CaseExpr(c)) => {
-                for when in &c.args {
-                    if let Some(NodeEnum::CaseWhen(w)) = &when.node {
-                        if let Some(r) = w.result.as_deref() {
-                            self.infer(r, expected);
-                        }
+            Some(NodeEnum::AArrayExpr(a)) if target.array => {
+                let element = target.element();
+                for e in &a.elements {
+                    match &e.node {
+                        Some(NodeEnum::AArrayExpr(_)) => self.infer_cast(e, target),
+                        _ => self.infer(e, &element),
                     }
                 }
-                if let Some(d) = c.defresult.as_deref() {
-                    self.infer(d, expected);
-                }
             }
-            _ => {}
+            _ => self.infer(node, target),
         }
     }
 
@@ -104,7 +104,10 @@ impl Analysis<'_> {
             NodeEnum::TypeCast(cast) => {
                 let ty = cast.type_name.as_ref().map(|t| types::from_type_name(t).ty);
                 let inner = match (cast.arg.as_deref(), &ty) {
-                    (Some(arg), Some(ty)) => self.expr_expecting(arg, scope, ty),
+                    (Some(arg), Some(ty)) => {
+                        self.infer_cast(arg, ty);
+                        self.expr_expecting(arg, scope, ty)
+                    }
                     (Some(arg), None) => self.expr(arg, scope),
                     _ => Typed::unknown(),
                 };
@@ -143,20 +146,14 @@ impl Analysis<'_> {
             NodeEnum::CoalesceExpr(c) => {
                 c.args.iter().for_each(|a| self.param_target(a, true));
                 let args: Vec<Typed> = c.args.iter().map(|a| self.expr(a, scope)).collect();
-                let ty = self.unify("COALESCE", &located(&c.args, &args));
-                if let Some(ty) = &ty {
-                    c.args.iter().for_each(|a| self.infer(a, ty));
-                }
+                let ty = self.unify_exprs("COALESCE", &paired(&c.args, &args));
                 Typed { ty, nullable: args.iter().all(|a| a.nullable), name: Some("coalesce".into()) }
             }
             NodeEnum::MinMaxExpr(m) => {
                 let args: Vec<Typed> = m.args.iter().map(|a| self.expr(a, scope)).collect();
                 let name =
                     if m.op() == pg_query::protobuf::MinMaxOp::IsGreatest { "greatest" } else { "least" };
-                let ty = self.unify(&name.to_uppercase(), &located(&m.args, &args));
-                if let Some(ty) = &ty {
-                    m.args.iter().for_each(|a| self.infer(a, ty));
-                }
+                let ty = self.unify_exprs(&name.to_uppercase(), &paired(&m.args, &args));
                 Typed { ty, nullable: args.iter().all(|a| a.nullable), name: Some(name.into()) }
             }
             NodeEnum::SqlvalueFunction(f) => sql_value_function(f.op()),
@@ -164,10 +161,7 @@ impl Analysis<'_> {
             NodeEnum::CaseExpr(c) => self.case(c, scope),
             NodeEnum::AArrayExpr(a) => {
                 let elements: Vec<Typed> = a.elements.iter().map(|e| self.expr(e, scope)).collect();
-                let ty = self.unify("ARRAY", &located(&a.elements, &elements));
-                if let Some(ty) = &ty {
-                    a.elements.iter().for_each(|e| self.infer(e, ty));
-                }
+                let ty = self.unify_exprs("ARRAY", &paired(&a.elements, &elements));
                 let nullable_elements = elements.iter().any(|e| e.nullable);
                 let ty = ty.map(|t| t.array_of_nullable(nullable_elements));
                 Typed { ty, nullable: false, name: Some("array".into()) }
@@ -181,6 +175,27 @@ impl Analysis<'_> {
                 n.arg.as_deref().map_or_else(Typed::unknown, |a| self.expr(a, scope))
             }
             NodeEnum::SetToDefault(_) => Typed::unknown(),
+            // xmlelement, xmlforest, xmlconcat, xmlpi, xmlroot, xmlparse; IS DOCUMENT is a test.
+            NodeEnum::XmlExpr(x) => {
+                use pg_query::protobuf::XmlExprOp as Op;
+                x.args.iter().chain(&x.named_args).for_each(|a| drop(self.expr(a, scope)));
+                let (ty, name) = match x.op() {
+                    Op::IsXmlconcat => ("xml", "xmlconcat"),
+                    Op::IsXmlelement => ("xml", "xmlelement"),
+                    Op::IsXmlforest => ("xml", "xmlforest"),
+                    Op::IsXmlparse => ("xml", "xmlparse"),
+                    Op::IsXmlpi => ("xml", "xmlpi"),
+                    Op::IsXmlroot => ("xml", "xmlroot"),
+                    Op::IsDocument => ("bool", "?column?"),
+                    Op::IsXmlserialize | Op::Undefined => return Typed::unknown(),
+                };
+                Typed::of(ty, true).named(name)
+            }
+            // GROUPING(a, b): a bit mask of which arguments this row's grouping set leaves out.
+            NodeEnum::GroupingFunc(g) => {
+                g.args.iter().for_each(|a| drop(self.expr(a, scope)));
+                Typed::of("int4", false).named("grouping")
+            }
             _ => Typed::unknown(),
         }
     }

@@ -37,6 +37,7 @@ impl Analysis<'_> {
         let several = rf.functions.len() > 1;
         let mut scalar_name = None;
         let mut first_name = None;
+        let mut row_type = None;
         for item in &rf.functions {
             // Each item is (call, column definition list).
             let (call, coldefs) = match &item.node {
@@ -54,7 +55,8 @@ impl Analysis<'_> {
             if let Some(NodeEnum::FuncCall(f)) = &call.node {
                 first_name.get_or_insert_with(|| function_name(f));
             }
-            let (produced, scalar) = self.function_columns(call, coldefs, outer);
+            let (produced, scalar, composite) = self.function_columns(call, coldefs, outer);
+            row_type = composite.filter(|_| !several && !rf.ordinality);
             if scalar && !several {
                 scalar_name = produced.first().map(|c| c.name.clone());
             }
@@ -93,6 +95,7 @@ impl Analysis<'_> {
             table: false,
             scalar,
             primary_key: Vec::new(),
+            row_type,
         }
     }
 
@@ -103,13 +106,12 @@ impl Analysis<'_> {
         call: &Node,
         coldefs: &[Node],
         scope: &Scope<'_>,
-    ) -> (Vec<ScopeColumn>, bool) {
+    ) -> (Vec<ScopeColumn>, bool, Option<SqlType>) {
         let Some(NodeEnum::FuncCall(f)) = &call.node else {
             let typed = self.expr(call, scope);
-            return (vec![column(typed.name.as_deref().unwrap_or("?column?"), typed.ty, true)], true);
+            return (vec![column(typed.name.as_deref().unwrap_or("?column?"), typed.ty, true)], true, None);
         };
-        let (columns, scalar) = self.call_columns(f, coldefs, scope);
-        (columns, scalar)
+        self.call_columns(f, coldefs, scope)
     }
 
     fn call_columns(
@@ -117,7 +119,7 @@ impl Analysis<'_> {
         f: &FuncCall,
         coldefs: &[Node],
         scope: &Scope<'_>,
-    ) -> (Vec<ScopeColumn>, bool) {
+    ) -> (Vec<ScopeColumn>, bool, Option<SqlType>) {
         let fname = function_name(f);
         // `unnest(a, b)` in FROM is `ROWS FROM (unnest(a), unnest(b))`.
         if fname == "unnest" && f.args.len() > 1 {
@@ -130,7 +132,7 @@ impl Analysis<'_> {
                     column("unnest", ty, true)
                 })
                 .collect();
-            return (columns, false);
+            return (columns, false, None);
         }
         let (typed, resolved) = self.call(f, scope);
         if !coldefs.is_empty() {
@@ -144,10 +146,10 @@ impl Analysis<'_> {
                     _ => None,
                 })
                 .collect();
-            return (columns, false);
+            return (columns, false, None);
         }
         let Some(m) = resolved else {
-            return (vec![column(&fname, typed.ty, true)], true);
+            return (vec![column(&fname, typed.ty, true)], true, None);
         };
         let non_null = |col: &str| {
             NON_NULL_ROWS.iter().any(|(n, cols)| *n == fname && cols.is_none_or(|cols| cols.contains(&col)))
@@ -161,10 +163,10 @@ impl Analysis<'_> {
                     column(name, Some(ty), !non_null(name))
                 })
                 .collect();
-            return (columns, false);
+            return (columns, false, None);
         }
         if let Some(columns) = self.composite_columns(m.ret) {
-            return (columns, false);
+            return (columns, false, Some(self.catalog.sql_type(m.ret)));
         }
         let ty = typed.ty;
         let nullable = if m.proc.retset {
@@ -178,8 +180,8 @@ impl Analysis<'_> {
         };
         // A single OUT parameter names the column; else the function (or the alias) does.
         match outs.first() {
-            Some((out, _)) if !out.is_empty() => (vec![column(out, ty, nullable)], false),
-            _ => (vec![column(&fname, ty, nullable)], true),
+            Some((out, _)) if !out.is_empty() => (vec![column(out, ty, nullable)], false, None),
+            _ => (vec![column(&fname, ty, nullable)], true, None),
         }
     }
 
@@ -202,7 +204,9 @@ impl Analysis<'_> {
     /// A function returning a table's row type: that table's columns.
     fn composite_columns(&self, oid: u32) -> Option<Vec<ScopeColumn>> {
         let columns = self.catalog.composite_columns(oid)?;
-        Some(columns.iter().map(|c| column(&c.name, Some(c.ty.clone()), !c.not_null)).collect())
+        // The server does not check a table's NOT NULLs on a row a function returns (and a
+        // function returning one row may return none: all NULL in FROM).
+        Some(columns.iter().map(|c| column(&c.name, Some(c.ty.clone()), true)).collect())
     }
 }
 

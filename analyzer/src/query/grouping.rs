@@ -47,6 +47,15 @@ impl Analysis<'_> {
         }
     }
 
+    /// An aggregate call (not a window) or GROUPING(): a value every group computes itself.
+    pub(super) fn is_aggregate_result(&self, node: &Node) -> bool {
+        match &node.node {
+            Some(NodeEnum::FuncCall(f)) => f.over.is_none() && self.is_aggregate_call(f),
+            Some(NodeEnum::GroupingFunc(_)) => true,
+            _ => false,
+        }
+    }
+
     fn is_aggregate_call(&self, f: &pg_query::protobuf::FuncCall) -> bool {
         if f.over.is_some() {
             return false;

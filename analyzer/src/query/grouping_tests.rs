@@ -53,3 +53,11 @@ fn grouped_columns_and_functional_dependencies_pass() {
         assert_eq!(ungrouped(ok), Vec::<String>::new(), "{ok}");
     }
 }
+
+#[test]
+fn grouping_is_a_not_null_integer_mask() {
+    let (cols, _) = super::tests::shape(
+        "SELECT author_id, title, GROUPING(author_id, title) AS level, count(*) FROM posts GROUP BY ROLLUP (author_id, title)",
+    );
+    assert_eq!(cols, ["author_id int8 null", "title varchar null", "level int4", "count int8"]);
+}

@@ -1,6 +1,9 @@
 //! Types a query against a [`Catalog`]: its parameters and its output columns, with
 //! nullability, as Postgres would describe a prepared statement.
 
+mod assign;
+#[cfg(test)]
+mod assign_tests;
 mod calls;
 #[cfg(test)]
 mod catalog_tests;
@@ -18,6 +21,7 @@ mod functions;
 mod grouping;
 #[cfg(test)]
 mod grouping_tests;
+mod maintenance;
 mod merge;
 #[cfg(test)]
 mod merge_tests;

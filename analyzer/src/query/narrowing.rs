@@ -13,7 +13,7 @@ use pg_query::protobuf::{AExprKind, BoolExprType, Node, NullTestType};
 use pg_query::NodeEnum;
 
 use super::scope::Scope;
-use super::Analysis;
+use super::{Analysis, Output};
 
 /// Operators Postgres's built-in types implement strictly; trusted even when statements the
 /// analyzer could not replay may have defined more operators of the same name.
@@ -23,18 +23,52 @@ const STRICT_COMPARISONS: &[&str] =
 impl Analysis<'_> {
     /// Marks the columns `condition` guarantees non-NULL in `scope`'s own sources.
     pub(super) fn narrow(&self, condition: &Node, scope: &mut Scope<'_>) {
-        let mut columns = Vec::new();
-        self.conjunct_columns(condition, &mut columns);
-        for (qualifier, name) in columns {
-            scope.mark_not_null(qualifier.as_deref(), &name);
+        for node in self.null_rejected(condition) {
+            if let Some((qualifier, name)) = column_name(node) {
+                scope.mark_not_null(qualifier, name);
+            }
         }
     }
 
-    /// Columns a top-level conjunct is NULL (hence not true) whenever they are NULL.
-    fn conjunct_columns(&self, node: &Node, out: &mut Vec<(Option<String>, String)>) {
+    /// HAVING narrows outputs as WHERE narrows columns: a group passes only when the condition
+    /// is true, so an output that is one of its null-rejected expressions is NOT NULL there
+    /// (`HAVING max(x) IS NOT NULL`, `HAVING sum(n) > $1`, a grouped `col IS NOT NULL`).
+    /// Outputs are matched to the select list by position, so a `*` in it stops this.
+    pub(super) fn narrow_outputs(&self, condition: &Node, targets: &[Node], outputs: &mut [Output]) {
+        let rejected: Vec<String> = self.null_rejected(condition).into_iter().map(shape).collect();
+        let values: Option<Vec<(&str, &Node)>> = targets
+            .iter()
+            .map(|t| match &t.node {
+                Some(NodeEnum::ResTarget(rt)) => rt.val.as_deref().map(|v| (rt.name.as_str(), v)),
+                _ => None,
+            })
+            .collect();
+        let Some(values) = values else { return };
+        if values.len() != outputs.len() || values.iter().any(|(_, v)| is_star(v)) {
+            return;
+        }
+        for ((name, value), out) in values.into_iter().zip(outputs) {
+            // A name ending in `?` asks for a nullable column whatever the analyzer knows.
+            if out.nullable && !name.ends_with('?') && rejected.contains(&shape(value)) {
+                out.nullable = false;
+                out.why_nullable = None;
+            }
+        }
+    }
+
+    /// The sub-expressions whose NULL makes `condition` NULL or false (so a row that passes
+    /// has them non-NULL): the conjuncts' strict operands, down to columns, aggregate calls
+    /// and whatever else stops the descent. HAVING narrows outputs that are one of them.
+    pub(super) fn null_rejected<'n>(&self, condition: &'n Node) -> Vec<&'n Node> {
+        let mut out = Vec::new();
+        self.conjunct_inputs(condition, &mut out);
+        out
+    }
+
+    fn conjunct_inputs<'n>(&self, node: &'n Node, out: &mut Vec<&'n Node>) {
         match &node.node {
             Some(NodeEnum::BoolExpr(b)) if b.boolop() == BoolExprType::AndExpr => {
-                b.args.iter().for_each(|a| self.conjunct_columns(a, out));
+                b.args.iter().for_each(|a| self.conjunct_inputs(a, out));
             }
             Some(NodeEnum::NullTest(t)) if t.nulltesttype() == NullTestType::IsNotNull => {
                 if let Some(arg) = t.arg.as_deref() {
@@ -46,24 +80,10 @@ impl Analysis<'_> {
         }
     }
 
-    /// The columns whose NULL makes `node` NULL.
-    fn strict_inputs(&self, node: &Node, out: &mut Vec<(Option<String>, String)>) {
+    /// `node` and the operands whose NULL makes it NULL, recursively.
+    fn strict_inputs<'n>(&self, node: &'n Node, out: &mut Vec<&'n Node>) {
+        out.push(node);
         match &node.node {
-            Some(NodeEnum::ColumnRef(c)) => {
-                let names: Vec<&str> = c
-                    .fields
-                    .iter()
-                    .filter_map(|f| match &f.node {
-                        Some(NodeEnum::String(s)) => Some(s.sval.as_str()),
-                        _ => None,
-                    })
-                    .collect();
-                match (names.as_slice(), c.fields.len()) {
-                    ([column], 1) => out.push((None, column.to_string())),
-                    ([table, column], 2) => out.push((Some(table.to_string()), column.to_string())),
-                    _ => {}
-                }
-            }
             Some(NodeEnum::TypeCast(c)) => {
                 if let Some(arg) = c.arg.as_deref() {
                     self.strict_inputs(arg, out);
@@ -134,6 +154,43 @@ impl Analysis<'_> {
         !self.catalog.may_have_unseen_functions()
             && !procs.is_empty()
             && procs.iter().all(|p| p.strict && p.kind == b'f')
+    }
+}
+
+/// An expression as written, without where: `max(x)` in HAVING is the `max(x)` of the list.
+fn shape(node: &Node) -> String {
+    let debug = format!("{node:?}");
+    let mut out = String::with_capacity(debug.len());
+    let mut rest = debug.as_str();
+    while let Some(i) = rest.find("location: ") {
+        let (head, tail) = rest.split_at(i + "location: ".len());
+        out.push_str(head);
+        rest = tail.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-');
+    }
+    out.push_str(rest);
+    out
+}
+
+fn is_star(node: &Node) -> bool {
+    matches!(&node.node, Some(NodeEnum::ColumnRef(c))
+        if c.fields.iter().any(|f| matches!(f.node, Some(NodeEnum::AStar(_)))))
+}
+
+/// `qualifier.column` or `column` of a column reference.
+fn column_name(node: &Node) -> Option<(Option<&str>, &str)> {
+    let Some(NodeEnum::ColumnRef(c)) = &node.node else { return None };
+    let names: Vec<&str> = c
+        .fields
+        .iter()
+        .filter_map(|f| match &f.node {
+            Some(NodeEnum::String(s)) => Some(s.sval.as_str()),
+            _ => None,
+        })
+        .collect();
+    match (names.as_slice(), c.fields.len()) {
+        ([column], 1) => Some((None, column)),
+        ([table, column], 2) => Some((Some(table), column)),
+        _ => None,
     }
 }
 

@@ -75,3 +75,27 @@ fn only_the_querys_own_columns_and_delete_returning_narrow() {
         ["name text null"]
     );
 }
+
+#[test]
+fn having_narrows_the_outputs_it_rejects_null_for() {
+    let (cols, _) = shape(
+        "SELECT author_id, max(body) AS last, min(body) AS first, sum(id) AS total FROM posts
+         GROUP BY author_id HAVING max(body) IS NOT NULL AND sum(id) > $1",
+    );
+    assert_eq!(cols, ["author_id int8", "last text", "first text null", "total int8"]);
+    let (cols, _) = shape("SELECT body, count(*) FROM posts GROUP BY body HAVING body IS NOT NULL");
+    assert_eq!(cols, ["body text", "count int8"]);
+    // Not through OR, and not an expression that only contains the rejected one.
+    let (cols, _) = shape(
+        "SELECT max(body) AS m, max(body) || '!' AS e FROM posts GROUP BY author_id HAVING max(body) > 'a' OR count(*) > 1",
+    );
+    assert_eq!(cols, ["m text null", "e text null"]);
+    let (cols, _) = shape("SELECT max(body) AS m FROM posts GROUP BY author_id HAVING length(max(body)) > 1");
+    assert_eq!(cols, ["m text"]);
+}
+
+#[test]
+fn grouping_sets_leave_aggregates_as_they_are() {
+    let (cols, _) = shape("SELECT author_id, count(*), max(body) FROM posts GROUP BY ROLLUP (author_id)");
+    assert_eq!(cols, ["author_id int8 null", "count int8", "max text null"]);
+}

@@ -1,7 +1,9 @@
 //! What each function guarantees about NULL: strict functions that never return NULL for
 //! non-NULL arguments, functions that never return NULL, and aggregates under GROUP BY.
 
+use pg_query::protobuf::a_const::Val;
 use pg_query::protobuf::FuncCall;
+use pg_query::NodeEnum;
 
 use super::expr::Typed;
 use super::Analysis;
@@ -142,8 +144,6 @@ const TOTAL_WHEN_STRICT: &[&str] = &[
     "array_fill",
     "array_remove",
     "array_replace",
-    "array_ndims",
-    "array_dims",
     "host",
     "text_to_array",
     "hstore",
@@ -154,7 +154,6 @@ const TOTAL_WHEN_STRICT: &[&str] = &[
     "subltree",
     "ltree2text",
     "text2ltree",
-    "lca",
     "isempty",
     "gen_random_bytes",
     "pgp_sym_encrypt",
@@ -169,8 +168,6 @@ const TOTAL_WHEN_STRICT: &[&str] = &[
     "ceil",
     "factorial",
     "width_bucket",
-    "scale",
-    "min_scale",
     "trim_scale",
 ];
 
@@ -239,8 +236,64 @@ impl Analysis<'_> {
             {
                 true
             }
+            // An infinite timestamp or date has no month, day, hour, ...: NULL (the fields
+            // that grow with time are ±Infinity). Times and intervals are always finite.
+            (_, "date_part" | "extract") if !self.extract_total(proc, f) => true,
+            // to_char of an infinite timestamp is NULL, and of an interval with an empty format.
+            (_, "to_char") if !self.to_char_total(proc, f) => true,
             _ if proc.strict && TOTAL_WHEN_STRICT.contains(&name) => any_nullable,
             _ => true,
         }
     }
+}
+
+impl Analysis<'_> {
+    fn extract_total(&self, proc: &Proc, f: &FuncCall) -> bool {
+        let source = proc.args.get(1).map(|a| self.catalog.format_type(Some(*a)));
+        if matches!(source.as_deref(), Some("time without time zone" | "time with time zone" | "interval")) {
+            return true;
+        }
+        let field = match f.args.first().and_then(|a| a.node.as_ref()) {
+            Some(NodeEnum::AConst(c)) => match &c.val {
+                Some(Val::Sval(s)) => s.sval.to_ascii_lowercase(),
+                _ => return false,
+            },
+            _ => return false,
+        };
+        MONOTONIC_FIELDS.contains(&field.as_str())
+    }
+
+    /// to_char is NULL for an infinite timestamp or date, and for an interval with an empty
+    /// format; numbers always format.
+    fn to_char_total(&self, proc: &Proc, f: &FuncCall) -> bool {
+        self.is_numeric_arg(proc) || (self.is_interval_arg(proc) && nonempty_literal(f.args.get(1)))
+    }
+
+    fn is_interval_arg(&self, proc: &Proc) -> bool {
+        proc.args.first().is_some_and(|a| self.catalog.format_type(Some(*a)) == "interval")
+    }
+
+    fn is_numeric_arg(&self, proc: &Proc) -> bool {
+        proc.args.first().is_some_and(|a| self.catalog.category(*a) == b'N')
+    }
+}
+
+/// The date_part fields an infinite date or timestamp has (as ±Infinity).
+const MONOTONIC_FIELDS: &[&str] = &[
+    "epoch",
+    "year",
+    "years",
+    "isoyear",
+    "decade",
+    "decades",
+    "century",
+    "centuries",
+    "millennium",
+    "millennia",
+    "julian",
+];
+
+fn nonempty_literal(node: Option<&pg_query::protobuf::Node>) -> bool {
+    matches!(node.and_then(|n| n.node.as_ref()),
+        Some(NodeEnum::AConst(c)) if matches!(&c.val, Some(Val::Sval(s)) if !s.sval.is_empty()))
 }

@@ -37,6 +37,9 @@ pub struct Source {
     /// A table's primary key columns (empty for anything else): grouping by them groups every
     /// column of the table (Postgres's functional dependency rule).
     pub primary_key: Vec<String>,
+    /// A table's or view's row type: what its name alone means (`row_to_json(t)`); other
+    /// FROM items' rows are `record`.
+    pub row_type: Option<SqlType>,
 }
 
 /// The system columns every table has, with their types.
@@ -146,7 +149,12 @@ impl<'p> Scope<'p> {
         if qualifier.is_some() {
             return None;
         }
-        let source = self.sources.iter().find(|s| s.scalar && s.name == column)?;
+        let source = self.sources.iter().find(|s| s.name == column && !s.unresolved && !s.name.is_empty())?;
+        if !source.scalar {
+            // A whole-row reference: the row, NULL on the optional side of an outer join.
+            let ty = source.row_type.clone().unwrap_or_else(|| SqlType::new("record"));
+            return Some(Resolved { ty: Some(ty), nullable: source.nullable_from_join });
+        }
         let c = source.columns.first()?;
         Some(Resolved { ty: c.ty.clone(), nullable: c.base_nullable || source.nullable_from_join })
     }
@@ -223,10 +231,14 @@ impl Analysis<'_> {
                         table: false,
                         scalar: false,
                         primary_key: Vec::new(),
+                        row_type: None,
                     };
                     return vec![unresolved];
                 };
                 let mut columns = self.subquery_columns(query, outer);
+                if let Some(NodeEnum::SelectStmt(select)) = &query.node {
+                    self.unknown_outputs_as_text(select, &mut columns);
+                }
                 rename_columns(columns.iter_mut().map(|c| &mut c.name), &alias.colnames);
                 let name = alias.aliasname.clone();
                 vec![Source {
@@ -237,9 +249,21 @@ impl Analysis<'_> {
                     table: false,
                     scalar: false,
                     primary_key: Vec::new(),
+                    row_type: None,
                 }]
             }
             Some(NodeEnum::RangeFunction(rf)) => vec![self.range_function(rf, outer)],
+            // `t TABLESAMPLE method (args) [REPEATABLE (seed)]`: t's rows, some of them.
+            Some(NodeEnum::RangeTableSample(ts)) => {
+                let plain = Scope::child(outer);
+                for arg in &ts.args {
+                    self.expr_expecting(arg, &plain, &SqlType::new("float4"));
+                }
+                if let Some(seed) = ts.repeatable.as_deref() {
+                    self.expr_expecting(seed, &plain, &SqlType::new("float8"));
+                }
+                ts.relation.as_deref().map(|r| self.range_item(r, outer)).unwrap_or_default()
+            }
             Some(_) => {
                 self.error_at(
                     super::node_location(item),
@@ -276,6 +300,7 @@ impl Analysis<'_> {
                     table: false,
                     scalar: false,
                     primary_key: Vec::new(),
+                    row_type: None,
                 });
             }
         }
@@ -298,6 +323,7 @@ impl Analysis<'_> {
                     table: false,
                     scalar: false,
                     primary_key: Vec::new(),
+                    row_type: None,
                 });
             }
             let known: Vec<&str> = self.catalog.tables().map(|t| t.name.as_str()).collect();
@@ -314,6 +340,7 @@ impl Analysis<'_> {
                 table: false,
                 scalar: false,
                 primary_key: Vec::new(),
+                row_type: None,
             });
         };
         let key = self.catalog.relation_key(schema, &rv.relname);
@@ -339,6 +366,7 @@ impl Analysis<'_> {
             table: relation.is_table,
             scalar: false,
             primary_key: if relation.is_table { self.catalog.primary_key(&key) } else { Vec::new() },
+            row_type: self.catalog.row_type(&key).map(|oid| self.catalog.sql_type(oid)),
         })
     }
 

@@ -10,16 +10,23 @@ impl Analysis<'_> {
     pub fn statement(&mut self, node: &NodeEnum) -> Vec<Output> {
         let root = Scope::default();
         match node {
-            NodeEnum::SelectStmt(s) => self.select(s, &root),
+            // resolveTargetListUnknowns: a SELECT's untyped `$n` outputs are text.
+            NodeEnum::SelectStmt(s) => {
+                let mut outputs = self.select(s, &root);
+                self.unknown_outputs_as_text(s, &mut outputs);
+                outputs
+            }
             NodeEnum::InsertStmt(s) => self.insert(s, &root),
             NodeEnum::UpdateStmt(s) => self.update(s, &root),
             NodeEnum::DeleteStmt(s) => self.delete(s, &root),
             NodeEnum::MergeStmt(s) => self.merge(s, &root),
+            NodeEnum::RefreshMatViewStmt(s) => self.refresh(s),
+            NodeEnum::TruncateStmt(s) => self.truncate(s),
             _ => {
                 self.error_at(
                     0,
                     "0A000",
-                    "checked queries must be SELECT, INSERT, UPDATE, DELETE or MERGE",
+                    "checked queries must be SELECT, INSERT, UPDATE, DELETE, MERGE, REFRESH MATERIALIZED VIEW or TRUNCATE",
                     Some("run DDL in a migration instead"),
                 );
                 vec![]
@@ -66,8 +73,12 @@ impl Analysis<'_> {
             }
             // ROLLUP, CUBE and GROUPING SETS rows have NULL for the columns they group away.
             if grouping_sets {
-                for out in &mut outputs {
-                    if !out.nullable {
+                let values = target_values(&s.target_list);
+                let aligned = values.len() == outputs.len() && values.iter().all(Option::is_some);
+                for (i, out) in outputs.iter_mut().enumerate() {
+                    // An aggregate's or GROUPING()'s value is computed for every grouping set.
+                    let per_set = aligned && values[i].is_some_and(|v| self.is_aggregate_result(v));
+                    if !out.nullable && !per_set {
                         out.nullable = true;
                         out.why_nullable =
                             Some("GROUPING SETS / ROLLUP / CUBE rows leave grouped columns NULL".into());
@@ -81,12 +92,14 @@ impl Analysis<'_> {
             }
             if let Some(h) = &s.having_clause {
                 self.condition(h, &scope);
+                self.narrow_outputs(h, &s.target_list, &mut outputs);
             }
             self.order_by(&s.sort_clause, &scope, &outputs);
             self.grouped.pop();
             outputs
         };
-        for limit in [&s.limit_count, &s.limit_offset].into_iter().flatten() {
+        // transformSelectStmt types OFFSET before LIMIT (which matters for shared parameters).
+        for limit in [&s.limit_offset, &s.limit_count].into_iter().flatten() {
             self.expr_expecting(limit, &Scope::child(outer), &crate::catalog::SqlType::new("int8"));
         }
         self.pop_ctes(ctes);
@@ -307,6 +320,20 @@ fn is_aggregate(name: &str) -> bool {
 }
 
 /// GROUP BY and ORDER BY may name an output column by alias or position.
+/// The select list's expressions, `None` for a `*` (which may stand for several outputs).
+fn target_values(targets: &[Node]) -> Vec<Option<&Node>> {
+    targets
+        .iter()
+        .map(|t| match &t.node {
+            Some(NodeEnum::ResTarget(rt)) => rt.val.as_deref().filter(|v| {
+                !matches!(&v.node, Some(NodeEnum::ColumnRef(c))
+                    if c.fields.iter().any(|f| matches!(f.node, Some(NodeEnum::AStar(_)))))
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
 fn names_output(node: &Node, outputs: &[Output]) -> bool {
     match &node.node {
         Some(NodeEnum::AConst(_)) => true,

@@ -201,7 +201,7 @@ fn syntax_errors_and_multiple_statements() {
     assert_eq!(errors("SELECT 1; SELECT 2")[0], "1:1: a query must be exactly one SQL statement, found 2 [split the statements into separate queries]");
     assert_eq!(
         errors("CREATE TABLE x (a int)")[0],
-        "1:1: checked queries must be SELECT, INSERT, UPDATE, DELETE or MERGE [run DDL in a migration instead]"
+        "1:1: checked queries must be SELECT, INSERT, UPDATE, DELETE, MERGE, REFRESH MATERIALIZED VIEW or TRUNCATE [run DDL in a migration instead]"
     );
 }
 
@@ -309,4 +309,80 @@ fn aggregated_arrays_know_when_elements_may_be_null() {
     .unwrap();
     let elements: Vec<bool> = d.columns.iter().map(|c| c.ty.element_nullable).collect();
     assert_eq!(elements, [true, false, true]);
+}
+
+#[test]
+fn refresh_and_truncate_name_relations_of_their_kind() {
+    let c = super::catalog_tests::catalog_with(
+        "CREATE MATERIALIZED VIEW post_counts AS SELECT author_id, count(*) AS n FROM posts GROUP BY 1;",
+    );
+    for sql in [
+        "REFRESH MATERIALIZED VIEW post_counts",
+        "REFRESH MATERIALIZED VIEW CONCURRENTLY public.post_counts",
+        "TRUNCATE posts, users",
+    ] {
+        let d = describe(&c, sql).unwrap_or_else(|e| panic!("{sql}: {e:?}"));
+        assert!(d.params.is_empty() && d.columns.is_empty());
+    }
+    let messages = |sql: &str| -> Vec<String> {
+        describe(&c, sql)
+            .expect_err(sql)
+            .iter()
+            .map(|d| format!("{}:{}: {}", d.line, d.column, d.message))
+            .collect()
+    };
+    assert_eq!(messages("REFRESH MATERIALIZED VIEW posts"), ["1:27: \"posts\" is not a materialized view"]);
+    assert_eq!(messages("TRUNCATE post_counts"), ["1:10: \"post_counts\" is not a table"]);
+    assert_eq!(messages("TRUNCATE nope"), ["1:10: relation \"nope\" does not exist"]);
+}
+
+#[test]
+fn tablesample_and_xml_expressions() {
+    let (cols, params) =
+        shape("SELECT id FROM users TABLESAMPLE BERNOULLI ($1) REPEATABLE ($2) WHERE id > 0");
+    assert_eq!(
+        (cols, params),
+        (vec!["id int8".to_string()], vec!["$1 float4".to_string(), "$2 float8".to_string()])
+    );
+    let (cols, _) = shape("SELECT xmlelement(name user, email) AS x, xmlforest(name, age), '<a/>'::xml IS DOCUMENT AS d FROM users");
+    assert_eq!(cols, ["x xml null", "xmlforest xml null", "d bool null"]);
+}
+
+#[test]
+fn strict_functions_that_return_null_for_some_values_are_nullable() {
+    // Checked on PostgreSQL 15: array_dims('{}') and array_ndims('{}') are NULL, so is
+    // date_part('month', 'infinity'::timestamp), to_char('infinity'::timestamp, 'YYYY'), and
+    // to_char(interval '1h', '').
+    let (cols, _) = shape(
+        "SELECT array_dims(ARRAY[id]) AS d, array_ndims(ARRAY[id]) AS n, extract(month FROM at) AS m,
+                extract(epoch FROM at) AS e, date_part('year', at) AS y, extract(hour FROM interval '1h') AS h,
+                to_char(at, 'YYYY') AS c, to_char(interval '1h', 'HH24') AS i, to_char(interval '1h', $1) AS f,
+                to_char(id, '') AS num FROM events",
+    );
+    assert_eq!(
+        cols,
+        [
+            "d text null",
+            "n int4 null",
+            "m numeric null",
+            "e numeric",
+            "y float8",
+            "h numeric",
+            "c text null",
+            "i text",
+            "f text null",
+            "num text"
+        ]
+    );
+}
+
+#[test]
+fn untyped_parameters_resolve_as_the_server_resolves_them() {
+    // A SELECT's untyped outputs are text (resolveTargetListUnknowns), in FROM subqueries too.
+    assert_eq!(shape("SELECT $1 AS echo"), (vec!["echo text null".to_string()], vec!["$1 text".to_string()]));
+    assert_eq!(shape("SELECT s.x FROM (SELECT $1 AS x) s").1, ["$1 text"]);
+    // unknown = unknown: a conflict of categories is settled by the string one (text = text).
+    assert_eq!(shape("SELECT id FROM users ORDER BY CASE WHEN $1 = 'name' THEN name END").1, ["$1 text"]);
+    // OFFSET is typed before LIMIT.
+    assert_eq!(errors("SELECT id FROM users LIMIT $1 OFFSET $2 * $1")[0], "1:41: operator is not unique: unknown * unknown [Could not choose a best candidate operator. You might need to add explicit type casts.]");
 }

@@ -82,3 +82,42 @@ fn recursive_cte_nullability_is_a_fixpoint_over_both_arms() {
                SELECT a, b, c FROM t";
     assert_eq!(shape(sql).0, ["a int4", "b int4 null", "c int4 null"]);
 }
+
+#[test]
+fn string_literals_take_the_type_of_the_other_values() {
+    let (cols, _) = shape("SELECT coalesce(data, '{}') AS d, coalesce(at, '-infinity') AS t, greatest(at, '2020-01-01') AS g FROM events");
+    assert_eq!(cols, ["d jsonb", "t timestamp", "g timestamp"]);
+    let (cols, _) = shape(
+        "SELECT CASE WHEN id > 1 THEN data ELSE '[]' END AS c, ARRAY[at, '2020-01-01'] AS a FROM events",
+    );
+    assert_eq!(cols, ["c jsonb", "a timestamp[]"]);
+    let (cols, _) = shape("SELECT coalesce('a', 'b') AS t, CASE WHEN true THEN 'x' END AS c");
+    assert_eq!(cols, ["t text", "c text null"]);
+    assert_eq!(
+        errors("SELECT coalesce(id, 'x') FROM events"),
+        ["1:21: invalid input syntax for type bigint: \"x\""]
+    );
+}
+
+#[test]
+fn coalesce_case_and_array_are_typed_from_their_arguments_not_their_context() {
+    // transformCoalesceExpr runs before LIMIT's coercion to bigint: $1 meets an int4.
+    let (_, params) = shape("SELECT id FROM events LIMIT coalesce($1, 50)");
+    assert_eq!(params, ["$1 int4"]);
+    let (_, params) = shape("UPDATE users SET id = CASE WHEN $1 THEN $2 ELSE 0 END");
+    assert_eq!(params, ["$1 bool", "$2 int4"]);
+    let (_, params) = shape("SELECT CASE WHEN true THEN $1 ELSE $2 END AS x");
+    assert_eq!(params, ["$1 text", "$2 text"]);
+    // A cast hands its array type down into ARRAY[...] (transformTypeCast).
+    let (_, params) = shape("SELECT id FROM events WHERE id = ANY (ARRAY[$1, $2]::int8[])");
+    assert_eq!(params, ["$1 int8", "$2 int8"]);
+}
+
+#[test]
+fn an_array_next_to_an_unknown_literal_takes_it_as_an_array() {
+    // func_select_candidate's last rule assumes the known type for the unknown side, and the
+    // polymorphic arguments must still agree: array || array, not array || element.
+    let (cols, _) = shape("SELECT tags || '{x}' AS a, tags || 'x'::text AS b FROM posts");
+    assert_eq!(cols, ["a text[] null", "b text[] null"]);
+    assert_eq!(errors("SELECT tags || 'x' FROM posts"), ["1:16: malformed array literal: \"x\""]);
+}

@@ -64,6 +64,7 @@ impl Analysis<'_> {
             table: false,
             scalar: false,
             primary_key: Vec::new(),
+            row_type: None,
         })
     }
 }
