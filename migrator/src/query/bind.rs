@@ -4,6 +4,9 @@
 
 use postgres_types::ToSql;
 
+use crate::types::composite::CompositeOf;
+use crate::types::{MultiRange, PgComposite, Range};
+
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be passed for a query parameter of type `{T}`",
     label = "expected `{T}` or a reference to one",
@@ -79,10 +82,42 @@ macro_rules! bind_list {
     )*};
 }
 bind_list!(Vec<X>, &'r Vec<X>, &'r [X], &'r &'r [X]);
+
+/// ...and arrays of a composite type as `Vec`s and slices of its derived struct.
+macro_rules! bind_list_of_composites {
+    ($($a:ty),*) => {$(
+        impl<'r, const H: u64, C: CompositeOf<H>> Bind<Vec<PgComposite<H>>> for $a {}
+        impl<'r, const H: u64, C: CompositeOf<H>> BindNullable<Vec<PgComposite<H>>> for $a {}
+        impl<'r, const H: u64, C: CompositeOf<H>> BindNullable<Vec<PgComposite<H>>> for Option<$a> {}
+    )*};
+}
 impl<X, const N: usize> Bind<Vec<X>> for [X; N] where [X; N]: ToSql + Sync {}
 impl<X, const N: usize> Bind<Vec<X>> for &[X; N] where [X; N]: ToSql + Sync {}
 impl<X, const N: usize> BindNullable<Vec<X>> for [X; N] where [X; N]: ToSql + Sync {}
 impl<X, const N: usize> BindNullable<Vec<X>> for &[X; N] where [X; N]: ToSql + Sync {}
+
+/// Ranges and multiranges: `Range<T>` for a range of `T`s (`Range::from(a..b)`).
+macro_rules! bind_generic {
+    ($($wrapper:ident),*) => {$(
+        impl<X> Bind<$wrapper<X>> for $wrapper<X> where $wrapper<X>: ToSql + Sync {}
+        impl<X> Bind<$wrapper<X>> for &$wrapper<X> where $wrapper<X>: ToSql + Sync {}
+        impl<X> BindNullable<$wrapper<X>> for $wrapper<X> where $wrapper<X>: ToSql + Sync {}
+        impl<X> BindNullable<$wrapper<X>> for &$wrapper<X> where $wrapper<X>: ToSql + Sync {}
+        impl<X> BindNullable<$wrapper<X>> for Option<$wrapper<X>> where $wrapper<X>: ToSql + Sync {}
+        impl<X> BindNullable<$wrapper<X>> for Option<&$wrapper<X>> where $wrapper<X>: ToSql + Sync {}
+        impl<X> BindNullable<$wrapper<X>> for &Option<$wrapper<X>> where $wrapper<X>: ToSql + Sync {}
+    )*};
+}
+bind_generic!(Range, MultiRange);
+
+/// A struct derived for a composite type, for parameters of that type (`PgComposite<HASH>`).
+/// The derive implements `CompositeOf` for the struct and for references to it, so these also
+/// take `&Address`, `Option<&Address>` and `Vec<&Address>`.
+impl<const H: u64, C: CompositeOf<H>> Bind<PgComposite<H>> for C {}
+impl<const H: u64, C: CompositeOf<H>> BindNullable<PgComposite<H>> for C {}
+impl<const H: u64, C: CompositeOf<H>> BindNullable<PgComposite<H>> for Option<C> {}
+impl<const H: u64, C: CompositeOf<H>> BindNullable<PgComposite<H>> for &Option<C> {}
+bind_list_of_composites!(Vec<C>, &'r Vec<C>, &'r [C]);
 
 #[cfg(feature = "uuid")]
 crate::__bind_impls!(uuid::Uuid);

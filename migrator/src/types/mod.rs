@@ -6,13 +6,18 @@
 //! `xml`) are defined here, so they need no feature.
 #![allow(non_camel_case_types)]
 
+pub(crate) mod composite;
 pub(crate) mod enums;
 mod network;
+mod range;
 mod scalars;
 
+pub use composite::PgComposite;
 pub use enums::{EnumText, PgEnum};
 pub use network::{Inet, MacAddr};
+pub use range::{MultiRange, Range};
 pub use scalars::{Bits, Interval, Money, Xml};
+pub use std::ops::Bound;
 
 /// `hstore` values.
 pub type Hstore = std::collections::HashMap<String, Option<String>>;
