@@ -68,8 +68,8 @@ pub mod __private {
     pub use tokio_postgres::Row;
 
     pub use crate::types::composite::{
-        composite_field, composite_fields, unknown_attribute, CompositeColumn, CompositeName, CompositeOf,
-        RecordReader, RecordWriter,
+        composite_field, composite_fields, missing_attribute, unknown_attribute, CompositeColumn,
+        CompositeName, CompositeOf, RecordReader, RecordWriter,
     };
     pub use crate::types::enums::{
         accepts_enum, label_from_sql, label_to_sql, same_enum, EnumColumn, EnumLabels, EnumOf,

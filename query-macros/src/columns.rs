@@ -5,9 +5,11 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 
-use strata_analyzer::rust_types::rust_type;
+use strata_analyzer::catalog::SqlType;
+use strata_analyzer::rust_types::{rust_type, wrap};
 use strata_analyzer::{Catalog, Column};
 
+use crate::composite_types::{self, composite_of};
 use crate::enum_types::{self, enum_of};
 
 pub struct Field {
@@ -92,13 +94,19 @@ pub fn fields(
         }
         names.push(ident.clone());
         let pg_enum = enum_of(catalog, &column.ty);
+        let composite = composite_of(catalog, &column.ty);
         let mut check = TokenStream::new();
         let base = match over.ty {
             Some(ty) => syn::parse_str::<syn::Type>(ty).map(|t| quote!(#t)).map_err(|e| {
                 format!("the type override of output column \"{}\" is not a Rust type: {e}", over.name)
             }),
             None if pg_enum.is_some() => Ok(enum_types::column_type(&column.ty)).map(|t| quote!(#t)),
-            None => rust_syn_type(&column.ty).map(|t| quote!(#t)).map_err(|why| {
+            None if composite.is_some() => Err(composite_types::needs_override(
+                composite.as_ref().expect("checked"),
+                over.name,
+                column.ty.array,
+            )),
+            None => rust_syn_type(catalog, &column.ty).map(|t| quote!(#t)).map_err(|why| {
                 format!(
                     "output column \"{}\" has type {}: {why} in the query, e.g. `(expression)::text AS {}`, \
                      or name a Rust type for it: `AS \"{}: Type\"`",
@@ -108,6 +116,9 @@ pub fn fields(
         };
         if let (Some(e), Some(rust), Ok(base)) = (&pg_enum, over.ty, &base) {
             check = enum_check(span, over.name, &e.qualified(), rust, base);
+        }
+        if let (Some(c), Some(rust), Ok(base)) = (&composite, over.ty, &base) {
+            check = composite_check(span, over.name, &c.qualified(), rust, base);
         }
         match base {
             Ok(base) => {
@@ -141,18 +152,51 @@ fn enum_check(span: Span, column: &str, qualified: &str, rust: &str, base: &Toke
     }
 }
 
+/// `AS "home: Address"` on a composite column: `Address` must be derived for that type.
+fn composite_check(span: Span, column: &str, qualified: &str, rust: &str, base: &TokenStream) -> TokenStream {
+    let message = format!(
+        "output column \"{column}\" has type {qualified}, but `{rust}` is derived for another composite type: \
+         read it as a struct with #[strata(type_name = \"{qualified}\")]"
+    )
+    .replace('{', "{{")
+    .replace('}', "}}");
+    quote_spanned! {span=>
+        const _: () = ::std::assert!(
+            ::strata::__private::same_enum(<#base as ::strata::__private::CompositeColumn>::TYPE_NAME, #qualified),
+            #message
+        );
+    }
+}
+
 /// The Rust type of a parameter of type `ty`: for an enum, the type text and the enum's derived
-/// Rust type bind to.
-pub fn param_type(catalog: &Catalog, ty: &strata_analyzer::catalog::SqlType) -> Result<syn::Type, String> {
-    match enum_of(catalog, ty) {
-        Some(e) => Ok(enum_types::param_type(&e, ty.array)),
-        None => rust_syn_type(ty),
+/// Rust type bind to; for a composite, the one its derived struct binds to.
+pub fn param_type(catalog: &Catalog, ty: &SqlType) -> Result<syn::Type, String> {
+    if let Some(e) = enum_of(catalog, ty) {
+        return Ok(enum_types::param_type(&e, ty.array));
+    }
+    if let Some(c) = composite_of(catalog, ty) {
+        return Ok(composite_types::param_type(&c, ty.array));
+    }
+    rust_syn_type(catalog, ty)
+}
+
+/// The Rust type of `ty`'s values as a string: the analyzer's mapping, and ranges the
+/// migrations create over their subtype's Rust type.
+pub fn rust_type_in(catalog: &Catalog, ty: &SqlType) -> Result<String, String> {
+    let range = catalog.type_oid(&ty.element()).and_then(|oid| catalog.range(oid));
+    match range {
+        Some((subtype, _)) if rust_type(ty).is_err() => {
+            let subtype = catalog.sql_type(subtype);
+            let of = rust_type(&subtype).map_err(|why| format!("it is a range of {subtype}, and {why}"))?;
+            Ok(wrap(&format!("::strata::types::Range<{of}>"), ty))
+        }
+        _ => rust_type(ty),
     }
 }
 
 /// The Rust type generated code uses for `ty`, or why there is none.
-pub fn rust_syn_type(ty: &strata_analyzer::catalog::SqlType) -> Result<syn::Type, String> {
-    let path = rust_type(ty)?;
+pub fn rust_syn_type(catalog: &Catalog, ty: &SqlType) -> Result<syn::Type, String> {
+    let path = rust_type_in(catalog, ty)?;
     let path = match std::env::var("STRATA_DATETIME").as_deref() {
         Ok(choice @ ("time" | "chrono")) => datetime_in(&path, choice),
         Ok(other) => {

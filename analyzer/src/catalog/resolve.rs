@@ -191,8 +191,14 @@ impl Catalog {
         let known: Vec<Oid> = inputs.iter().flatten().copied().collect();
         if let Some(&first) = known.first() {
             if known.iter().all(|k| *k == first) {
+                // can_coerce_type checks polymorphic arguments together: `tstzrange && $1` is
+                // not `anymultirange && anyrange` with $1 a tstzrange.
+                let assumed: Vec<Option<Oid>> = inputs.iter().map(|i| Some(i.unwrap_or(first))).collect();
                 let fits: Vec<usize> = (0..viable.len())
-                    .filter(|&k| unknown_slots.iter().all(|&i| self.can_coerce(first, viable[k].declared[i])))
+                    .filter(|&k| {
+                        unknown_slots.iter().all(|&i| self.can_coerce(first, viable[k].declared[i]))
+                            && self.polymorphic_consistent(&viable[k].declared, &assumed)
+                    })
                     .collect();
                 if let [one] = fits.as_slice() {
                     return Ok(viable.swap_remove(*one));

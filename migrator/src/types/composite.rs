@@ -158,6 +158,17 @@ pub fn unknown_attribute<C: CompositeName>(field: &Field) -> BoxError {
     .into()
 }
 
+/// The error for an attribute the struct has and the database does not.
+pub fn missing_attribute<C: CompositeName>(attribute: &str) -> BoxError {
+    format!(
+        "composite type {}.{} has no attribute {attribute} in the database, but {} has a field for it",
+        C::SCHEMA,
+        C::NAME,
+        std::any::type_name::<C>()
+    )
+    .into()
+}
+
 #[cfg(test)]
 #[path = "composite_tests.rs"]
 mod tests;
