@@ -79,27 +79,38 @@ impl Analysis<'_> {
         }
     }
 
-    /// `arr[i]` is an element (NULL when out of range), `arr[i:j]` a slice.
+    /// `arr[i]` is an element (NULL when out of range), `arr[i:j]` a slice, `(row).attr` an
+    /// attribute of a composite (named after it, as FigureColname names it).
     pub(super) fn indirection(&mut self, ind: &pg_query::protobuf::AIndirection, scope: &Scope<'_>) -> Typed {
         let base = ind.arg.as_deref().map(|a| self.expr(a, scope)).unwrap_or_default();
-        let mut slice = false;
-        let mut subscripts = 0;
+        let (mut ty, mut name) = (base.ty, base.name);
+        // Consecutive subscripts index one (multi-dimensional) array: all but slices give an element.
+        let mut subscripts: Option<bool> = None;
+        let apply = |ty: Option<SqlType>, subscripts: &mut Option<bool>| match subscripts.take() {
+            Some(slice) => ty.filter(|t| t.array).map(|t| if slice { t } else { t.element() }),
+            None => ty,
+        };
         for item in &ind.indirection {
-            if let Some(NodeEnum::AIndices(ix)) = &item.node {
-                subscripts += 1;
-                slice |= ix.is_slice;
-                for bound in [&ix.lidx, &ix.uidx].into_iter().flatten() {
-                    self.expr_expecting(bound, scope, &SqlType::new("int4"));
+            match &item.node {
+                Some(NodeEnum::AIndices(ix)) => {
+                    *subscripts.get_or_insert(false) |= ix.is_slice;
+                    for bound in [&ix.lidx, &ix.uidx].into_iter().flatten() {
+                        self.expr_expecting(bound, scope, &SqlType::new("int4"));
+                    }
                 }
+                Some(NodeEnum::String(field)) => {
+                    ty = apply(ty, &mut subscripts).filter(|t| !t.array).and_then(|t| {
+                        let oid = self.catalog.type_oid(&t)?;
+                        let attributes = self.catalog.composite_columns(self.catalog.base_type(oid))?;
+                        Some(attributes.iter().find(|a| a.name == field.sval)?.ty.clone())
+                    });
+                    name = Some(field.sval.clone());
+                }
+                _ => ty = None,
             }
         }
-        let ty = match base.ty {
-            Some(t) if t.array && subscripts == ind.indirection.len() && subscripts > 0 => {
-                Some(if slice { t } else { t.element() })
-            }
-            _ => None,
-        };
-        Typed { ty, nullable: true, name: base.name }
+        let ty = apply(ty, &mut subscripts);
+        Typed { ty, nullable: true, name }
     }
 
     pub(super) fn case(&mut self, c: &pg_query::protobuf::CaseExpr, scope: &Scope<'_>) -> Typed {
