@@ -204,6 +204,15 @@ pub fn rust_syn_type(catalog: &Catalog, ty: &SqlType) -> Result<syn::Type, Strin
         }
         Err(_) => path,
     };
+    let path = match std::env::var("STRATA_NUMERIC").as_deref() {
+        Ok(choice @ ("decimal" | "bigdecimal")) => {
+            path.replace("::strata::types::Numeric", &format!("::strata::types::{choice}::Numeric"))
+        }
+        Ok(other) => {
+            return Err(format!("STRATA_NUMERIC is `{other}`; set it to `decimal` or `bigdecimal`"));
+        }
+        Err(_) => path,
+    };
     syn::parse_str::<syn::Type>(&path).map_err(|e| e.to_string())
 }
 

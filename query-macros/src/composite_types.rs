@@ -58,7 +58,7 @@ pub fn needs_override(c: &PgComposite<'_>, column: &str, array: bool) -> String 
     let read_as = if array { format!("Vec<{rust}>") } else { rust.clone() };
     format!(
         "output column \"{column}\" has composite type {qualified}: derive a struct for it, \
-         `#[derive(strata::Type)] #[strata(type_name = \"{qualified}\")] struct {rust} {{ .. }}` \
+         `#[derive(Debug, Clone, strata::Type)] #[strata(type_name = \"{qualified}\")] struct {rust} {{ .. }}` \
          with a field per attribute ({}), and name it in the query: `AS \"{column}: {read_as}\"`",
         fields.join(", "),
         qualified = c.qualified(),

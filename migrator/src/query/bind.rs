@@ -125,6 +125,8 @@ crate::__bind_impls!(uuid::Uuid);
 crate::__bind_impls!(serde_json::Value);
 #[cfg(feature = "decimal")]
 crate::__bind_impls!(rust_decimal::Decimal);
+#[cfg(feature = "bigdecimal")]
+crate::__bind_impls!(crate::types::BigDecimal);
 #[cfg(feature = "time")]
 crate::__bind_impls!(time::OffsetDateTime, time::PrimitiveDateTime, time::Date, time::Time);
 #[cfg(feature = "chrono")]

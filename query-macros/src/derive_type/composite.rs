@@ -37,11 +37,12 @@ pub struct Checked {
     pub items: TokenStream,
 }
 
+/// `None` for a struct without named fields (then there are no impls to make).
 pub fn parse<'a>(
     input: &'a DeriveInput,
     data: &'a DataStruct,
     errors: &mut Vec<syn::Error>,
-) -> StructInput<'a> {
+) -> Option<StructInput<'a>> {
     let top = attrs(&input.attrs, &["type_name", "rename_all"], errors);
     if top.type_name.is_none() {
         errors.push(syn::Error::new(
@@ -75,7 +76,7 @@ pub fn parse<'a>(
             input.ident.span(),
             "#[derive(strata::Type)] needs a struct with named fields (one per attribute of the composite type)",
         ));
-        return StructInput { ident: &input.ident, type_name: top.type_name, fields: Vec::new() };
+        return None;
     };
     let mut fields: Vec<StructField<'_>> = Vec::new();
     for f in &named.named {
@@ -94,7 +95,7 @@ pub fn parse<'a>(
         }
         fields.push(StructField { ident, ty: &f.ty, attribute, span });
     }
-    StructInput { ident: &input.ident, type_name: top.type_name, fields }
+    Some(StructInput { ident: &input.ident, type_name: top.type_name, fields })
 }
 
 /// `None` when there is no such composite type (the impls then accept one of the name given);

@@ -35,8 +35,8 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     let mut errors = Vec::new();
     if let Data::Struct(data) = &input.data {
         let parsed = composite::parse(input, data, &mut errors);
-        let checked = composite::against_migrations(&parsed, &mut errors);
-        let impls = composite_expand::impls(&parsed, checked.as_ref());
+        let checked = parsed.as_ref().and_then(|p| composite::against_migrations(p, &mut errors));
+        let impls = parsed.as_ref().map(|p| composite_expand::impls(p, checked.as_ref())).unwrap_or_default();
         let errors: TokenStream = errors.into_iter().map(syn::Error::into_compile_error).collect();
         return quote::quote!(#errors #impls);
     }
