@@ -55,6 +55,18 @@ pub fn bind(
                 let check = bind_fn(catalog, param);
                 binds.push(quote_spanned!(arg.span()=> ::strata::#check::<#ty, _>(&(#value))))
             }
+            Err(_) if param.ty.name == "record" => {
+                errors.push(syn::Error::new(
+                    arg.span(),
+                    format!(
+                        "parameter ${0} has type {1} (Postgres types a parameter compared with a composite \
+                         value as record): cast it to the composite type in the query, e.g. `${0}::address`, \
+                         and pass the struct derived for that type",
+                        param.index, param.ty
+                    ),
+                ));
+                binds.push(untyped(value));
+            }
             Err(why) => {
                 errors.push(syn::Error::new(
                     arg.span(),

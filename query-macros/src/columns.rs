@@ -183,15 +183,18 @@ pub fn param_type(catalog: &Catalog, ty: &SqlType) -> Result<syn::Type, String> 
 /// The Rust type of `ty`'s values as a string: the analyzer's mapping, and ranges the
 /// migrations create over their subtype's Rust type.
 pub fn rust_type_in(catalog: &Catalog, ty: &SqlType) -> Result<String, String> {
-    let range = catalog.type_oid(&ty.element()).and_then(|oid| catalog.range(oid));
-    match range {
-        Some((subtype, _)) if rust_type(ty).is_err() => {
-            let subtype = catalog.sql_type(subtype);
-            let of = rust_type(&subtype).map_err(|why| format!("it is a range of {subtype}, and {why}"))?;
-            Ok(wrap(&format!("::strata::types::Range<{of}>"), ty))
-        }
-        _ => rust_type(ty),
+    let builtin = rust_type(ty);
+    let Some(oid) = catalog.type_oid(&ty.element()).filter(|_| builtin.is_err()) else { return builtin };
+    if catalog.multirange_range(oid).is_some() {
+        // The driver reads user types' kinds from pg_type but has no multirange case for them.
+        return Err("tokio-postgres cannot read multiranges of range types the migrations create \
+                    (`unnest(..)` gives their ranges); cast it"
+            .into());
     }
+    let Some((subtype, _)) = catalog.range(oid) else { return builtin };
+    let subtype = catalog.sql_type(subtype);
+    let of = rust_type(&subtype).map_err(|why| format!("it is a range of {subtype}, and {why}"))?;
+    Ok(wrap(&format!("::strata::types::Range<{of}>"), ty))
 }
 
 /// The Rust type generated code uses for `ty`, or why there is none.

@@ -67,13 +67,19 @@ fn ranges_as_columns_and_parameters() {
     assert_eq!(built, Range::from(4..8), "(3,7] canonical");
     assert!(built.contains(&7) && !built.contains(&8));
     let bounds = strata::query!(
-        r#"SELECT lower(seats) AS lo, upper_inf(price) AS "open!", $1::floatrange AS "f!" FROM bookings"#,
-        Range::from(0.5..2.5)
+        r#"SELECT lower(seats) AS lo, upper_inf(price) AS "open!", $1::floatrange AS "f!",
+                  floatrange(0.5, 2.5, '[]') AS "g!",
+                  (SELECT r FROM unnest(floatmultirange(floatrange($2, 2))) AS r) AS "m!" FROM bookings"#,
+        Range::from(0.5..2.5),
+        1.0
     )
     .fetch_one(&mut client)
     .unwrap();
     assert_eq!((bounds.lo, bounds.open), (Some(1), true));
     assert_eq!(bounds.f, Range::from(0.5..2.5));
+    // A range type the migrations create: its constructors, and the ranges of its multirange.
+    assert_eq!(bounds.g, Range::from(0.5..=2.5));
+    assert_eq!(bounds.m, Range::from(1.0..2.0));
 }
 
 #[test]

@@ -21,4 +21,7 @@ fn main() {
     let _ = strata::query!(r#"SELECT home AS "home: Place" FROM contacts"#);
     // A parameter of composite type takes only the struct derived for it.
     let _ = strata::query!("INSERT INTO contacts (home) VALUES ($1)", Place { label: None, at: None, tags: None });
+    // Postgres types `home = $1` as record: the fix is a cast.
+    let home = Address { street: None, zip: None, city: None };
+    let _ = strata::query!("SELECT id FROM contacts WHERE home = $1", home);
 }
