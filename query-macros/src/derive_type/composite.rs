@@ -5,12 +5,12 @@
 //! attribute has a plain Rust type (an `Option` of it too: attributes may always be NULL).
 
 use proc_macro2::{Span, TokenStream};
-use quote::quote_spanned;
+use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{DataStruct, DeriveInput, Fields, LitStr};
 
 use super::{attrs, rename};
-use crate::composite_types::PgComposite;
+use crate::composite_types::{composite_of, PgComposite};
 use crate::enum_types::{enum_of, lookup, type_name_hash, Lookup};
 use crate::{columns, migrations};
 
@@ -184,11 +184,36 @@ fn check_fields(
             ));
             continue;
         };
-        if attr.ty.array || enum_of(catalog, &attr.ty).is_some() {
+        let ty = f.ty;
+        let nested = match (enum_of(catalog, &attr.ty), composite_of(catalog, &attr.ty)) {
+            (Some(e), _) => Some((e.qualified(), quote!(EnumColumn), "an enum", "or String")),
+            (_, Some(c)) => Some((c.qualified(), quote!(CompositeColumn), "a composite type", "")),
+            _ => None,
+        };
+        if let Some((name, column_trait, kind, or)) = nested {
+            // As `AS "col: Mood"` is checked: the field's type must be derived for that type.
+            let message = format!(
+                "field `{}` holds attribute {} of type {name}, {kind}, but its type is derived for another: \
+                 use a type with #[strata(type_name = \"{name}\")]{}",
+                f.ident,
+                attr.name,
+                if or.is_empty() { String::new() } else { format!(" {or}") }
+            )
+            .replace('{', "{{")
+            .replace('}', "}}");
+            checks.extend(quote_spanned! {ty.span()=>
+                const _: () = ::std::assert!(
+                    ::strata::__private::same_enum(<#ty as ::strata::__private::#column_trait>::TYPE_NAME, #name),
+                    #message
+                );
+            });
+            continue;
+        }
+        if attr.ty.array {
+            // `Vec<T>` and `Vec<Option<T>>` both read arrays.
             continue;
         }
         if let Ok(expected) = columns::rust_syn_type(catalog, &attr.ty) {
-            let ty = f.ty;
             checks.extend(quote_spanned! {ty.span()=>
                 const _: fn() = ::strata::__private::composite_field::<#expected, #ty>;
             });
