@@ -208,15 +208,18 @@ pub fn rust_syn_type(catalog: &Catalog, ty: &SqlType) -> Result<syn::Type, Strin
         Err(_) => path,
     };
     let path = match std::env::var("STRATA_NUMERIC").as_deref() {
-        Ok(choice @ ("decimal" | "bigdecimal")) => {
-            path.replace("::strata::types::Numeric", &format!("::strata::types::{choice}::Numeric"))
-        }
+        Ok(choice @ ("decimal" | "bigdecimal")) => numeric_in(&path, choice),
         Ok(other) => {
             return Err(format!("STRATA_NUMERIC is `{other}`; set it to `decimal` or `bigdecimal`"));
         }
         Err(_) => path,
     };
     syn::parse_str::<syn::Type>(&path).map_err(|e| e.to_string())
+}
+
+/// `::strata::types::Numeric` as `::strata::types::<choice>::Numeric`, in ranges and arrays too.
+fn numeric_in(path: &str, choice: &str) -> String {
+    path.replace("::strata::types::Numeric", &format!("::strata::types::{choice}::Numeric"))
 }
 
 /// `::strata::types::Date` as `::strata::types::<choice>::Date`, for each date/time alias.
@@ -270,6 +273,14 @@ mod tests {
             "::std::vec::Vec<::strata::types::time::Time>"
         );
         assert_eq!(datetime_in("::strata::types::Uuid", "time"), "::strata::types::Uuid");
+        assert_eq!(
+            datetime_in("::std::vec::Vec<::strata::types::Range<::strata::types::Timestamptz>>", "chrono"),
+            "::std::vec::Vec<::strata::types::Range<::strata::types::chrono::Timestamptz>>"
+        );
+        assert_eq!(
+            numeric_in("::strata::types::Range<::strata::types::Numeric>", "bigdecimal"),
+            "::strata::types::Range<::strata::types::bigdecimal::Numeric>"
+        );
     }
 
     #[test]
