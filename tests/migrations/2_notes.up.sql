@@ -38,7 +38,8 @@ CREATE TABLE bookings (
     free int4multirange
 );
 CREATE TYPE address AS (street text, zip int, city varchar(80));
-CREATE TYPE place AS (label text, at address, tags text[]);
+CREATE TYPE place AS (label text, at address, note text);
+ALTER TYPE place ADD ATTRIBUTE tags text[], DROP ATTRIBUTE note;
 CREATE TABLE contacts (
     id bigserial PRIMARY KEY,
     home address NOT NULL,

@@ -8,6 +8,7 @@
 mod alter_table;
 pub mod builtin;
 mod column;
+mod composites;
 mod domains;
 mod function_source;
 mod functions;

@@ -253,6 +253,7 @@ impl Catalog {
             .values_mut()
             .chain(self.views.values_mut().map(|v| &mut v.relation))
             .flat_map(|t| t.columns.iter_mut())
+            .chain(self.composites.values_mut().flatten())
         {
             if column.ty.name == key.1 {
                 column.ty.name = renamed.clone();
