@@ -44,8 +44,9 @@ pub mod types;
 pub use error::Error;
 pub use migrate::{Applied, MigrateError, Migration, Migrator};
 pub use query::{
-    bind, bind_enum, bind_enum_nullable, bind_nullable, query_as, Bind, BindEnum, BindEnumNullable,
-    BindNullable, Executor, FromRow, Query, Statement,
+    bind, bind_composite, bind_composite_nullable, bind_enum, bind_enum_nullable, bind_nullable, query_as,
+    Bind, BindComposite, BindCompositeNullable, BindEnum, BindEnumNullable, BindNullable, Executor, FromRow,
+    Query, Statement,
 };
 /// `#[strata::test]`: the test runs in a fresh database cloned from a template that the
 /// migrations built once; see [`testing`].

@@ -4,8 +4,7 @@
 
 use postgres_types::ToSql;
 
-use crate::types::composite::CompositeOf;
-use crate::types::{MultiRange, PgComposite, Range};
+use crate::types::{MultiRange, Range};
 
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be passed for a query parameter of type `{T}`",
@@ -83,14 +82,6 @@ macro_rules! bind_list {
 }
 bind_list!(Vec<X>, &'r Vec<X>, &'r [X], &'r &'r [X]);
 
-/// ...and arrays of a composite type as `Vec`s and slices of its derived struct.
-macro_rules! bind_list_of_composites {
-    ($($a:ty),*) => {$(
-        impl<'r, const H: u64, C: CompositeOf<H>> Bind<Vec<PgComposite<H>>> for $a {}
-        impl<'r, const H: u64, C: CompositeOf<H>> BindNullable<Vec<PgComposite<H>>> for $a {}
-        impl<'r, const H: u64, C: CompositeOf<H>> BindNullable<Vec<PgComposite<H>>> for Option<$a> {}
-    )*};
-}
 impl<X, const N: usize> Bind<Vec<X>> for [X; N] where [X; N]: ToSql + Sync {}
 impl<X, const N: usize> Bind<Vec<X>> for &[X; N] where [X; N]: ToSql + Sync {}
 impl<X, const N: usize> BindNullable<Vec<X>> for [X; N] where [X; N]: ToSql + Sync {}
@@ -109,15 +100,6 @@ macro_rules! bind_generic {
     )*};
 }
 bind_generic!(Range, MultiRange);
-
-/// A struct derived for a composite type, for parameters of that type (`PgComposite<HASH>`).
-/// The derive implements `CompositeOf` for the struct and for references to it, so these also
-/// take `&Address`, `Option<&Address>` and `Vec<&Address>`.
-impl<const H: u64, C: CompositeOf<H>> Bind<PgComposite<H>> for C {}
-impl<const H: u64, C: CompositeOf<H>> BindNullable<PgComposite<H>> for C {}
-impl<const H: u64, C: CompositeOf<H>> BindNullable<PgComposite<H>> for Option<C> {}
-impl<const H: u64, C: CompositeOf<H>> BindNullable<PgComposite<H>> for &Option<C> {}
-bind_list_of_composites!(Vec<C>, &'r Vec<C>, &'r [C]);
 
 #[cfg(feature = "uuid")]
 crate::__bind_impls!(uuid::Uuid);

@@ -3,6 +3,7 @@
 //! that reads it from a row; talking to the driver is compiled once, not once per query.
 
 mod bind;
+mod bind_composite;
 mod bind_enum;
 #[doc(hidden)]
 pub mod executor;
@@ -12,6 +13,7 @@ mod pools;
 use postgres_types::{ToSql, Type};
 
 pub use bind::{bind, bind_nullable, Bind, BindNullable};
+pub use bind_composite::{bind_composite, bind_composite_nullable, BindComposite, BindCompositeNullable};
 pub use bind_enum::{bind_enum, bind_enum_nullable, BindEnum, BindEnumNullable};
 pub use executor::{Executor, Statement};
 
