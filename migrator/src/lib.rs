@@ -44,8 +44,9 @@ pub mod types;
 pub use error::Error;
 pub use migrate::{Applied, MigrateError, Migration, Migrator};
 pub use query::{
-    bind, bind_enum, bind_enum_nullable, bind_nullable, query_as, Bind, BindEnum, BindEnumNullable,
-    BindNullable, Cached, CachingClient, Executor, FromRow, Query, RetryStale, Statement, StatementCache,
+    bind, bind_composite, bind_composite_nullable, bind_enum, bind_enum_nullable, bind_nullable, query_as,
+    Bind, BindComposite, BindCompositeNullable, BindEnum, BindEnumNullable, BindNullable, Cached,
+    CachingClient, Executor, FromRow, Query, RetryStale, Statement, StatementCache,
 };
 /// `#[strata::test]`: the test runs in a fresh database cloned from a template that the
 /// migrations built once; see [`testing`].
@@ -67,6 +68,10 @@ pub mod __private {
     pub use postgres_types::{to_sql_checked, FromSql, IsNull, Kind, ToSql, Type};
     pub use tokio_postgres::Row;
 
+    pub use crate::types::composite::{
+        composite_field, composite_fields, missing_attribute, unknown_attribute, CompositeColumn,
+        CompositeName, CompositeOf, RecordReader, RecordWriter,
+    };
     pub use crate::types::enums::{
         accepts_enum, label_from_sql, label_to_sql, same_enum, EnumColumn, EnumLabels, EnumOf,
     };

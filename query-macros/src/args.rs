@@ -55,6 +55,18 @@ pub fn bind(
                 let check = bind_fn(catalog, param);
                 binds.push(quote_spanned!(arg.span()=> ::strata::#check::<#ty, _>(&(#value))))
             }
+            Err(_) if param.ty.name == "record" => {
+                errors.push(syn::Error::new(
+                    arg.span(),
+                    format!(
+                        "parameter ${0} has type {1} (Postgres types a parameter compared with a composite \
+                         value as record): cast it to the composite type in the query, e.g. `${0}::address`, \
+                         and pass the struct derived for that type",
+                        param.index, param.ty
+                    ),
+                ));
+                binds.push(untyped(value));
+            }
             Err(why) => {
                 errors.push(syn::Error::new(
                     arg.span(),
@@ -81,26 +93,41 @@ pub fn untyped(value: &Expr) -> TokenStream {
     quote_spanned!(value.span()=> &(#value) as &(dyn ::strata::ToSql + ::std::marker::Sync))
 }
 
-/// The function checking an argument: `bind`, or `bind_enum` for an enum parameter, `_nullable`
-/// where NULL is accepted.
-fn bind_fn(catalog: &Catalog, param: &Param) -> proc_macro2::Ident {
-    let name = match (crate::enum_types::enum_of(catalog, &param.ty).is_some(), param_allows_null(param)) {
-        (false, false) => "bind",
-        (false, true) => "bind_nullable",
-        (true, false) => "bind_enum",
-        (true, true) => "bind_enum_nullable",
-    };
-    proc_macro2::Ident::new(name, proc_macro2::Span::call_site())
+/// Which family of bind traits a parameter's Rust type uses: enums and composites have their own,
+/// whose messages do not print the hash their parameter type is named by.
+fn family(catalog: &Catalog, param: &Param) -> &'static str {
+    if crate::enum_types::enum_of(catalog, &param.ty).is_some() {
+        "enum"
+    } else if crate::composite_types::composite_of(catalog, &param.ty).is_some() {
+        "composite"
+    } else {
+        ""
+    }
 }
 
-/// The bound of the named form's parameter: `Bind<T>`, `BindNullable<T>`, or their enum twins.
-pub fn bind_trait(catalog: &Catalog, param: &Param, ty: &syn::Type) -> TokenStream {
-    match (crate::enum_types::enum_of(catalog, &param.ty).is_some(), param_allows_null(param)) {
-        (false, false) => quote!(::strata::Bind<#ty>),
-        (false, true) => quote!(::strata::BindNullable<#ty>),
-        (true, false) => quote!(::strata::BindEnum<#ty>),
-        (true, true) => quote!(::strata::BindEnumNullable<#ty>),
+/// The function checking an argument: `bind`, `bind_enum` or `bind_composite`, `_nullable`
+/// where NULL is accepted.
+fn bind_fn(catalog: &Catalog, param: &Param) -> proc_macro2::Ident {
+    let mut name = String::from("bind");
+    for part in [family(catalog, param), if param_allows_null(param) { "nullable" } else { "" }] {
+        if !part.is_empty() {
+            name = format!("{name}_{part}");
+        }
     }
+    proc_macro2::Ident::new(&name, proc_macro2::Span::call_site())
+}
+
+/// The bound of the named form's parameter: `Bind<T>`, `BindNullable<T>`, or their enum and
+/// composite twins.
+pub fn bind_trait(catalog: &Catalog, param: &Param, ty: &syn::Type) -> TokenStream {
+    let family = match family(catalog, param) {
+        "enum" => "Enum",
+        "composite" => "Composite",
+        _ => "",
+    };
+    let nullable = if param_allows_null(param) { "Nullable" } else { "" };
+    let name = proc_macro2::Ident::new(&format!("Bind{family}{nullable}"), proc_macro2::Span::call_site());
+    quote!(::strata::#name<#ty>)
 }
 
 /// Whether `Option<T>` is accepted: where the analyzer says NULL is meaningful (a nullable

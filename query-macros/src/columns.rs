@@ -5,9 +5,11 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 
-use strata_analyzer::rust_types::rust_type;
+use strata_analyzer::catalog::SqlType;
+use strata_analyzer::rust_types::{rust_type, wrap};
 use strata_analyzer::{Catalog, Column};
 
+use crate::composite_types::{self, composite_of};
 use crate::enum_types::{self, enum_of};
 
 pub struct Field {
@@ -92,13 +94,19 @@ pub fn fields(
         }
         names.push(ident.clone());
         let pg_enum = enum_of(catalog, &column.ty);
+        let composite = composite_of(catalog, &column.ty);
         let mut check = TokenStream::new();
         let base = match over.ty {
             Some(ty) => syn::parse_str::<syn::Type>(ty).map(|t| quote!(#t)).map_err(|e| {
                 format!("the type override of output column \"{}\" is not a Rust type: {e}", over.name)
             }),
             None if pg_enum.is_some() => Ok(enum_types::column_type(&column.ty)).map(|t| quote!(#t)),
-            None => rust_syn_type(&column.ty).map(|t| quote!(#t)).map_err(|why| {
+            None if composite.is_some() => Err(composite_types::needs_override(
+                composite.as_ref().expect("checked"),
+                over.name,
+                column.ty.array,
+            )),
+            None => rust_syn_type(catalog, &column.ty).map(|t| quote!(#t)).map_err(|why| {
                 format!(
                     "output column \"{}\" has type {}: {why} in the query, e.g. `(expression)::text AS {}`, \
                      or name a Rust type for it: `AS \"{}: Type\"`",
@@ -108,6 +116,9 @@ pub fn fields(
         };
         if let (Some(e), Some(rust), Ok(base)) = (&pg_enum, over.ty, &base) {
             check = enum_check(span, over.name, &e.qualified(), rust, base);
+        }
+        if let (Some(c), Some(rust), Ok(base)) = (&composite, over.ty, &base) {
+            check = composite_check(span, over.name, &c.qualified(), rust, base);
         }
         match base {
             Ok(base) => {
@@ -141,18 +152,54 @@ fn enum_check(span: Span, column: &str, qualified: &str, rust: &str, base: &Toke
     }
 }
 
-/// The Rust type of a parameter of type `ty`: for an enum, the type text and the enum's derived
-/// Rust type bind to.
-pub fn param_type(catalog: &Catalog, ty: &strata_analyzer::catalog::SqlType) -> Result<syn::Type, String> {
-    match enum_of(catalog, ty) {
-        Some(e) => Ok(enum_types::param_type(&e, ty.array)),
-        None => rust_syn_type(ty),
+/// `AS "home: Address"` on a composite column: `Address` must be derived for that type.
+fn composite_check(span: Span, column: &str, qualified: &str, rust: &str, base: &TokenStream) -> TokenStream {
+    let message = format!(
+        "output column \"{column}\" has type {qualified}, but `{rust}` is derived for another composite type: \
+         read it as a struct with #[strata(type_name = \"{qualified}\")]"
+    )
+    .replace('{', "{{")
+    .replace('}', "}}");
+    quote_spanned! {span=>
+        const _: () = ::std::assert!(
+            ::strata::__private::same_enum(<#base as ::strata::__private::CompositeColumn>::TYPE_NAME, #qualified),
+            #message
+        );
     }
 }
 
+/// The Rust type of a parameter of type `ty`: for an enum, the type text and the enum's derived
+/// Rust type bind to; for a composite, the one its derived struct binds to.
+pub fn param_type(catalog: &Catalog, ty: &SqlType) -> Result<syn::Type, String> {
+    if let Some(e) = enum_of(catalog, ty) {
+        return Ok(enum_types::param_type(&e, ty.array));
+    }
+    if let Some(c) = composite_of(catalog, ty) {
+        return Ok(composite_types::param_type(&c, ty.array));
+    }
+    rust_syn_type(catalog, ty)
+}
+
+/// The Rust type of `ty`'s values as a string: the analyzer's mapping, and ranges the
+/// migrations create over their subtype's Rust type.
+pub fn rust_type_in(catalog: &Catalog, ty: &SqlType) -> Result<String, String> {
+    let builtin = rust_type(ty);
+    let Some(oid) = catalog.type_oid(&ty.element()).filter(|_| builtin.is_err()) else { return builtin };
+    if catalog.multirange_range(oid).is_some() {
+        // The driver reads user types' kinds from pg_type but has no multirange case for them.
+        return Err("tokio-postgres cannot read multiranges of range types the migrations create \
+                    (`unnest(..)` gives their ranges); cast it"
+            .into());
+    }
+    let Some((subtype, _)) = catalog.range(oid) else { return builtin };
+    let subtype = catalog.sql_type(subtype);
+    let of = rust_type(&subtype).map_err(|why| format!("it is a range of {subtype}, and {why}"))?;
+    Ok(wrap(&format!("::strata::types::Range<{of}>"), ty))
+}
+
 /// The Rust type generated code uses for `ty`, or why there is none.
-pub fn rust_syn_type(ty: &strata_analyzer::catalog::SqlType) -> Result<syn::Type, String> {
-    let path = rust_type(ty)?;
+pub fn rust_syn_type(catalog: &Catalog, ty: &SqlType) -> Result<syn::Type, String> {
+    let path = rust_type_in(catalog, ty)?;
     let path = match std::env::var("STRATA_DATETIME").as_deref() {
         Ok(choice @ ("time" | "chrono")) => datetime_in(&path, choice),
         Ok(other) => {
@@ -160,7 +207,19 @@ pub fn rust_syn_type(ty: &strata_analyzer::catalog::SqlType) -> Result<syn::Type
         }
         Err(_) => path,
     };
+    let path = match std::env::var("STRATA_NUMERIC").as_deref() {
+        Ok(choice @ ("decimal" | "bigdecimal")) => numeric_in(&path, choice),
+        Ok(other) => {
+            return Err(format!("STRATA_NUMERIC is `{other}`; set it to `decimal` or `bigdecimal`"));
+        }
+        Err(_) => path,
+    };
     syn::parse_str::<syn::Type>(&path).map_err(|e| e.to_string())
+}
+
+/// `::strata::types::Numeric` as `::strata::types::<choice>::Numeric`, in ranges and arrays too.
+fn numeric_in(path: &str, choice: &str) -> String {
+    path.replace("::strata::types::Numeric", &format!("::strata::types::{choice}::Numeric"))
 }
 
 /// `::strata::types::Date` as `::strata::types::<choice>::Date`, for each date/time alias.
@@ -214,6 +273,14 @@ mod tests {
             "::std::vec::Vec<::strata::types::time::Time>"
         );
         assert_eq!(datetime_in("::strata::types::Uuid", "time"), "::strata::types::Uuid");
+        assert_eq!(
+            datetime_in("::std::vec::Vec<::strata::types::Range<::strata::types::Timestamptz>>", "chrono"),
+            "::std::vec::Vec<::strata::types::Range<::strata::types::chrono::Timestamptz>>"
+        );
+        assert_eq!(
+            numeric_in("::strata::types::Range<::strata::types::Numeric>", "bigdecimal"),
+            "::strata::types::Range<::strata::types::bigdecimal::Numeric>"
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use strata_analyzer::catalog::builtin::TypeInfo;
 use strata_analyzer::catalog::SqlType;
 use strata_analyzer::Catalog;
 
@@ -20,11 +21,8 @@ impl PgEnum<'_> {
         format!("{}.{}", self.schema, self.name)
     }
 
-    /// FNV-1a of the qualified name: stable across compilations and crates.
     pub fn hash(&self) -> u64 {
-        self.qualified()
-            .bytes()
-            .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+        type_name_hash(&self.qualified())
     }
 
     pub fn labels_list(&self) -> String {
@@ -43,11 +41,15 @@ pub fn enum_of<'c>(catalog: &'c Catalog, ty: &SqlType) -> Option<PgEnum<'c>> {
     })
 }
 
-/// What a user-defined type named `schema.name` (or `name`, in `public` first) is, for the derive.
+/// A user-defined type named `schema.name` (or `name`, in `public` first), for the derive.
 pub enum Lookup<'c> {
-    Enum(PgEnum<'c>),
-    /// It exists but is a domain, composite or range type, or a built-in type.
-    NotAnEnum {
+    /// A type of the kind looked for.
+    Found {
+        schema: &'c str,
+        info: &'c TypeInfo,
+    },
+    /// It exists but is another kind of type (`kind`: "a domain", "a built-in type", ...).
+    Other {
         qualified: String,
         kind: &'static str,
     },
@@ -57,7 +59,9 @@ pub enum Lookup<'c> {
     },
 }
 
-pub fn lookup<'c>(catalog: &'c Catalog, type_name: &str) -> Lookup<'c> {
+/// Looks `type_name` up among the types of `pg_type.typtype` `typtype`; `similar` names come
+/// from those too.
+pub fn lookup<'c>(catalog: &'c Catalog, type_name: &str, typtype: u8) -> Lookup<'c> {
     let (schema, name) = match type_name.split_once('.') {
         Some((schema, name)) => (Some(schema), name),
         None => (None, type_name),
@@ -68,32 +72,34 @@ pub fn lookup<'c>(catalog: &'c Catalog, type_name: &str) -> Lookup<'c> {
     let Some(((schema, _), info)) = candidates.first() else {
         let qualified = format!("{}.{name}", schema.unwrap_or("public"));
         if schema.is_none() && catalog.type_oid(&SqlType::new(name)).is_some() {
-            return Lookup::NotAnEnum { qualified: name.to_string(), kind: "a built-in type" };
+            return Lookup::Other { qualified: name.to_string(), kind: "a built-in type" };
         }
         let names: Vec<String> = catalog
             .user_types()
-            .filter(|(_, t)| t.typtype == b'e')
+            .filter(|(_, t)| t.typtype == typtype)
             .map(|((s, n), _)| format!("{s}.{n}"))
             .collect();
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         let similar = strata_analyzer::closest(&qualified, &names).map(str::to_string);
         return Lookup::Missing { qualified, similar };
     };
-    let qualified = format!("{schema}.{name}");
+    if info.typtype == typtype {
+        return Lookup::Found { schema, info };
+    }
     let kind = match info.typtype {
-        b'e' => {
-            return Lookup::Enum(PgEnum {
-                schema,
-                name: &info.name,
-                labels: catalog.enum_labels(info.oid).unwrap_or_default(),
-            })
-        }
+        b'e' => "an enum",
         b'd' => "a domain",
         b'c' => "a composite type",
         b'r' => "a range type",
-        _ => "not an enum",
+        _ => "another kind of type",
     };
-    Lookup::NotAnEnum { qualified, kind }
+    Lookup::Other { qualified: format!("{schema}.{name}"), kind }
+}
+
+/// FNV-1a of a schema-qualified type name: stable across compilations and crates, so the query
+/// macros and the derive name a type alike in Rust types without sharing state.
+pub fn type_name_hash(qualified: &str) -> u64 {
+    qualified.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
 }
 
 /// `::strata::types::PgEnum<HASH>`, or `Vec` of it for an array: the Rust type of a parameter of

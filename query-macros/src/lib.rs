@@ -4,6 +4,7 @@
 
 mod args;
 mod columns;
+mod composite_types;
 mod derive_type;
 mod enum_types;
 mod expand;

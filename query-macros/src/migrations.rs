@@ -72,7 +72,7 @@ pub fn describe_errors(dir: &Path, errors: &[Diagnostic]) -> String {
 }
 
 /// What makes cargo re-check the crate's queries when a migration changes: an `include_bytes!`
-/// of each migration file and the `STRATA_MIGRATIONS` and `STRATA_DATETIME` variables. Emitted by the first query of a
+/// of each migration file and the `STRATA_MIGRATIONS`, `STRATA_DATETIME` and `STRATA_NUMERIC` variables. Emitted by the first query of a
 /// directory in this compilation only (rustc compiles one crate per process, and the dep-info of
 /// one expansion covers the whole crate), so tracking costs nothing per query.
 pub fn tracking(dir: &Path, loaded: &Loaded) -> TokenStream {
@@ -90,6 +90,7 @@ pub fn tracking(dir: &Path, loaded: &Loaded) -> TokenStream {
         #(#files)*
         const _: ::std::option::Option<&str> = ::std::option_env!("STRATA_MIGRATIONS");
         const _: ::std::option::Option<&str> = ::std::option_env!("STRATA_DATETIME");
+        const _: ::std::option::Option<&str> = ::std::option_env!("STRATA_NUMERIC");
     }
 }
 

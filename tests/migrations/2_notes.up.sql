@@ -24,3 +24,26 @@ CREATE TABLE diary (
     moods mood[] NOT NULL DEFAULT '{}',
     weather weather
 );
+-- Ranges and composite types for checked queries (tests/tests/ranges.rs, composites.rs and the
+-- ui/composite_*.rs cases).
+CREATE TYPE floatrange AS RANGE (subtype = float8);
+CREATE TABLE bookings (
+    id bigserial PRIMARY KEY,
+    during tstzrange NOT NULL,
+    nights daterange,
+    seats int4range,
+    price numrange,
+    score floatrange,
+    sizes int8range[] NOT NULL DEFAULT '{}',
+    free int4multirange
+);
+CREATE TYPE address AS (street text, zip int, city varchar(80));
+CREATE TYPE place AS (label text, at address, note text);
+ALTER TYPE place ADD ATTRIBUTE tags text[], DROP ATTRIBUTE note;
+CREATE TABLE contacts (
+    id bigserial PRIMARY KEY,
+    home address NOT NULL,
+    work address,
+    past address[] NOT NULL DEFAULT '{}',
+    favourite place
+);

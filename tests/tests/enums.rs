@@ -79,6 +79,16 @@ fn derived_enums_as_parameters_and_columns() {
     strata::query!("INSERT INTO diary (mood, maybe) VALUES ($1, $2)", &mood, None::<Mood>)
         .execute(&mut client)
         .unwrap();
+    // Borrowed values: `Option<&Mood>` where NULL is allowed, `Vec<&Mood>` for an array.
+    let ok = Mood::Ok;
+    let n = strata::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM diary WHERE maybe IS NOT DISTINCT FROM $1 AND moods = $2"#,
+        Some(&ok),
+        vec![&Mood::Happy, &Mood::Sad]
+    )
+    .fetch_one(&mut client)
+    .unwrap();
+    assert_eq!(n, 1);
 
     let rows = strata::query!(
         r#"SELECT id, mood AS "mood: Mood", maybe AS "maybe: Mood", moods AS "moods: Vec<Mood>",

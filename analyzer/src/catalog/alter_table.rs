@@ -23,6 +23,9 @@ fn recurses(t: AlterTableType) -> bool {
 
 impl Catalog {
     pub(crate) fn alter_table(&mut self, src: &Source<'_>, s: &AlterTableStmt) -> Result<(), Diagnostic> {
+        if s.objtype() == ObjectType::ObjectType {
+            return self.alter_composite(src, s);
+        }
         if s.objtype() != ObjectType::ObjectTable {
             return Ok(()); // ALTER INDEX / SEQUENCE / VIEW ... ALTER: no columns change
         }

@@ -8,6 +8,7 @@
 mod alter_table;
 pub mod builtin;
 mod column;
+mod composites;
 mod domains;
 mod function_source;
 mod functions;
@@ -81,6 +82,9 @@ pub struct Catalog {
     user_types: BTreeMap<builtin::Oid, builtin::TypeInfo>,
     user_type_names: BTreeMap<(String, String), builtin::Oid>,
     user_ranges: BTreeMap<builtin::Oid, (builtin::Oid, builtin::Oid)>,
+    /// The constructor functions of each range type the migrations create (`floatrange(a, b)`);
+    /// not among the user functions, which are what the migrations' CREATE FUNCTIONs made.
+    range_constructors: BTreeMap<builtin::Oid, Vec<builtin::Proc>>,
     /// Functions the migrations create, by name.
     user_procs: BTreeMap<String, Vec<builtin::Proc>>,
     enum_labels: BTreeMap<builtin::Oid, Vec<String>>,
@@ -121,6 +125,7 @@ impl Default for Catalog {
             user_types: BTreeMap::new(),
             user_type_names: BTreeMap::new(),
             user_ranges: BTreeMap::new(),
+            range_constructors: BTreeMap::new(),
             user_procs: BTreeMap::new(),
             enum_labels: BTreeMap::new(),
             opaque_functions: false,

@@ -64,11 +64,6 @@ impl Catalog {
         Ok(elem)
     }
 
-    fn multirange_range(&self, multirange: Oid) -> Option<Oid> {
-        let b = super::builtin::builtins();
-        b.core.ranges.iter().find(|(_, (_, m))| *m == multirange).map(|(r, _)| *r)
-    }
-
     /// Substitutes the polymorphic argument and result types of a chosen candidate.
     pub(super) fn resolve_polymorphic(
         &self,

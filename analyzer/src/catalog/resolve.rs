@@ -193,14 +193,13 @@ impl Catalog {
         let known: Vec<Oid> = inputs.iter().flatten().copied().collect();
         if let Some(&first) = known.first() {
             if known.iter().all(|k| *k == first) {
-                // can_coerce_type over the whole call, so polymorphic arguments must still agree
-                // (`text[] || 'x'` is array || array: anycompatible cannot also be text[]).
-                let assumed: Vec<Option<Oid>> = vec![Some(first); inputs.len()];
+                // can_coerce_type checks polymorphic arguments together: `tstzrange && $1` is
+                // not `anymultirange && anyrange` with $1 a tstzrange.
+                let assumed: Vec<Option<Oid>> = inputs.iter().map(|i| Some(i.unwrap_or(first))).collect();
                 let fits: Vec<usize> = (0..viable.len())
                     .filter(|&k| {
-                        let declared = &viable[k].declared;
-                        unknown_slots.iter().all(|&i| self.can_coerce(first, declared[i]))
-                            && self.polymorphic_consistent(declared, &assumed)
+                        unknown_slots.iter().all(|&i| self.can_coerce(first, viable[k].declared[i]))
+                            && self.polymorphic_consistent(&viable[k].declared, &assumed)
                     })
                     .collect();
                 if let [one] = fits.as_slice() {

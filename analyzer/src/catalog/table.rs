@@ -290,6 +290,9 @@ impl Catalog {
             }
             return Ok(());
         }
+        if s.rename_type() == ObjectType::ObjectAttribute {
+            return self.rename_attribute(src, s);
+        }
         let Some(rv) = &s.relation else { return Ok(()) };
         match s.rename_type() {
             ObjectType::ObjectTable

@@ -229,3 +229,51 @@ fn search_path_without_an_existing_schema_has_nowhere_to_create() {
         "2:14: no schema has been selected to create in (3F000)"
     );
 }
+
+#[test]
+fn range_types_get_their_multirange_and_constructors() {
+    let c = replay(
+        "CREATE TYPE floatrange AS RANGE (subtype = float8);
+         CREATE TYPE span AS RANGE (subtype = int4, multirange_type_name = spans);
+         CREATE TYPE period AS RANGE (subtype = date);
+         DROP TYPE period;",
+    )
+    .unwrap();
+    let oid = |name: &str| c.type_oid(&SqlType::new(name));
+    let (floatrange, multi) = (oid("floatrange").unwrap(), oid("floatmultirange").unwrap());
+    assert_eq!(c.range(floatrange), Some((builtin::oids::FLOAT8, multi)));
+    assert_eq!(c.multirange_range(multi), Some(floatrange));
+    assert_eq!(c.multirange_range(oid("spans").unwrap()), oid("span"));
+    let constructors: Vec<Vec<builtin::Oid>> = c.procs("floatrange").iter().map(|p| p.args.clone()).collect();
+    let f = builtin::oids::FLOAT8;
+    assert_eq!(constructors, [vec![f, f], vec![f, f, builtin::oids::TEXT]]);
+    assert!(c.user_functions().next().is_none(), "constructors are not CREATE FUNCTIONs");
+    assert_eq!((oid("period"), oid("period_multirange"), c.procs("period").len()), (None, None, 0));
+}
+
+#[test]
+fn alter_type_changes_composite_attributes() {
+    let c = replay(
+        "CREATE TYPE address AS (street text, zip int, note text);
+         ALTER TYPE address ADD ATTRIBUTE city varchar(80), DROP ATTRIBUTE note;
+         ALTER TYPE address ALTER ATTRIBUTE zip TYPE bigint;
+         ALTER TYPE address RENAME ATTRIBUTE street TO line1;
+         ALTER TYPE address DROP ATTRIBUTE IF EXISTS nothing;
+         CREATE TYPE code AS ENUM ('a');
+         CREATE TYPE tagged AS (c code);
+         ALTER TYPE code RENAME TO kind;",
+    )
+    .unwrap();
+    let attributes = |name: &str| -> Vec<String> {
+        let oid = c.type_oid(&SqlType::new(name)).unwrap();
+        c.composite_columns(oid).unwrap().iter().map(|a| format!("{} {}", a.name, a.ty)).collect()
+    };
+    assert_eq!(attributes("address"), ["line1 text", "zip int8", "city varchar"]);
+    assert_eq!(attributes("tagged"), ["c kind"]);
+    assert_eq!(
+        error("CREATE TYPE a AS (x int); ALTER TYPE a ADD ATTRIBUTE x text;"),
+        "1:27: column \"x\" of relation \"a\" already exists (42701)"
+    );
+    assert!(error("CREATE TYPE a AS (x int); ALTER TYPE a RENAME ATTRIBUTE y TO z;").contains("(42703)"));
+    assert!(error("ALTER TYPE nope ADD ATTRIBUTE x int;").contains("(42704)"));
+}

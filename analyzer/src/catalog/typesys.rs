@@ -96,7 +96,15 @@ impl Catalog {
         if let Some(v) = self.user_procs.get(name) {
             out.extend(v);
         }
+        out.extend(self.range_constructors.values().flatten().filter(|p| p.name == name));
         out
+    }
+
+    /// The range type whose multirange `multirange` is.
+    pub fn multirange_range(&self, multirange: Oid) -> Option<Oid> {
+        let b = builtins();
+        let mut ranges = b.core.ranges.iter().chain(&self.user_ranges);
+        ranges.find(|(_, (_, m))| *m == multirange).map(|(r, _)| *r)
     }
 
     pub fn operators(&self, name: &str) -> Vec<&Operator> {

@@ -7,7 +7,7 @@ use pg_query::protobuf::{
 };
 use pg_query::NodeEnum;
 
-use super::builtin::{Oid, TypeInfo};
+use super::builtin::{self, Oid, TypeInfo};
 use super::table::{column_from_def, string_value};
 use super::{types, Catalog, Column, Source, SqlType, DEFAULT_SCHEMA};
 use crate::Diagnostic;
@@ -160,8 +160,51 @@ impl Catalog {
             _ => None,
         });
         let subtype = subtype.and_then(|t| self.type_oid(&t)).unwrap_or(0);
-        let oid = self.add_type(src, qualified_name(&s.type_name), b'r', b'R', 0)?;
-        self.user_ranges.insert(oid, (subtype, 0));
+        let key = qualified_name(&s.type_name);
+        let oid = self.add_type(src, key.clone(), b'r', b'R', 0)?;
+        // DefineRange: the multirange type (`multirange_type_name`, else the name with "range"
+        // made "multirange", else with "_multirange" appended) and the constructors.
+        let multirange_name = s
+            .params
+            .iter()
+            .find_map(|p| match &p.node {
+                Some(NodeEnum::DefElem(d)) if d.defname == "multirange_type_name" => {
+                    match d.arg.as_deref().and_then(|a| a.node.as_ref()) {
+                        Some(NodeEnum::TypeName(t)) => Some(qualified_name(&t.names)),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| {
+                let name = match key.1.find("range") {
+                    Some(at) => format!("{}multi{}", &key.1[..at], &key.1[at..]),
+                    None => format!("{}_multirange", key.1),
+                };
+                (key.0.clone(), name)
+            });
+        let multirange = self.add_type(src, multirange_name, b'm', b'R', 0)?;
+        self.user_ranges.insert(oid, (subtype, multirange));
+        if subtype != 0 {
+            let constructor = |args: Vec<Oid>| builtin::Proc {
+                name: key.1.clone(),
+                schema: key.0.clone(),
+                kind: b'f',
+                retset: false,
+                ret: oid,
+                args,
+                variadic: 0,
+                ndefaults: 0,
+                strict: false,
+                all_args: Vec::new(),
+                modes: Vec::new(),
+                arg_names: Vec::new(),
+                source: None,
+            };
+            let text = builtin::oids::TEXT;
+            let procs = vec![constructor(vec![subtype, subtype]), constructor(vec![subtype, subtype, text])];
+            self.range_constructors.insert(oid, procs);
+        }
         Ok(())
     }
 
@@ -183,7 +226,13 @@ impl Catalog {
         self.enum_labels.remove(&oid);
         self.composites.remove(&oid);
         self.domains.remove(&oid);
-        self.user_ranges.remove(&oid);
+        if let Some((_, multirange)) = self.user_ranges.remove(&oid) {
+            if let Some(m) = self.user_types.remove(&multirange) {
+                self.user_types.remove(&m.array);
+                self.user_type_names.retain(|_, o| *o != multirange);
+            }
+        }
+        self.range_constructors.remove(&oid);
         true
     }
 
@@ -204,6 +253,7 @@ impl Catalog {
             .values_mut()
             .chain(self.views.values_mut().map(|v| &mut v.relation))
             .flat_map(|t| t.columns.iter_mut())
+            .chain(self.composites.values_mut().flatten())
         {
             if column.ty.name == key.1 {
                 column.ty.name = renamed.clone();

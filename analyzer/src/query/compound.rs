@@ -78,47 +78,53 @@ impl Analysis<'_> {
         }
     }
 
-    /// `arr[i]` is an element (NULL when out of range), `arr[i:j]` a slice.
+    /// `arr[i]` is an element (NULL when out of range), `arr[i:j]` a slice, `(row).attr` an
+    /// attribute of a composite (named after it, as FigureColname names it).
     pub(super) fn indirection(&mut self, ind: &pg_query::protobuf::AIndirection, scope: &Scope<'_>) -> Typed {
         let base = ind.arg.as_deref().map(|a| self.expr(a, scope)).unwrap_or_default();
-        let mut slice = false;
-        let mut subscripts = 0;
-        for item in &ind.indirection {
-            if let Some(NodeEnum::AIndices(ix)) = &item.node {
-                subscripts += 1;
-                slice |= ix.is_slice;
-                for bound in [&ix.lidx, &ix.uidx].into_iter().flatten() {
-                    self.expr_expecting(bound, scope, &SqlType::new("int4"));
-                }
-            }
-        }
-        // `(row).field` of a table's or a composite type's row, named after the field.
-        if let ([item], Some(t)) = (ind.indirection.as_slice(), &base.ty) {
-            if let Some(NodeEnum::String(field)) = &item.node {
-                return self.field_of(t, &field.sval, ind.arg.as_deref());
-            }
-        }
-        let ty = match base.ty {
-            Some(t) if t.array && subscripts == ind.indirection.len() && subscripts > 0 => {
-                Some(if slice { t } else { t.element() })
-            }
-            _ => None,
+        let (mut ty, mut name) = (base.ty, base.name);
+        // Consecutive subscripts index one (multi-dimensional) array: all but slices give an element.
+        let mut subscripts: Option<bool> = None;
+        let apply = |ty: Option<SqlType>, subscripts: &mut Option<bool>| match subscripts.take() {
+            Some(slice) => ty.filter(|t| t.array).map(|t| if slice { t } else { t.element() }),
+            None => ty,
         };
-        Typed { ty, nullable: true, name: base.name }
+        for item in &ind.indirection {
+            match &item.node {
+                Some(NodeEnum::AIndices(ix)) => {
+                    *subscripts.get_or_insert(false) |= ix.is_slice;
+                    for bound in [&ix.lidx, &ix.uidx].into_iter().flatten() {
+                        self.expr_expecting(bound, scope, &SqlType::new("int4"));
+                    }
+                }
+                Some(NodeEnum::String(field)) => {
+                    let row = apply(ty, &mut subscripts);
+                    ty = self.field_of(row.as_ref(), &field.sval, ind.arg.as_deref());
+                    name = Some(field.sval.clone());
+                }
+                _ => ty = None,
+            }
+        }
+        let ty = apply(ty, &mut subscripts);
+        Typed { ty, nullable: true, name }
     }
 
-    fn field_of(&mut self, row: &SqlType, field: &str, arg: Option<&Node>) -> Typed {
-        let columns =
-            self.catalog.type_oid(row).filter(|_| !row.array).and_then(|o| self.catalog.composite_columns(o));
-        match columns.and_then(|cols| cols.iter().find(|c| c.name == field)) {
-            Some(c) => Typed { ty: Some(c.ty.clone()), nullable: true, name: Some(field.to_string()) },
-            None if columns.is_some() => {
+    /// `(row).field` of a table's or a composite type's row (or a domain over one).
+    fn field_of(&mut self, row: Option<&SqlType>, field: &str, arg: Option<&Node>) -> Option<SqlType> {
+        let row = row.filter(|t| !t.array)?;
+        let columns = self
+            .catalog
+            .type_oid(row)
+            .and_then(|o| self.catalog.composite_columns(self.catalog.base_type(o)));
+        match columns.map(|cols| cols.iter().find(|c| c.name == field)) {
+            Some(Some(c)) => Some(c.ty.clone()),
+            Some(None) => {
                 let msg = format!("column \"{field}\" not found in data type {row}");
                 let location = arg.map_or(-1, super::node_location);
                 self.error_at(location, "42703", &msg, None);
-                Typed::unknown()
+                None
             }
-            None => Typed { ty: None, nullable: true, name: Some(field.to_string()) },
+            None => None,
         }
     }
 

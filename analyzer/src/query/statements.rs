@@ -288,6 +288,11 @@ fn why_nullable(node: &Node, scope: &Scope<'_>) -> String {
         Some(NodeEnum::ParamRef(p)) => Some(format!("parameter ${} may be NULL", p.number)),
         Some(NodeEnum::AConst(c)) if c.isnull => Some("it is NULL".into()),
         Some(NodeEnum::CaseExpr(_)) => Some("a CASE branch (or the missing ELSE) may be NULL".into()),
+        Some(NodeEnum::AIndirection(i))
+            if i.indirection.iter().any(|x| matches!(x.node, Some(NodeEnum::String(_)))) =>
+        {
+            Some("attributes of a composite type allow NULL (and so does the composite)".into())
+        }
         Some(NodeEnum::AIndirection(_)) => Some("an array subscript out of range is NULL".into()),
         Some(NodeEnum::AExpr(_)) => {
             Some("an operand may be NULL (or a JSON key or path may be missing)".into())

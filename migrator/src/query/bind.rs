@@ -4,6 +4,8 @@
 
 use postgres_types::ToSql;
 
+use crate::types::{MultiRange, Range};
+
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be passed for a query parameter of type `{T}`",
     label = "expected `{T}` or a reference to one",
@@ -79,10 +81,25 @@ macro_rules! bind_list {
     )*};
 }
 bind_list!(Vec<X>, &'r Vec<X>, &'r [X], &'r &'r [X]);
+
 impl<X, const N: usize> Bind<Vec<X>> for [X; N] where [X; N]: ToSql + Sync {}
 impl<X, const N: usize> Bind<Vec<X>> for &[X; N] where [X; N]: ToSql + Sync {}
 impl<X, const N: usize> BindNullable<Vec<X>> for [X; N] where [X; N]: ToSql + Sync {}
 impl<X, const N: usize> BindNullable<Vec<X>> for &[X; N] where [X; N]: ToSql + Sync {}
+
+/// Ranges and multiranges: `Range<T>` for a range of `T`s (`Range::from(a..b)`).
+macro_rules! bind_generic {
+    ($($wrapper:ident),*) => {$(
+        impl<X> Bind<$wrapper<X>> for $wrapper<X> where $wrapper<X>: ToSql + Sync {}
+        impl<X> Bind<$wrapper<X>> for &$wrapper<X> where $wrapper<X>: ToSql + Sync {}
+        impl<X> BindNullable<$wrapper<X>> for $wrapper<X> where $wrapper<X>: ToSql + Sync {}
+        impl<X> BindNullable<$wrapper<X>> for &$wrapper<X> where $wrapper<X>: ToSql + Sync {}
+        impl<X> BindNullable<$wrapper<X>> for Option<$wrapper<X>> where $wrapper<X>: ToSql + Sync {}
+        impl<X> BindNullable<$wrapper<X>> for Option<&$wrapper<X>> where $wrapper<X>: ToSql + Sync {}
+        impl<X> BindNullable<$wrapper<X>> for &Option<$wrapper<X>> where $wrapper<X>: ToSql + Sync {}
+    )*};
+}
+bind_generic!(Range, MultiRange);
 
 #[cfg(feature = "uuid")]
 crate::__bind_impls!(uuid::Uuid);
@@ -90,6 +107,8 @@ crate::__bind_impls!(uuid::Uuid);
 crate::__bind_impls!(serde_json::Value);
 #[cfg(feature = "decimal")]
 crate::__bind_impls!(rust_decimal::Decimal);
+#[cfg(feature = "bigdecimal")]
+crate::__bind_impls!(crate::types::BigDecimal);
 #[cfg(feature = "time")]
 crate::__bind_impls!(time::OffsetDateTime, time::PrimitiveDateTime, time::Date, time::Time);
 #[cfg(feature = "chrono")]

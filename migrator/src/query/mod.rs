@@ -3,6 +3,7 @@
 //! that reads it from a row; talking to the driver is compiled once, not once per query.
 
 mod bind;
+mod bind_composite;
 mod bind_enum;
 mod cached;
 #[doc(hidden)]
@@ -13,6 +14,7 @@ mod pools;
 use postgres_types::{ToSql, Type};
 
 pub use bind::{bind, bind_nullable, Bind, BindNullable};
+pub use bind_composite::{bind_composite, bind_composite_nullable, BindComposite, BindCompositeNullable};
 pub use bind_enum::{bind_enum, bind_enum_nullable, BindEnum, BindEnumNullable};
 pub use cached::{Cached, CachingClient, RetryStale, StatementCache};
 pub use executor::{Executor, Statement};

@@ -161,8 +161,8 @@ pub const fn same_enum(rust: &str, column: &str) -> bool {
     true
 }
 
-/// A derived Rust enum of the Postgres enum `TYPE_NAME_HASH`: it, `Option`s, `Vec`s and slices
-/// of it are arguments for parameters of that enum (see [`PgEnum`]).
+/// A derived Rust enum of the Postgres enum `TYPE_NAME_HASH` (or a reference to one): it,
+/// `Option`s, `Vec`s and slices of it are arguments for parameters of that enum (see [`PgEnum`]).
 pub trait EnumOf<const TYPE_NAME_HASH: u64>: ToSql + Sync {}
 
 #[cfg(test)]

@@ -6,13 +6,22 @@
 //! `xml`) are defined here, so they need no feature.
 #![allow(non_camel_case_types)]
 
+#[cfg(feature = "bigdecimal")]
+mod big_numeric;
+pub(crate) mod composite;
 pub(crate) mod enums;
 mod network;
+mod range;
 mod scalars;
 
+#[cfg(feature = "bigdecimal")]
+pub use big_numeric::BigDecimal;
+pub use composite::PgComposite;
 pub use enums::{EnumText, PgEnum};
 pub use network::{Inet, MacAddr};
+pub use range::{MultiRange, Range};
 pub use scalars::{Bits, Interval, Money, Xml};
+pub use std::ops::Bound;
 
 /// `hstore` values.
 pub type Hstore = std::collections::HashMap<String, Option<String>>;
@@ -32,7 +41,50 @@ macro_rules! feature_type {
 
 feature_type!(Uuid, "uuid", uuid::Uuid, enable_the_uuid_feature_of_strata);
 feature_type!(Json, "json", serde_json::Value, enable_the_json_feature_of_strata);
-feature_type!(Numeric, "decimal", rust_decimal::Decimal, enable_the_decimal_feature_of_strata);
+/// `rust_decimal`'s `numeric` type (feature `decimal`).
+#[cfg(feature = "decimal")]
+pub mod decimal {
+    pub type Numeric = ::rust_decimal::Decimal;
+}
+
+/// `bigdecimal`'s `numeric` type (feature `bigdecimal`), as [`BigDecimal`](super::BigDecimal).
+#[cfg(feature = "bigdecimal")]
+pub mod bigdecimal {
+    pub type Numeric = super::BigDecimal;
+}
+
+#[cfg(all(feature = "decimal", not(feature = "bigdecimal")))]
+mod numeric {
+    pub use super::decimal::Numeric;
+}
+
+#[cfg(all(feature = "bigdecimal", not(feature = "decimal")))]
+mod numeric {
+    pub use super::bigdecimal::Numeric;
+}
+
+#[cfg(not(any(feature = "decimal", feature = "bigdecimal")))]
+mod numeric {
+    /// Enable the `decimal` or `bigdecimal` feature of `strata` to read `numeric`.
+    #[derive(Debug)]
+    pub enum enable_the_decimal_or_bigdecimal_feature_of_strata {}
+    pub type Numeric = enable_the_decimal_or_bigdecimal_feature_of_strata;
+}
+
+/// Both features are on: as for dates and times, strata does not guess. The crate chooses with
+/// `STRATA_NUMERIC=decimal` or `STRATA_NUMERIC=bigdecimal`, or per column with
+/// `AS "col: strata::types::BigDecimal"`.
+#[cfg(all(feature = "decimal", feature = "bigdecimal"))]
+mod numeric {
+    /// Both `decimal` and `bigdecimal` are enabled: set `STRATA_NUMERIC` to `decimal` or `bigdecimal`.
+    #[derive(Debug)]
+    pub enum both_decimal_and_bigdecimal_are_enabled_set_STRATA_NUMERIC_to_decimal_or_bigdecimal {}
+    pub type Numeric = both_decimal_and_bigdecimal_are_enabled_set_STRATA_NUMERIC_to_decimal_or_bigdecimal;
+}
+
+/// `numeric`: the type of the one feature enabled, `decimal` or `bigdecimal`. With both, the
+/// query macros use `STRATA_NUMERIC`'s choice (`types::decimal::Numeric` or `types::bigdecimal::Numeric`).
+pub use numeric::Numeric;
 
 /// `time`'s date and time types (feature `time`).
 #[cfg(feature = "time")]

@@ -73,7 +73,7 @@ pub fn impls(input: &EnumInput<'_>, checked: Option<&Checked>) -> TokenStream {
 }
 
 /// `BindEnum` for the enum and references to it (`Option`s, `Vec`s and slices come with
-/// `EnumOf`), and `Bind<Mood>` as for every Rust type of a parameter.
+/// `EnumOf`, which references implement too), and `Bind<Mood>` as for every Rust type of a parameter.
 fn binds(ident: &syn::Ident, hash: Option<u64>) -> TokenStream {
     let (generics, hash) = match hash {
         Some(h) => (quote!(), quote!(#h)),
@@ -82,6 +82,8 @@ fn binds(ident: &syn::Ident, hash: Option<u64>) -> TokenStream {
     let param = quote!(::strata::types::PgEnum<#hash>);
     quote! {
         impl #generics ::strata::__private::EnumOf<#hash> for #ident {}
+        // So `Option<&Mood>` and `Vec<&Mood>` are arguments too (strata's impls over `EnumOf`).
+        impl #generics ::strata::__private::EnumOf<#hash> for &#ident {}
         impl #generics ::strata::BindEnum<#param> for #ident {}
         impl #generics ::strata::BindEnum<#param> for &#ident {}
         impl #generics ::strata::BindEnumNullable<#param> for #ident {}

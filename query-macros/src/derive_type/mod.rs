@@ -2,10 +2,13 @@
 //! migrations, with sqlx's attributes (`#[strata(type_name = "mood", rename_all = "lowercase")]`,
 //! `#[strata(rename = "x")]` on variants). Parse, then check the labels against the enum the
 //! migrations build (no database), then expand; every error is collected, and the impls are
-//! emitted even then, so code using the type has no follow-on errors.
+//! emitted even then, so code using the type has no follow-on errors. On a struct, the same for
+//! a composite type (see [`composite`]).
 
+mod composite;
+mod composite_expand;
 mod expand;
-mod rename;
+pub(crate) mod rename;
 mod validate;
 
 use proc_macro2::{Span, TokenStream};
@@ -30,6 +33,13 @@ pub struct Variant<'a> {
 
 pub fn derive(input: &DeriveInput) -> TokenStream {
     let mut errors = Vec::new();
+    if let Data::Struct(data) = &input.data {
+        let parsed = composite::parse(input, data, &mut errors);
+        let checked = parsed.as_ref().and_then(|p| composite::against_migrations(p, &mut errors));
+        let impls = parsed.as_ref().map(|p| composite_expand::impls(p, checked.as_ref())).unwrap_or_default();
+        let errors: TokenStream = errors.into_iter().map(syn::Error::into_compile_error).collect();
+        return quote::quote!(#errors #impls);
+    }
     let parsed = parse(input, &mut errors);
     let checked = parsed.as_ref().and_then(|p| validate::against_migrations(p, &mut errors));
     let impls = parsed.as_ref().map(|p| expand::impls(p, checked.as_ref())).unwrap_or_default();
@@ -38,14 +48,14 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
 }
 
 #[derive(Default)]
-struct Attrs {
+pub(crate) struct Attrs {
     type_name: Option<LitStr>,
     rename_all: Option<LitStr>,
     rename: Option<LitStr>,
 }
 
 /// `#[strata(key = "value", ..)]` attributes, `allowed` keys only.
-fn attrs(attrs: &[syn::Attribute], allowed: &[&str], errors: &mut Vec<syn::Error>) -> Attrs {
+pub(crate) fn attrs(attrs: &[syn::Attribute], allowed: &[&str], errors: &mut Vec<syn::Error>) -> Attrs {
     let mut out = Attrs::default();
     for attr in attrs.iter().filter(|a| a.path().is_ident("strata")) {
         let result = attr.parse_nested_meta(|meta| {
@@ -75,7 +85,8 @@ fn parse<'a>(input: &'a DeriveInput, errors: &mut Vec<syn::Error>) -> Option<Enu
     let Data::Enum(data) = &input.data else {
         errors.push(syn::Error::new(
             input.ident.span(),
-            "#[derive(strata::Type)] needs an enum whose variants have no fields (one per label of the Postgres enum)",
+            "#[derive(strata::Type)] needs an enum whose variants have no fields (one per label of a Postgres enum), \
+             or a struct with named fields (one per attribute of a composite type)",
         ));
         return None;
     };

@@ -31,9 +31,13 @@ pub fn against_migrations(input: &EnumInput<'_>, errors: &mut Vec<syn::Error>) -
         }
     };
     let tracking = migrations::tracking(&dir, loaded);
-    let pg_enum = match lookup(&loaded.catalog, &lit.value()) {
-        Lookup::Enum(e) => e,
-        Lookup::NotAnEnum { qualified, kind } => {
+    let pg_enum = match lookup(&loaded.catalog, &lit.value(), b'e') {
+        Lookup::Found { schema, info } => PgEnum {
+            schema,
+            name: &info.name,
+            labels: loaded.catalog.enum_labels(info.oid).unwrap_or_default(),
+        },
+        Lookup::Other { qualified, kind } => {
             errors.push(syn::Error::new(
                 lit.span(),
                 format!(
