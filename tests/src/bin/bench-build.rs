@@ -4,7 +4,9 @@
 //! - full crate build with `CARGO_INCREMENTAL=0` (time and peak memory), with the schema in one
 //!   migration file and in 200 files (the ratio must not grow with the number of files);
 //! - edit-and-rebuild with incremental compilation on;
-//! - edit-and-`cargo check`.
+//! - edit-and-`cargo check`;
+//! - the checked crates use the README's opt-level profile for the macro; one more crate shows
+//!   the 1-file build without it.
 //!
 //! The crates are generated under `target/bench-build` and share one target dir, so dependencies
 //! build once; each timed step edits `src/main.rs` (a comment) and builds that crate alone.
@@ -15,6 +17,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const TABLES: usize = 24;
+
+/// README's "debug builds check queries faster" profile.
+const MACRO_PROFILE: &str = "\n[profile.dev.package.strata-query-macros]\nopt-level = 3\n\
+    [profile.dev.package.strata-analyzer]\nopt-level = 3\n[profile.dev.package.pg_query]\nopt-level = 3\n\
+    [profile.dev.package.prost]\nopt-level = 3\n";
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -32,6 +39,10 @@ fn main() {
         (
             "query!, 200 migration files",
             write_crate(&root, "checked-200", &workspace, &checked_source(n), Some(200)),
+        ),
+        (
+            "query!, 1 file, no opt profile",
+            write_crate(&root, "checked-1-O0", &workspace, &checked_source(n), Some(1)),
         ),
     ];
     println!("bench-build: {n} queries over {TABLES} tables, {rounds} round(s) per step");
@@ -135,9 +146,12 @@ fn write_crate(root: &Path, name: &str, workspace: &Path, main: &str, files: Opt
         }
         None => String::new(),
     };
+    // The checked crates use the README's profile for the macro's packages, as sqlx's docs
+    // advise for sqlx-macros; `checked-1-O0` shows the cost without it.
+    let profile = if files.is_some() && !name.ends_with("-O0") { MACRO_PROFILE } else { "" };
     let manifest = format!(
         "[package]\nname = \"bench-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-         [workspace]\n\n[dependencies]\n{dependency}\ntokio-postgres = \"0.7\"\ntokio = {{ version = \"1\", features = [\"rt\"] }}\n"
+         [workspace]\n\n[dependencies]\n{dependency}\ntokio-postgres = \"0.7\"\ntokio = {{ version = \"1\", features = [\"rt\"] }}\n{profile}"
     );
     std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
     std::fs::write(dir.join("src/main.rs"), main).unwrap();
