@@ -13,6 +13,7 @@ LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT d.kind, d.identity, d.definition FROM strata.describe_objects(schemas, NULL) d
+    ORDER BY d.kind COLLATE "C", d.identity COLLATE "C"
 $$;
 
 COMMENT ON FUNCTION strata.describe(text[]) IS

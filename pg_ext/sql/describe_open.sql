@@ -22,7 +22,9 @@ BEGIN
 IF roots IS NULL THEN
     PERFORM pg_catalog.set_config('enable_hashjoin', 'on', true);
     PERFORM pg_catalog.set_config('enable_mergejoin', 'on', true);
-    RETURN QUERY EXECUTE strata.describe_text() USING schemas, roots;
+    -- Unsorted: drift and snapshots join the rows by identity, and describe() sorts its own.
+    RETURN QUERY EXECUTE pg_catalog.regexp_replace(strata.describe_text(),
+        'ORDER BY o\.kind COLLATE "C", o\.identity COLLATE "C"\s*$', '') USING schemas, roots;
     RETURN;
 END IF;
 RETURN QUERY

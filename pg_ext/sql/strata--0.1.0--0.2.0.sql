@@ -1551,7 +1551,10 @@ grants AS (
     FROM (SELECT DISTINCT o.acl FROM objects o WHERE o.acl IS NOT NULL) a
 )
 SELECT o.kind, o.identity,
-    jsonb_strip_nulls(o.def || jsonb_build_object('comment', ds.description, 'grants', g.text)),
+    -- Most objects (columns, indexes, constraints) have neither: no second jsonb to merge.
+    CASE WHEN ds.description IS NULL AND g.text IS NULL THEN jsonb_strip_nulls(o.def)
+        ELSE jsonb_strip_nulls(o.def || jsonb_build_object('comment', ds.description, 'grants', g.text))
+    END,
     o.root, o.objid
 FROM objects o
 LEFT JOIN grants g ON g.acl = o.acl
@@ -1593,7 +1596,9 @@ BEGIN
 IF roots IS NULL THEN
     PERFORM pg_catalog.set_config('enable_hashjoin', 'on', true);
     PERFORM pg_catalog.set_config('enable_mergejoin', 'on', true);
-    RETURN QUERY EXECUTE strata.describe_text() USING schemas, roots;
+    -- Unsorted: drift and snapshots join the rows by identity, and describe() sorts its own.
+    RETURN QUERY EXECUTE pg_catalog.regexp_replace(strata.describe_text(),
+        'ORDER BY o\.kind COLLATE "C", o\.identity COLLATE "C"\s*$', '') USING schemas, roots;
     RETURN;
 END IF;
 RETURN QUERY
@@ -1914,7 +1919,10 @@ grants AS (
     FROM (SELECT DISTINCT o.acl FROM objects o WHERE o.acl IS NOT NULL) a
 )
 SELECT o.kind, o.identity,
-    jsonb_strip_nulls(o.def || jsonb_build_object('comment', ds.description, 'grants', g.text)),
+    -- Most objects (columns, indexes, constraints) have neither: no second jsonb to merge.
+    CASE WHEN ds.description IS NULL AND g.text IS NULL THEN jsonb_strip_nulls(o.def)
+        ELSE jsonb_strip_nulls(o.def || jsonb_build_object('comment', ds.description, 'grants', g.text))
+    END,
     o.root, o.objid
 FROM objects o
 LEFT JOIN grants g ON g.acl = o.acl
@@ -1939,6 +1947,7 @@ LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT d.kind, d.identity, d.definition FROM strata.describe_objects(schemas, NULL) d
+    ORDER BY d.kind COLLATE "C", d.identity COLLATE "C"
 $$;
 
 COMMENT ON FUNCTION strata.describe(text[]) IS

@@ -313,7 +313,10 @@ grants AS (
     FROM (SELECT DISTINCT o.acl FROM objects o WHERE o.acl IS NOT NULL) a
 )
 SELECT o.kind, o.identity,
-    jsonb_strip_nulls(o.def || jsonb_build_object('comment', ds.description, 'grants', g.text)),
+    -- Most objects (columns, indexes, constraints) have neither: no second jsonb to merge.
+    CASE WHEN ds.description IS NULL AND g.text IS NULL THEN jsonb_strip_nulls(o.def)
+        ELSE jsonb_strip_nulls(o.def || jsonb_build_object('comment', ds.description, 'grants', g.text))
+    END,
     o.root, o.objid
 FROM objects o
 LEFT JOIN grants g ON g.acl = o.acl
