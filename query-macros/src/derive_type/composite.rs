@@ -9,7 +9,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{DataStruct, DeriveInput, Fields, LitStr};
 
-use super::{attrs, rename};
+use super::{attrs, rename, top_level};
 use crate::composite_types::{composite_of, PgComposite};
 use crate::enum_types::{enum_of, lookup, type_name_hash, Lookup};
 use crate::{columns, migrations};
@@ -43,34 +43,7 @@ pub fn parse<'a>(
     data: &'a DataStruct,
     errors: &mut Vec<syn::Error>,
 ) -> Option<StructInput<'a>> {
-    let top = attrs(&input.attrs, &["type_name", "rename_all"], errors);
-    if top.type_name.is_none() {
-        errors.push(syn::Error::new(
-            input.ident.span(),
-            format!(
-                "#[derive(strata::Type)] needs the composite type's name: add #[strata(type_name = \"{}\")] \
-                 (schema-qualified if it is not in public)",
-                rename::rename(&input.ident.to_string(), "snake_case").unwrap_or_default()
-            ),
-        ));
-    }
-    let case = top.rename_all.as_ref().and_then(|lit| {
-        let case = lit.value();
-        if rename::CASES.contains(&case.as_str()) {
-            return Some(case);
-        }
-        errors.push(syn::Error::new(
-            lit.span(),
-            format!("unknown rename_all value \"{case}\"; expected one of {}", rename::CASES.join(", ")),
-        ));
-        None
-    });
-    if !input.generics.params.is_empty() {
-        errors.push(syn::Error::new(
-            input.generics.span(),
-            "#[derive(strata::Type)] needs a struct without generics",
-        ));
-    }
+    let (type_name, case) = top_level(input, "the composite type's name", "a struct", errors);
     let Fields::Named(named) = &data.fields else {
         errors.push(syn::Error::new(
             input.ident.span(),
@@ -95,7 +68,7 @@ pub fn parse<'a>(
         }
         fields.push(StructField { ident, ty: &f.ty, attribute, span });
     }
-    Some(StructInput { ident: &input.ident, type_name: top.type_name, fields })
+    Some(StructInput { ident: &input.ident, type_name, fields })
 }
 
 /// `None` when there is no such composite type (the impls then accept one of the name given);

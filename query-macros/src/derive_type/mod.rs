@@ -90,34 +90,7 @@ fn parse<'a>(input: &'a DeriveInput, errors: &mut Vec<syn::Error>) -> Option<Enu
         ));
         return None;
     };
-    let top = attrs(&input.attrs, &["type_name", "rename_all"], errors);
-    if top.type_name.is_none() {
-        errors.push(syn::Error::new(
-            input.ident.span(),
-            format!(
-                "#[derive(strata::Type)] needs the Postgres enum's name: add #[strata(type_name = \"{}\")] \
-                 (schema-qualified if it is not in public)",
-                rename::rename(&input.ident.to_string(), "snake_case").unwrap_or_default()
-            ),
-        ));
-    }
-    let case: Option<String> = top.rename_all.as_ref().and_then(|lit| {
-        let case = lit.value();
-        if rename::CASES.contains(&case.as_str()) {
-            return Some(case);
-        }
-        errors.push(syn::Error::new(
-            lit.span(),
-            format!("unknown rename_all value \"{case}\"; expected one of {}", rename::CASES.join(", ")),
-        ));
-        None
-    });
-    if !input.generics.params.is_empty() {
-        errors.push(syn::Error::new(
-            input.generics.span(),
-            "#[derive(strata::Type)] needs an enum without generics",
-        ));
-    }
+    let (type_name, case) = top_level(input, "the Postgres enum's name", "an enum", errors);
     let mut variants = Vec::new();
     for v in &data.variants {
         if !matches!(v.fields, Fields::Unit) {
@@ -140,5 +113,44 @@ fn parse<'a>(input: &'a DeriveInput, errors: &mut Vec<syn::Error>) -> Option<Enu
         }
         variants.push(Variant { ident: &v.ident, label, span });
     }
-    Some(EnumInput { ident: &input.ident, type_name: top.type_name, rename_all: case, variants })
+    Some(EnumInput { ident: &input.ident, type_name, rename_all: case, variants })
+}
+
+/// The type-level `#[strata(type_name, rename_all)]` of an enum or composite derive, each error
+/// collected: `needs` names what type_name gives, `shape` what the derive must be put on.
+pub(crate) fn top_level(
+    input: &DeriveInput,
+    needs: &str,
+    shape: &str,
+    errors: &mut Vec<syn::Error>,
+) -> (Option<LitStr>, Option<String>) {
+    let top = attrs(&input.attrs, &["type_name", "rename_all"], errors);
+    if top.type_name.is_none() {
+        errors.push(syn::Error::new(
+            input.ident.span(),
+            format!(
+                "#[derive(strata::Type)] needs {needs}: add #[strata(type_name = \"{}\")] \
+                 (schema-qualified if it is not in public)",
+                rename::rename(&input.ident.to_string(), "snake_case").unwrap_or_default()
+            ),
+        ));
+    }
+    let case = top.rename_all.as_ref().and_then(|lit| {
+        let case = lit.value();
+        if rename::CASES.contains(&case.as_str()) {
+            return Some(case);
+        }
+        errors.push(syn::Error::new(
+            lit.span(),
+            format!("unknown rename_all value \"{case}\"; expected one of {}", rename::CASES.join(", ")),
+        ));
+        None
+    });
+    if !input.generics.params.is_empty() {
+        errors.push(syn::Error::new(
+            input.generics.span(),
+            format!("#[derive(strata::Type)] needs {shape} without generics"),
+        ));
+    }
+    (top.type_name, case)
 }
