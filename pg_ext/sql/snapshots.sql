@@ -102,6 +102,9 @@ CREATE FUNCTION strata.take_snapshot(version bigint, reason text, incremental bo
 RETURNS strata.snapshots
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
+-- Its statements run once per migration with new parameters: custom plans (the default) were
+-- planned again every time (600 small migrations, A/B: `strata up` 2-9% faster generic).
+SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
     s strata.snapshots;
