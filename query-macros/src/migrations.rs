@@ -45,17 +45,18 @@ pub fn resolve_dir(dir: Option<&str>) -> PathBuf {
 pub fn load(dir: &Path) -> Arc<Result<Loaded, Vec<Diagnostic>>> {
     let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
     let cache = cache.get_or_insert_with(HashMap::new);
-    if let Some(entry) = cache.get_mut(dir) {
+    if let Some(entry) = cache.get(dir) {
         if entry.checked.elapsed() < RECHECK_AFTER {
-            return Arc::clone(&entry.loaded);
-        }
-        let now = stamp(dir);
-        if entry.stamp == now {
-            entry.checked = Instant::now();
             return Arc::clone(&entry.loaded);
         }
     }
     let stamp = stamp(dir);
+    if let Some(entry) = cache.get_mut(dir) {
+        if entry.stamp == stamp {
+            entry.checked = Instant::now();
+            return Arc::clone(&entry.loaded);
+        }
+    }
     let loaded = Arc::new(MigrationSet::load(dir).and_then(|set| {
         let catalog = Catalog::from_migrations(&set).map_err(|d| vec![d])?;
         Ok(Loaded { set, catalog })
