@@ -22,9 +22,7 @@ BEGIN
 IF roots IS NULL THEN
     PERFORM pg_catalog.set_config('enable_hashjoin', 'on', true);
     PERFORM pg_catalog.set_config('enable_mergejoin', 'on', true);
-    -- Unsorted: drift and snapshots join the rows by identity, and describe() sorts its own.
-    RETURN QUERY EXECUTE pg_catalog.regexp_replace(strata.describe_text(),
-        'ORDER BY o\.kind COLLATE "C", o\.identity COLLATE "C"\s*$', '') USING schemas, roots;
+    RETURN QUERY EXECUTE strata.describe_text() USING schemas, roots;
     RETURN;
 END IF;
 RETURN QUERY

@@ -1237,9 +1237,10 @@ SELECT $describe_sql$
 
 -- sql/../../migrator/src/schema/describe.sql
 -- The managed schemas as the server itself deparses them: one row per object,
--- (kind, identity, definition, root, objid), identified by name and never by OID, in a stable
--- order (root and objid, the object's own OID, only say which rows an incremental snapshot
--- replaces; they are never compared).
+-- (kind, identity, definition, root, objid), identified by name and never by OID, unsorted
+-- (every consumer keys the rows by kind and identity; strata.describe() sorts its own), root
+-- and objid, the object's own OID, only say which rows an incremental snapshot replaces; they
+-- are never compared.
 --
 -- $1 text[]: the managed schemas; NULL means every schema but strata, pg_* and information_schema.
 -- $2 oid[]: the roots to describe (NULL: all). Each row has a root: the table, view, sequence, type
@@ -1562,7 +1563,7 @@ LEFT JOIN pg_catalog.pg_description ds
     ON ds.objoid = o.objid AND ds.classoid = o.classid AND ds.objsubid = o.subid
 WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_depend e
                   WHERE e.classid = o.classid AND e.objid = o.objid AND e.deptype = 'e')
-ORDER BY o.kind COLLATE "C", o.identity COLLATE "C"
+
 -- sql/describe_text_close.sql
 $describe_sql$::text
 $describe_text$;
@@ -1596,18 +1597,17 @@ BEGIN
 IF roots IS NULL THEN
     PERFORM pg_catalog.set_config('enable_hashjoin', 'on', true);
     PERFORM pg_catalog.set_config('enable_mergejoin', 'on', true);
-    -- Unsorted: drift and snapshots join the rows by identity, and describe() sorts its own.
-    RETURN QUERY EXECUTE pg_catalog.regexp_replace(strata.describe_text(),
-        'ORDER BY o\.kind COLLATE "C", o\.identity COLLATE "C"\s*$', '') USING schemas, roots;
+    RETURN QUERY EXECUTE strata.describe_text() USING schemas, roots;
     RETURN;
 END IF;
 RETURN QUERY
 
 -- sql/../../migrator/src/schema/describe.sql
 -- The managed schemas as the server itself deparses them: one row per object,
--- (kind, identity, definition, root, objid), identified by name and never by OID, in a stable
--- order (root and objid, the object's own OID, only say which rows an incremental snapshot
--- replaces; they are never compared).
+-- (kind, identity, definition, root, objid), identified by name and never by OID, unsorted
+-- (every consumer keys the rows by kind and identity; strata.describe() sorts its own), root
+-- and objid, the object's own OID, only say which rows an incremental snapshot replaces; they
+-- are never compared.
 --
 -- $1 text[]: the managed schemas; NULL means every schema but strata, pg_* and information_schema.
 -- $2 oid[]: the roots to describe (NULL: all). Each row has a root: the table, view, sequence, type
@@ -1930,7 +1930,7 @@ LEFT JOIN pg_catalog.pg_description ds
     ON ds.objoid = o.objid AND ds.classoid = o.classid AND ds.objsubid = o.subid
 WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_depend e
                   WHERE e.classid = o.classid AND e.objid = o.objid AND e.deptype = 'e')
-ORDER BY o.kind COLLATE "C", o.identity COLLATE "C"
+
 -- sql/describe_close.sql
 ;
 END

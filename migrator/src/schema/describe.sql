@@ -1,7 +1,8 @@
 -- The managed schemas as the server itself deparses them: one row per object,
--- (kind, identity, definition, root, objid), identified by name and never by OID, in a stable
--- order (root and objid, the object's own OID, only say which rows an incremental snapshot
--- replaces; they are never compared).
+-- (kind, identity, definition, root, objid), identified by name and never by OID, unsorted
+-- (every consumer keys the rows by kind and identity; strata.describe() sorts its own), root
+-- and objid, the object's own OID, only say which rows an incremental snapshot replaces; they
+-- are never compared.
 --
 -- $1 text[]: the managed schemas; NULL means every schema but strata, pg_* and information_schema.
 -- $2 oid[]: the roots to describe (NULL: all). Each row has a root: the table, view, sequence, type
@@ -324,4 +325,3 @@ LEFT JOIN pg_catalog.pg_description ds
     ON ds.objoid = o.objid AND ds.classoid = o.classid AND ds.objsubid = o.subid
 WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_depend e
                   WHERE e.classid = o.classid AND e.objid = o.objid AND e.deptype = 'e')
-ORDER BY o.kind COLLATE "C", o.identity COLLATE "C"

@@ -20,7 +20,7 @@ pub use scratch::ScratchDb;
 
 /// The description query: `$1 text[]` names the managed schemas (NULL: all but `strata`, `pg_*`
 /// and `information_schema`), `$2 oid[]` the roots to describe (NULL: all); rows
-/// `(kind, identity, definition jsonb, root oid, objid oid)` in a stable order.
+/// `(kind, identity, definition jsonb, root oid, objid oid)`, unsorted.
 pub const DESCRIBE_SQL: &str = include_str!("describe.sql");
 
 /// Kind and identity, e.g. `("column", "public.users.email")`.
