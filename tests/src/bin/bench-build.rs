@@ -18,7 +18,8 @@ use std::process::Command;
 
 const TABLES: usize = 24;
 
-/// README's "debug builds check queries faster" profile.
+/// README's "debug builds check queries faster" profile (as sqlx's docs advise for sqlx-macros),
+/// used by the checked crates but `checked-1-O0`, which shows the cost without it.
 const MACRO_PROFILE: &str = "\n[profile.dev.package.strata-query-macros]\nopt-level = 3\n\
     [profile.dev.package.strata-analyzer]\nopt-level = 3\n[profile.dev.package.pg_query]\nopt-level = 3\n\
     [profile.dev.package.prost]\nopt-level = 3\n";
@@ -31,18 +32,18 @@ fn main() {
     let root = workspace.join("target/bench-build");
     let target = root.join("target");
     let crates = [
-        ("plain tokio-postgres", write_crate(&root, "plain", &workspace, &plain_source(n), None)),
+        ("plain tokio-postgres", write_crate(&root, "plain", &workspace, &plain_source(n), None, "")),
         (
             "query!, 1 migration file",
-            write_crate(&root, "checked-1", &workspace, &checked_source(n), Some(1)),
+            write_crate(&root, "checked-1", &workspace, &checked_source(n), Some(1), MACRO_PROFILE),
         ),
         (
             "query!, 200 migration files",
-            write_crate(&root, "checked-200", &workspace, &checked_source(n), Some(200)),
+            write_crate(&root, "checked-200", &workspace, &checked_source(n), Some(200), MACRO_PROFILE),
         ),
         (
             "query!, 1 file, no opt profile",
-            write_crate(&root, "checked-1-O0", &workspace, &checked_source(n), Some(1)),
+            write_crate(&root, "checked-1-O0", &workspace, &checked_source(n), Some(1), ""),
         ),
     ];
     println!("bench-build: {n} queries over {TABLES} tables, {rounds} round(s) per step");
@@ -124,7 +125,16 @@ fn edit(krate: &Path, round: usize) {
     std::fs::write(&main, format!("{body}\n// edit {round}\n")).unwrap();
 }
 
-fn write_crate(root: &Path, name: &str, workspace: &Path, main: &str, files: Option<usize>) -> PathBuf {
+/// A crate `bench-{name}`: with `files`, depending on strata with its schema in that many
+/// migration files; `profile` is appended to its manifest.
+fn write_crate(
+    root: &Path,
+    name: &str,
+    workspace: &Path,
+    main: &str,
+    files: Option<usize>,
+    profile: &str,
+) -> PathBuf {
     let dir = root.join(name);
     let _ = std::fs::remove_dir_all(dir.join("migrations"));
     std::fs::create_dir_all(dir.join("src")).unwrap();
@@ -146,9 +156,6 @@ fn write_crate(root: &Path, name: &str, workspace: &Path, main: &str, files: Opt
         }
         None => String::new(),
     };
-    // The checked crates use the README's profile for the macro's packages, as sqlx's docs
-    // advise for sqlx-macros; `checked-1-O0` shows the cost without it.
-    let profile = if files.is_some() && !name.ends_with("-O0") { MACRO_PROFILE } else { "" };
     let manifest = format!(
         "[package]\nname = \"bench-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
          [workspace]\n\n[dependencies]\n{dependency}\ntokio-postgres = \"0.7\"\ntokio = {{ version = \"1\", features = [\"rt\"] }}\n{profile}"
