@@ -16,7 +16,7 @@ pub struct Bound {
     /// One `&dyn ToSql` expression per argument.
     pub binds: Vec<TokenStream>,
     /// The parameters' `Type` constants when all are known: the query then runs in one round trip.
-    pub types: Option<Vec<TokenStream>>,
+    pub types: Option<Vec<String>>,
 }
 
 /// The argument with `as _` taken off, and whether it had a type override.
@@ -119,7 +119,7 @@ fn bind_fn(catalog: &Catalog, param: &Param) -> proc_macro2::Ident {
 
 /// The bound of the named form's parameter: `Bind<T>`, `BindNullable<T>`, or their enum and
 /// composite twins.
-pub fn bind_trait(catalog: &Catalog, param: &Param, ty: &syn::Type) -> TokenStream {
+pub fn bind_trait(catalog: &Catalog, param: &Param, ty: &TokenStream) -> TokenStream {
     let family = match family(catalog, param) {
         "enum" => "Enum",
         "composite" => "Composite",
@@ -137,13 +137,13 @@ pub fn param_allows_null(param: &Param) -> bool {
     param.nullable
 }
 
-/// Rust's `quote!` of the types list for `Query::new`.
-pub fn types_tokens(types: &Option<Vec<TokenStream>>) -> TokenStream {
-    match types {
-        Some(list) => quote! {{
-            static TYPES: &[::strata::__private::Type] = &[#(#list),*];
-            ::std::option::Option::Some(TYPES)
-        }},
-        None => quote!(::std::option::Option::None),
-    }
+/// The types list for `Query::new`.
+pub fn types_tokens(types: &Option<Vec<String>>) -> TokenStream {
+    crate::columns::tokens(&match types {
+        Some(list) => format!(
+            "::std::option::Option::Some(const {{ &[{}] as &[::strata::__private::Type] }})",
+            list.join(", ")
+        ),
+        None => "::std::option::Option::None".to_string(),
+    })
 }

@@ -97,16 +97,16 @@ pub fn fields(
         let composite = composite_of(catalog, &column.ty);
         let mut check = TokenStream::new();
         let base = match over.ty {
-            Some(ty) => syn::parse_str::<syn::Type>(ty).map(|t| quote!(#t)).map_err(|e| {
+            Some(ty) => syn::parse_str::<syn::Type>(ty).map(|_| ty.to_string()).map_err(|e| {
                 format!("the type override of output column \"{}\" is not a Rust type: {e}", over.name)
             }),
-            None if pg_enum.is_some() => Ok(enum_types::column_type(&column.ty)).map(|t| quote!(#t)),
+            None if pg_enum.is_some() => Ok(enum_types::column_type(&column.ty).to_string()),
             None if composite.is_some() => Err(composite_types::needs_override(
                 composite.as_ref().expect("checked"),
                 over.name,
                 column.ty.array,
             )),
-            None => rust_syn_type(catalog, &column.ty).map(|t| quote!(#t)).map_err(|why| {
+            None => rust_type_text(catalog, &column.ty).map_err(|why| {
                 format!(
                     "output column \"{}\" has type {}: {why} in the query, e.g. `(expression)::text AS {}`, \
                      or name a Rust type for it: `AS \"{}: Type\"`",
@@ -115,19 +115,19 @@ pub fn fields(
             }),
         };
         if let (Some(e), Some(rust), Ok(base)) = (&pg_enum, over.ty, &base) {
-            check = enum_check(span, over.name, &e.qualified(), rust, base);
+            check = enum_check(span, over.name, &e.qualified(), rust, &tokens(base));
         }
         if let (Some(c), Some(rust), Ok(base)) = (&composite, over.ty, &base) {
-            check = composite_check(span, over.name, &c.qualified(), rust, base);
+            check = composite_check(span, over.name, &c.qualified(), rust, &tokens(base));
         }
         match base {
             Ok(base) => {
                 let ty = if over.nullable.unwrap_or(column.nullable) {
-                    quote!(::std::option::Option<#base>)
+                    format!("::std::option::Option<{base}>")
                 } else {
                     base
                 };
-                fields.push(Field { ident, ty, index, is_enum: pg_enum.is_some(), check });
+                fields.push(Field { ident, ty: tokens(&ty), index, is_enum: pg_enum.is_some(), check });
             }
             Err(message) => errors.push(syn::Error::new(span, message)),
         }
@@ -170,14 +170,22 @@ fn composite_check(span: Span, column: &str, qualified: &str, rust: &str, base: 
 
 /// The Rust type of a parameter of type `ty`: for an enum, the type text and the enum's derived
 /// Rust type bind to; for a composite, the one its derived struct binds to.
-pub fn param_type(catalog: &Catalog, ty: &SqlType) -> Result<syn::Type, String> {
+pub fn param_type(catalog: &Catalog, ty: &SqlType) -> Result<TokenStream, String> {
     if let Some(e) = enum_of(catalog, ty) {
-        return Ok(enum_types::param_type(&e, ty.array));
+        let ty = enum_types::param_type(&e, ty.array);
+        return Ok(quote!(#ty));
     }
     if let Some(c) = composite_of(catalog, ty) {
-        return Ok(composite_types::param_type(&c, ty.array));
+        let ty = composite_types::param_type(&c, ty.array);
+        return Ok(quote!(#ty));
     }
-    rust_syn_type(catalog, ty)
+    rust_type_text(catalog, ty).map(|t| tokens(&t))
+}
+
+/// A Rust type the macro spells as text, as tokens (the compiler lexes it; no `syn::Type` is
+/// built only to be printed again). The tokens get the call-site span, as `quote!` gives them.
+pub fn tokens(text: &str) -> TokenStream {
+    text.parse().unwrap_or_else(|e| panic!("strata generated invalid Rust `{text}`: {e}"))
 }
 
 /// The Rust type of `ty`'s values as a string: the analyzer's mapping, and ranges the
@@ -199,6 +207,11 @@ pub fn rust_type_in(catalog: &Catalog, ty: &SqlType) -> Result<String, String> {
 
 /// The Rust type generated code uses for `ty`, or why there is none.
 pub fn rust_syn_type(catalog: &Catalog, ty: &SqlType) -> Result<syn::Type, String> {
+    syn::parse_str::<syn::Type>(&rust_type_text(catalog, ty)?).map_err(|e| e.to_string())
+}
+
+/// [`rust_syn_type`] as Rust source, with the date/time and numeric crates chosen.
+pub fn rust_type_text(catalog: &Catalog, ty: &SqlType) -> Result<String, String> {
     let path = rust_type_in(catalog, ty)?;
     let path = match std::env::var("STRATA_DATETIME").as_deref() {
         Ok(choice @ ("time" | "chrono")) => datetime_in(&path, choice),
@@ -214,7 +227,7 @@ pub fn rust_syn_type(catalog: &Catalog, ty: &SqlType) -> Result<syn::Type, Strin
         }
         Err(_) => path,
     };
-    syn::parse_str::<syn::Type>(&path).map_err(|e| e.to_string())
+    Ok(path)
 }
 
 /// `::strata::types::Numeric` as `::strata::types::<choice>::Numeric`, in ranges and arrays too.
@@ -243,6 +256,14 @@ pub fn field_ident(name: &str) -> Option<Ident> {
     if !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
         return None;
     }
+    if name.is_ascii() {
+        // Valid as it is (no need to ask syn, a compiler round trip per column), or a keyword.
+        return Some(match name {
+            "self" | "Self" | "super" | "crate" => format_ident!("{}_", name),
+            _ if KEYWORDS.contains(&name) => Ident::new_raw(name, Span::call_site()),
+            _ => Ident::new(name, Span::call_site()),
+        });
+    }
     syn::parse_str::<Ident>(name).ok().or_else(|| syn::parse_str::<Ident>(&format!("r#{name}")).ok()).or_else(
         || {
             // `self`, `crate` and friends cannot be raw identifiers.
@@ -250,6 +271,14 @@ pub fn field_ident(name: &str) -> Option<Ident> {
         },
     )
 }
+
+/// Rust's strict and reserved keywords (all editions): a column named so becomes `r#name`.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
+    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "static", "struct", "trait",
+    "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
 
 #[cfg(test)]
 mod tests {
@@ -260,6 +289,9 @@ mod tests {
         assert_eq!(field_ident("email").unwrap().to_string(), "email");
         assert_eq!(field_ident("type").unwrap().to_string(), "r#type");
         assert_eq!(field_ident("self").unwrap().to_string(), "self_");
+        assert_eq!(field_ident("async").unwrap().to_string(), "r#async");
+        assert_eq!(field_ident("union").unwrap().to_string(), "union");
+        assert_eq!(field_ident("größe").unwrap().to_string(), "größe");
         assert!(field_ident("?column?").is_none());
         assert!(field_ident("1st").is_none());
         assert!(field_ident("full name").is_none());

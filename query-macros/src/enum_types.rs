@@ -113,11 +113,10 @@ pub fn param_type(e: &PgEnum<'_>, array: bool) -> syn::Type {
 
 /// `String`, or `Vec<String>` (elements `Option` if they may be NULL): an enum column's Rust type
 /// when the query names none.
-pub fn column_type(ty: &SqlType) -> syn::Type {
-    let path = match (ty.array, ty.element_nullable) {
+pub fn column_type(ty: &SqlType) -> &'static str {
+    match (ty.array, ty.element_nullable) {
         (false, _) => "::std::string::String",
         (true, false) => "::std::vec::Vec<::std::string::String>",
         (true, true) => "::std::vec::Vec<::std::option::Option<::std::string::String>>",
-    };
-    syn::parse_str(path).expect("a type")
+    }
 }

@@ -160,7 +160,7 @@ fn generate(
             let binds = &bound.binds;
             let decode = decode(output, &fields, d, span, errors)?;
             Some(quote! {
-                ::strata::Query::new(#sql_expr, ::std::vec![#(#binds),*], #types, { #tracking #checks #decode })
+                ::strata::Query::new(#sql_expr, ::std::vec::Vec::from([#(#binds),*]), #types, { #tracking #checks #decode })
             })
         }
     }
@@ -196,15 +196,14 @@ fn decode(
                 quote!(pub #ident: #ty)
             });
             let reads = reads(fields);
-            let sig = signature(quote!(Record));
             quote! {
-                #[derive(Debug, Clone)]
+                #[derive(Debug)]
                 #[allow(non_snake_case)]
                 struct Record { #(#decls),* }
                 fn decode(row: &::strata::Row) -> ::std::result::Result<Record, ::strata::Error> {
                     ::std::result::Result::Ok(Record { #(#reads),* })
                 }
-                decode as #sig
+                decode
             }
         }
         Output::As(ty) => {
@@ -257,7 +256,7 @@ fn named_params(
     catalog: &Catalog,
     d: &QueryDescription,
     errors: &mut Vec<syn::Error>,
-) -> ((Vec<TokenStream>, Vec<TokenStream>), Option<Vec<TokenStream>>) {
+) -> ((Vec<TokenStream>, Vec<TokenStream>), Option<Vec<String>>) {
     let mut params = Vec::new();
     let mut binds = Vec::new();
     let mut types = Some(Vec::new());

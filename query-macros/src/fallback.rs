@@ -76,7 +76,7 @@ pub fn expand(request: &Request, sql: Option<&str>, known: Option<Vec<FallbackCo
                 })
                 .collect();
             quote! {{
-                #[derive(Debug, Clone)]
+                #[derive(Debug)]
                 #[allow(non_snake_case, dead_code)]
                 struct Record<#(#generics),*> { #(#decls),* }
                 fn decode<#(#generics),*>(_: &::strata::Row) -> ::std::result::Result<Record<#(#generics),*>, ::strata::Error> {
