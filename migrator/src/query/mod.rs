@@ -51,6 +51,16 @@ pub fn query_as<'a, R: FromRow + Send + 'a>(
     Query::new(sql, params.to_vec(), None, R::from_row)
 }
 
+/// Every row, decoded: a plain loop, where `iter().map().collect()` into a `Result` compiled a
+/// stack of iterator adapters for each query's row type.
+fn decode_all<R>(rows: &[Row], decode: fn(&Row) -> Result<R, Error>) -> Result<Vec<R>, Error> {
+    let mut all = Vec::with_capacity(rows.len());
+    for row in rows {
+        all.push(decode(row)?);
+    }
+    Ok(all)
+}
+
 impl<'a, R: Send + 'a> Query<'a, R> {
     #[doc(hidden)]
     pub fn new(
@@ -68,7 +78,7 @@ impl<'a, R: Send + 'a> Query<'a, R> {
 
     /// All rows.
     pub fn fetch_all<E: Executor<'a>>(self, executor: E) -> E::Output<Result<Vec<R>, Error>> {
-        E::map(executor.rows(self.statement), self.decode, |rows, decode| rows?.iter().map(decode).collect())
+        E::map(executor.rows(self.statement), self.decode, |rows, decode| decode_all(&rows?, decode))
     }
 
     /// Exactly one row; zero or several is [`Error::RowCount`].
