@@ -149,7 +149,7 @@ fn generate(
                 impl #ident {
                     /// The query this type was generated from, with its arguments bound.
                     #vis fn query<'a>(#(#params),*) -> ::strata::Query<'a, #ident> {
-                        ::strata::Query::new(#sql_expr, ::std::vec![#(#binds),*], #types, <#ident as ::strata::FromRow>::from_row)
+                        ::strata::Query::new(#sql_expr, ::std::vec::Vec::from([#(#binds),*]), #types, <#ident as ::strata::FromRow>::from_row)
                     }
                 }
             })
@@ -184,11 +184,9 @@ fn decode(
     span: Span,
     errors: &mut Vec<syn::Error>,
 ) -> Option<TokenStream> {
-    let signature = |r: TokenStream| quote!(fn(&::strata::Row) -> ::std::result::Result<#r, ::strata::Error>);
     Some(match output {
         Output::Record if d.columns.is_empty() => {
-            let sig = signature(quote!(()));
-            quote! { (|_| ::std::result::Result::Ok(())) as #sig }
+            quote! { (|_| ::std::result::Result::Ok(())) as fn(&::strata::Row) -> ::std::result::Result<(), ::strata::Error> }
         }
         Output::Record => {
             let decls = fields.iter().map(|f| {
@@ -217,12 +215,11 @@ fn decode(
                     value
                 })
             });
-            let sig = signature(quote!(#ty));
             quote! {
                 fn decode(row: &::strata::Row) -> ::std::result::Result<#ty, ::strata::Error> {
                     ::std::result::Result::Ok(#ty { #(#reads),* })
                 }
-                decode as #sig
+                decode
             }
         }
         Output::Scalar => {
@@ -238,12 +235,11 @@ fn decode(
             }
             let f = fields.first()?;
             let (fty, read) = (&f.ty, f.read());
-            let sig = signature(quote!(#fty));
             quote! {
                 fn decode(row: &::strata::Row) -> ::std::result::Result<#fty, ::strata::Error> {
                     ::std::result::Result::Ok(#read)
                 }
-                decode as #sig
+                decode
             }
         }
         Output::Named { .. } => unreachable!("named rows are generated as items"),
