@@ -84,6 +84,16 @@ const HISTORY: &[(&str, &str)] = &[
     ),
     // No event trigger reports CLUSTER, which marks the index: described in full.
     ("31_cluster.up.sql", "CLUSTER accounts USING users_pkey;"),
+    // Renames the primary key's constraint with it, which the index row names.
+    ("32_rename_key_index.up.sql", "ALTER INDEX users_pkey RENAME TO accounts_pkey;"),
+    // Marks the index, which is not what the statement names.
+    (
+        "33_replica_identity.up.sql",
+        "CREATE UNIQUE INDEX accounts_mail_key ON accounts (mail);
+         ALTER TABLE accounts REPLICA IDENTITY USING INDEX accounts_mail_key;",
+    ),
+    // The sequence's owner changes.
+    ("34_sequence_owner.up.sql", "CREATE SEQUENCE tickets; ALTER SEQUENCE tickets OWNED BY accounts.via_do;"),
 ];
 
 /// Versions whose snapshot has to describe everything: the first (nothing to build on), the
@@ -141,6 +151,45 @@ fn every_incremental_snapshot_equals_a_full_description() {
     // Nothing is left noted for a later snapshot.
     let scope: i64 = root.query_one("SELECT count(*) FROM strata.snapshot_scope", &[]).unwrap().get(0);
     assert_eq!(scope, 0);
+}
+
+#[test]
+fn a_constraint_index_is_named_by_its_constraint_and_any_other_index_by_its_definition() {
+    let db = TestDb::new();
+    let dir = MigrationsDir::new(&[(
+        "1_t.up.sql",
+        "CREATE TABLE t (id int PRIMARY KEY, a int NOT NULL, UNIQUE (a) WITH (fillfactor = 70));
+         CREATE INDEX t_a_id ON t (a DESC, id) WHERE a > 0;
+         ALTER TABLE t REPLICA IDENTITY USING INDEX t_a_key;",
+    )]);
+    let run = strata_url(&db.url_as(DEPLOYER), &dir, &["up"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let rows: Vec<(String, String)> = db
+        .client()
+        .query(
+            "SELECT identity, definition::text FROM strata.describe() WHERE kind = 'index' ORDER BY identity",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "public.t_a_id".to_string(),
+                r#"{"table": "public.t", "definition": "CREATE INDEX t_a_id ON public.t USING btree (a DESC, id) WHERE (a > 0)"}"#
+                    .to_string()
+            ),
+            (
+                "public.t_a_key".to_string(),
+                r#"{"table": "public.t", "options": "fillfactor=70", "constraint": "public.t.t_a_key", "replica identity": true}"#
+                    .to_string()
+            ),
+            ("public.t_pkey".to_string(), r#"{"table": "public.t", "constraint": "public.t.t_pkey"}"#.to_string()),
+        ]
+    );
 }
 
 #[test]

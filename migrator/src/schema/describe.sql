@@ -52,12 +52,24 @@ rel AS (
     JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
     JOIN managed m ON m.oid = c.relnamespace
 ),
+-- The types, without the implicit ones (the arrays of other types, the row types of tables and
+-- views): most of a schema's pg_type rows, which only the filter reads.
 typ AS (
-    SELECT t.*, m.nspname FROM pg_catalog.pg_type t JOIN managed m ON m.oid = t.typnamespace
-    WHERE $2::oid[] IS NULL
+    SELECT t.oid, t.typname, t.typtype, t.typowner, t.typacl, t.typbasetype, t.typtypmod,
+        t.typnotnull, t.typdefaultbin, t.typrelid, t.typinput, t.typoutput, t.typlen, m.nspname
+    FROM pg_catalog.pg_type t JOIN managed m ON m.oid = t.typnamespace
+    WHERE $2::oid[] IS NULL AND t.typtype IN ('b', 'c', 'd', 'e', 'r')
+      AND NOT (t.typcategory = 'A' AND t.typelem <> 0
+               AND t.oid IN (SELECT e.typarray FROM pg_catalog.pg_type e))
+      AND t.oid NOT IN (SELECT c.reltype FROM pg_catalog.pg_class c WHERE c.relkind <> 'c')
     UNION ALL
-    SELECT t.*, m.nspname
+    SELECT t.oid, t.typname, t.typtype, t.typowner, t.typacl, t.typbasetype, t.typtypmod,
+        t.typnotnull, t.typdefaultbin, t.typrelid, t.typinput, t.typoutput, t.typlen, m.nspname
     FROM roots r JOIN pg_catalog.pg_type t ON t.oid = r.oid JOIN managed m ON m.oid = t.typnamespace
+    WHERE t.typtype IN ('b', 'c', 'd', 'e', 'r')
+      AND NOT (t.typcategory = 'A' AND t.typelem <> 0
+               AND EXISTS (SELECT FROM pg_catalog.pg_type e WHERE e.typarray = t.oid))
+      AND NOT EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid AND c.relkind <> 'c')
 ),
 proc AS (
     SELECT p.*, m.nspname FROM pg_catalog.pg_proc p JOIN managed m ON m.oid = p.pronamespace
@@ -77,17 +89,13 @@ objects (kind, identity, classid, objid, subid, acl, def, root) AS (
     FROM pg_catalog.pg_extension e JOIN managed m ON m.oid = e.extnamespace
 
     UNION ALL
-    SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
-            WHEN 'S' THEN 'sequence' ELSE 'table' END,
-        c.qname, 'pg_class'::regclass, c.oid, 0,
-        coalesce(c.relacl, acldefault(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::"char", c.relowner)),
+    SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'table' END,
+        c.qname, 'pg_class'::regclass, c.oid, 0, coalesce(c.relacl, acldefault('r', c.relowner)),
+        -- Building a jsonb costs per key, NULL or not, so the fields only some kinds have come in
+        -- groups, each built where its kind is.
         jsonb_build_object(
             'type', CASE c.relkind WHEN 'p' THEN 'partitioned table' WHEN 'f' THEN 'foreign table' END,
             'unlogged', nullif(c.relpersistence = 'u', false),
-            'partition key', CASE c.relkind WHEN 'p' THEN pg_get_partkeydef(c.oid) END,
-            'partition of', (SELECT i.inhparent::regclass::text FROM pg_catalog.pg_inherits i
-                             WHERE i.inhrelid = c.oid AND c.relispartition),
-            'partition bound', CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,
             'inherits', (SELECT string_agg(i.inhparent::regclass::text, ', ' ORDER BY i.inhseqno)
                          FROM pg_catalog.pg_inherits i
                          WHERE i.inhrelid = c.oid AND NOT c.relispartition),
@@ -95,22 +103,36 @@ objects (kind, identity, classid, objid, subid, acl, def, root) AS (
             'force row security', nullif(c.relforcerowsecurity, false),
             'replica identity', CASE WHEN c.relkind IN ('r', 'p') THEN CASE c.relreplident WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full'
                 WHEN 'i' THEN 'index' END END,
-            'options', array_to_string(c.reloptions, ', '),
-            'definition', CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END
-        ) || CASE WHEN c.relkind = 'S' THEN coalesce((
-            SELECT jsonb_build_object(
-                'type', format_type(s.seqtypid, NULL), 'start', s.seqstart::text,
-                'increment', s.seqincrement::text, 'min', s.seqmin::text, 'max', s.seqmax::text,
-                'cache', s.seqcache::text, 'cycle', nullif(s.seqcycle, false),
-                'owned by', (SELECT d.refobjid::regclass::text || '.' || quote_ident(a.attname)
-                             FROM pg_catalog.pg_depend d
-                             JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-                             WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
-                               AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')))
-            FROM pg_catalog.pg_sequence s WHERE s.seqrelid = c.oid), '{}') ELSE '{}' END,
+            'options', array_to_string(c.reloptions, ', ')
+        ) || CASE WHEN c.relkind = 'p' OR c.relispartition THEN jsonb_build_object(
+            'partition key', CASE c.relkind WHEN 'p' THEN pg_get_partkeydef(c.oid) END,
+            'partition of', (SELECT i.inhparent::regclass::text FROM pg_catalog.pg_inherits i
+                             WHERE i.inhrelid = c.oid AND c.relispartition),
+            'partition bound', CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END)
+            ELSE '{}' END
+          || CASE WHEN c.relkind IN ('v', 'm') THEN jsonb_build_object('definition', pg_get_viewdef(c.oid, true))
+            ELSE '{}' END,
         c.oid
     FROM rel c
-    WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')
+    WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm')
+
+    UNION ALL
+    SELECT 'sequence', c.qname, 'pg_class'::regclass, c.oid, 0, coalesce(c.relacl, acldefault('s', c.relowner)),
+        jsonb_build_object(
+            'unlogged', nullif(c.relpersistence = 'u', false),
+            'type', format_type(s.seqtypid, NULL), 'start', s.seqstart::text,
+            'increment', s.seqincrement::text, 'min', s.seqmin::text, 'max', s.seqmax::text,
+            'cache', s.seqcache::text, 'cycle', nullif(s.seqcycle, false),
+            'owned by', coalesce(ot.qname, d.refobjid::regclass::text) || '.' || quote_ident(a.attname)),
+        c.oid
+    FROM rel c
+    JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid
+    LEFT JOIN pg_catalog.pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
+        AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+    LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+    -- The owning table's name as it is already spelled (regclass looks each one up again).
+    LEFT JOIN rel ot ON ot.oid = d.refobjid
+    WHERE c.relkind = 'S'
 
     UNION ALL
     SELECT 'column', c.qname || '.' || quote_ident(a.attname), 'pg_class'::regclass, c.oid, a.attnum,
@@ -119,16 +141,22 @@ objects (kind, identity, classid, objid, subid, acl, def, root) AS (
             'position', row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum),
             'type', format_type(a.atttypid, a.atttypmod),
             'not null', nullif(a.attnotnull, false),
-            'default', CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END,
+            -- A default cannot refer to a column, so it deparses without its table (which
+            -- pg_get_expr would open: on a new connection, a relcache build per table).
+            'default', CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, 0) END
+        -- The rarer fields (as for tables): built only where one of them is set. Some servers
+        -- keep a private pg_* option on every column, which is not one.
+        ) || CASE WHEN a.attgenerated <> '' OR a.attidentity <> '' OR a.attcollation <> ty.typcollation
+                OR (a.attoptions IS NOT NULL AND NOT (cardinality(a.attoptions) = 1 AND a.attoptions[1] ^@ 'pg_'))
+            THEN jsonb_build_object(
             'generated', CASE WHEN a.attgenerated <> '' THEN pg_get_expr(ad.adbin, ad.adrelid) END,
             'identity', CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END,
             'collation', CASE WHEN a.attcollation <> ty.typcollation THEN
                 (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname)
                  FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
                  WHERE co.oid = a.attcollation) END,
-            'options', CASE WHEN a.attoptions IS NOT NULL THEN
-                (SELECT string_agg(o, ', ' ORDER BY o) FROM unnest(a.attoptions) o WHERE o !~ '^pg_') END
-        ),
+            'options', (SELECT string_agg(o, ', ' ORDER BY o) FROM unnest(a.attoptions) o WHERE o !~ '^pg_'))
+            ELSE '{}' END,
         c.oid
     FROM rel c
     JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -163,15 +191,23 @@ objects (kind, identity, classid, objid, subid, acl, def, root) AS (
     SELECT 'index', ic.qname, 'pg_class'::regclass, ic.oid, 0, NULL,
         jsonb_build_object(
             'table', tc.qname,
-            'definition', pg_get_indexdef(i.indexrelid),
+            -- The index of a primary key, unique or exclusion constraint is that constraint's
+            -- definition (a btree with the default operator classes, collations and order, or
+            -- the exclusion's whole index), as pg_dump has it: named, not deparsed twice.
+            'constraint', tc.qname || '.' || quote_ident(con.conname),
+            'definition', CASE WHEN con.oid IS NULL THEN pg_get_indexdef(i.indexrelid) END,
             'invalid', nullif(NOT i.indisvalid, false),
             'clustered', nullif(i.indisclustered, false),
+            'replica identity', nullif(i.indisreplident, false),
             'options', array_to_string(ic.reloptions, ', ')
         ),
         i.indrelid
     FROM rel ic
     JOIN pg_catalog.pg_index i ON i.indexrelid = ic.oid
     JOIN rel tc ON tc.oid = i.indrelid
+    -- A constraint's index has its name (renaming either renames both): an index lookup.
+    LEFT JOIN pg_catalog.pg_constraint con ON con.conrelid = i.indrelid AND con.contypid = 0
+        AND con.conname = ic.relname AND con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x')
 
     UNION ALL
     SELECT 'type', quote_ident(t.nspname) || '.' || quote_ident(t.typname), 'pg_type'::regclass, t.oid, 0,
@@ -198,12 +234,6 @@ objects (kind, identity, classid, objid, subid, acl, def, root) AS (
         END,
         t.oid
     FROM typ t
-    LEFT JOIN pg_catalog.pg_class tr ON tr.oid = t.typrelid
-    WHERE t.typtype IN ('b', 'c', 'd', 'e', 'r')
-      -- implicit types: arrays of other types, tables' row types
-      AND NOT (t.typcategory = 'A' AND t.typelem <> 0
-               AND EXISTS (SELECT FROM pg_catalog.pg_type e WHERE e.typarray = t.oid))
-      AND (t.typtype <> 'c' OR tr.relkind = 'c')
 
     UNION ALL
     SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
