@@ -1306,7 +1306,9 @@ typ AS (
     FROM roots r JOIN pg_catalog.pg_type t ON t.oid = r.oid JOIN managed m ON m.oid = t.typnamespace
     WHERE t.typtype IN ('b', 'c', 'd', 'e', 'r')
       AND NOT (t.typcategory = 'A' AND t.typelem <> 0
-               AND EXISTS (SELECT FROM pg_catalog.pg_type e WHERE e.typarray = t.oid))
+               -- An implicit array is its element type's typarray: an index lookup, not a
+               -- scan of pg_type (which has no index on typarray) per root.
+               AND EXISTS (SELECT FROM pg_catalog.pg_type e WHERE e.oid = t.typelem AND e.typarray = t.oid))
       AND NOT EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid AND c.relkind <> 'c')
 ),
 proc AS (
@@ -1703,7 +1705,9 @@ typ AS (
     FROM roots r JOIN pg_catalog.pg_type t ON t.oid = r.oid JOIN managed m ON m.oid = t.typnamespace
     WHERE t.typtype IN ('b', 'c', 'd', 'e', 'r')
       AND NOT (t.typcategory = 'A' AND t.typelem <> 0
-               AND EXISTS (SELECT FROM pg_catalog.pg_type e WHERE e.typarray = t.oid))
+               -- An implicit array is its element type's typarray: an index lookup, not a
+               -- scan of pg_type (which has no index on typarray) per root.
+               AND EXISTS (SELECT FROM pg_catalog.pg_type e WHERE e.oid = t.typelem AND e.typarray = t.oid))
       AND NOT EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid AND c.relkind <> 'c')
 ),
 proc AS (
