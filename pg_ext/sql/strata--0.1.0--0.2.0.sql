@@ -1291,23 +1291,23 @@ rel AS (
     JOIN managed m ON m.oid = c.relnamespace
 ),
 -- The types, without the implicit ones (the arrays of other types, the row types of tables and
--- views): most of a schema's pg_type rows, which only the filter reads.
+-- views): most of a schema's pg_type rows, which only the filter reads. Both branches test it the
+-- same way: an implicit array is its element type's typarray (pg_type has no index on typarray),
+-- so a whole schema hashes the lookups and a few roots look them up by index.
 typ AS (
     SELECT t.oid, t.typname, t.typtype, t.typowner, t.typacl, t.typbasetype, t.typtypmod,
         t.typnotnull, t.typdefaultbin, t.typrelid, t.typinput, t.typoutput, t.typlen, m.nspname
     FROM pg_catalog.pg_type t JOIN managed m ON m.oid = t.typnamespace
     WHERE $2::oid[] IS NULL AND t.typtype IN ('b', 'c', 'd', 'e', 'r')
       AND NOT (t.typcategory = 'A' AND t.typelem <> 0
-               AND t.oid IN (SELECT e.typarray FROM pg_catalog.pg_type e))
-      AND t.oid NOT IN (SELECT c.reltype FROM pg_catalog.pg_class c WHERE c.relkind <> 'c')
+               AND EXISTS (SELECT FROM pg_catalog.pg_type e WHERE e.oid = t.typelem AND e.typarray = t.oid))
+      AND NOT EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid AND c.relkind <> 'c')
     UNION ALL
     SELECT t.oid, t.typname, t.typtype, t.typowner, t.typacl, t.typbasetype, t.typtypmod,
         t.typnotnull, t.typdefaultbin, t.typrelid, t.typinput, t.typoutput, t.typlen, m.nspname
     FROM roots r JOIN pg_catalog.pg_type t ON t.oid = r.oid JOIN managed m ON m.oid = t.typnamespace
     WHERE t.typtype IN ('b', 'c', 'd', 'e', 'r')
       AND NOT (t.typcategory = 'A' AND t.typelem <> 0
-               -- An implicit array is its element type's typarray: an index lookup, not a
-               -- scan of pg_type (which has no index on typarray) per root.
                AND EXISTS (SELECT FROM pg_catalog.pg_type e WHERE e.oid = t.typelem AND e.typarray = t.oid))
       AND NOT EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid AND c.relkind <> 'c')
 ),
@@ -1690,23 +1690,23 @@ rel AS (
     JOIN managed m ON m.oid = c.relnamespace
 ),
 -- The types, without the implicit ones (the arrays of other types, the row types of tables and
--- views): most of a schema's pg_type rows, which only the filter reads.
+-- views): most of a schema's pg_type rows, which only the filter reads. Both branches test it the
+-- same way: an implicit array is its element type's typarray (pg_type has no index on typarray),
+-- so a whole schema hashes the lookups and a few roots look them up by index.
 typ AS (
     SELECT t.oid, t.typname, t.typtype, t.typowner, t.typacl, t.typbasetype, t.typtypmod,
         t.typnotnull, t.typdefaultbin, t.typrelid, t.typinput, t.typoutput, t.typlen, m.nspname
     FROM pg_catalog.pg_type t JOIN managed m ON m.oid = t.typnamespace
     WHERE $2::oid[] IS NULL AND t.typtype IN ('b', 'c', 'd', 'e', 'r')
       AND NOT (t.typcategory = 'A' AND t.typelem <> 0
-               AND t.oid IN (SELECT e.typarray FROM pg_catalog.pg_type e))
-      AND t.oid NOT IN (SELECT c.reltype FROM pg_catalog.pg_class c WHERE c.relkind <> 'c')
+               AND EXISTS (SELECT FROM pg_catalog.pg_type e WHERE e.oid = t.typelem AND e.typarray = t.oid))
+      AND NOT EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid AND c.relkind <> 'c')
     UNION ALL
     SELECT t.oid, t.typname, t.typtype, t.typowner, t.typacl, t.typbasetype, t.typtypmod,
         t.typnotnull, t.typdefaultbin, t.typrelid, t.typinput, t.typoutput, t.typlen, m.nspname
     FROM roots r JOIN pg_catalog.pg_type t ON t.oid = r.oid JOIN managed m ON m.oid = t.typnamespace
     WHERE t.typtype IN ('b', 'c', 'd', 'e', 'r')
       AND NOT (t.typcategory = 'A' AND t.typelem <> 0
-               -- An implicit array is its element type's typarray: an index lookup, not a
-               -- scan of pg_type (which has no index on typarray) per root.
                AND EXISTS (SELECT FROM pg_catalog.pg_type e WHERE e.oid = t.typelem AND e.typarray = t.oid))
       AND NOT EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid AND c.relkind <> 'c')
 ),
